@@ -1,0 +1,113 @@
+"""The append-only audit log: every state change, chained by hash so edits show.
+
+Hashes are computed inside the workflow (deterministically), so the chain does not
+depend on the order in which projection activities happen to commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import Field
+
+from models.intake import Strict
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(Strict):
+    change_id: str
+    seq: int = Field(ge=1)
+    at: datetime
+    actor: str
+    role: str | None = None
+    kind: str
+    payload: dict[str, Any] = Field(default_factory=dict)
+    prev_hash: str
+    hash: str
+
+
+def _utc_text(at: datetime) -> str:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_hash(
+    *,
+    change_id: str,
+    seq: int,
+    at: datetime,
+    actor: str,
+    role: str | None,
+    kind: str,
+    payload: dict[str, Any],
+    prev_hash: str,
+) -> str:
+    """sha256 over a canonical JSON rendering of every field but the hash itself."""
+    body = {
+        "change_id": change_id,
+        "seq": seq,
+        "at": _utc_text(at),
+        "actor": actor,
+        "role": role,
+        "kind": kind,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def recompute_hash(event: AuditEvent) -> str:
+    return event_hash(
+        change_id=event.change_id,
+        seq=event.seq,
+        at=event.at,
+        actor=event.actor,
+        role=event.role,
+        kind=event.kind,
+        payload=event.payload,
+        prev_hash=event.prev_hash,
+    )
+
+
+class ChainVerdict(Strict):
+    change_id: str
+    intact: bool
+    events_checked: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+    head_hash: str | None = None
+
+
+def verify_chain(change_id: str, events: list[AuditEvent]) -> ChainVerdict:
+    """Check sequence, linkage and every hash; report the first event that breaks."""
+    expected_prev = GENESIS_HASH
+    for index, event in enumerate(sorted(events, key=lambda e: e.seq), start=1):
+        problem = _event_problem(event, index, expected_prev)
+        if problem:
+            return ChainVerdict(
+                change_id=change_id,
+                intact=False,
+                events_checked=index - 1,
+                first_bad_seq=event.seq,
+                problem=problem,
+            )
+        expected_prev = event.hash
+    return ChainVerdict(
+        change_id=change_id, intact=True, events_checked=len(events), head_hash=expected_prev
+    )
+
+
+def _event_problem(event: AuditEvent, expected_seq: int, expected_prev: str) -> str | None:
+    if event.seq != expected_seq:
+        return f"expected event {expected_seq} but found {event.seq}: an event is missing"
+    if event.prev_hash != expected_prev:
+        return f"event {event.seq} does not link to the event before it"
+    if recompute_hash(event) != event.hash:
+        return f"event {event.seq} was altered after it was written"
+    return None

@@ -1,0 +1,145 @@
+"""One domain error hierarchy. Each class carries its HTTP status and a stable code.
+
+The workflow turns these into ``ApplicationError(type=code)`` and the API turns the
+code back into the class, so nothing ever matches on message text.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class ThroughlineError(Exception):
+    """A refusal or failure that the caller can act on."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Unauthenticated(ThroughlineError):
+    status = 401
+    code = "unauthenticated"
+
+
+class NotPermitted(ThroughlineError):
+    status = 403
+    code = "not_permitted"
+
+
+class NotEligible(NotPermitted):
+    code = "not_eligible"
+
+
+class SeparationOfDuties(NotPermitted):
+    code = "separation_of_duties"
+
+
+class OneRolePerGate(NotPermitted):
+    code = "one_role_per_gate"
+
+
+class NotFound(ThroughlineError):
+    status = 404
+    code = "not_found"
+
+
+class ChangeNotFound(NotFound):
+    code = "change_not_found"
+
+
+class PersonNotFound(NotFound):
+    code = "person_not_found"
+
+
+class Conflict(ThroughlineError):
+    status = 409
+    code = "conflict"
+
+
+class ChangeClosed(Conflict):
+    code = "change_closed"
+
+
+class GateClosed(Conflict):
+    code = "gate_closed"
+
+
+class GateNotInReview(Conflict):
+    code = "gate_not_in_review"
+
+
+class RevisionSuperseded(Conflict):
+    code = "revision_superseded"
+
+
+class AlreadySigned(Conflict):
+    code = "already_signed"
+
+
+class WrongStage(Conflict):
+    code = "wrong_stage"
+
+
+class MeasurementsMissing(Conflict):
+    code = "measurements_missing"
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+
+
+class AlreadyExists(Conflict):
+    code = "already_exists"
+
+
+class InvalidRequest(ThroughlineError):
+    status = 422
+    code = "invalid_request"
+
+
+class CommentRequired(InvalidRequest):
+    code = "comment_required"
+
+
+class RejectTargetNotAllowed(InvalidRequest):
+    code = "reject_target_not_allowed"
+
+
+class RoleNotRequired(InvalidRequest):
+    code = "role_not_required"
+
+
+class UnknownRevision(InvalidRequest):
+    code = "unknown_revision"
+
+
+class UnknownMeasure(InvalidRequest):
+    code = "unknown_measure"
+
+
+class UnknownPlaybook(InvalidRequest):
+    code = "unknown_playbook"
+
+
+class Unavailable(ThroughlineError):
+    status = 503
+    code = "unavailable"
+
+
+def _all_subclasses(cls: type[ThroughlineError]) -> list[type[ThroughlineError]]:
+    found: list[type[ThroughlineError]] = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_all_subclasses(sub))
+    return found
+
+
+def error_class_for(code: str) -> type[ThroughlineError]:
+    """The error class for a stable code; unknown codes fall back to the base class."""
+    classes: list[type[ThroughlineError]] = [ThroughlineError, *_all_subclasses(ThroughlineError)]
+    by_code = {cls.code: cls for cls in classes}
+    return by_code.get(code, ThroughlineError)

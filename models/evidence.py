@@ -1,0 +1,69 @@
+"""Submissions of stage work, with evidence items and their content fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Annotated, Self
+
+from pydantic import AnyUrl, Field, StringConstraints, field_serializer, model_validator
+
+from models.intake import ShortText, Strict, Text
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$", to_lower=True)]
+
+
+def fingerprint(content: str) -> str:
+    """The sha256 of evidence content, as lowercase hex."""
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+class EvidenceItem(Strict):
+    title: ShortText
+    uri: AnyUrl
+    sha256: Sha256
+
+    @field_serializer("uri")
+    def _uri_as_text(self, uri: AnyUrl) -> str:
+        return str(uri)
+
+
+class EvidenceInput(Strict):
+    """Evidence as a client sends it: a sha256, or the content for the server to hash."""
+
+    title: ShortText
+    uri: AnyUrl
+    sha256: Sha256 | None = None
+    content: Annotated[str, Field(max_length=1_000_000)] | None = None
+
+    @model_validator(mode="after")
+    def _one_fingerprint_source(self) -> Self:
+        if self.sha256 is None and self.content is None:
+            raise ValueError("give either sha256 or content for the server to fingerprint")
+        both = self.sha256 is not None and self.content is not None
+        if both and fingerprint(self.content or "") != self.sha256:
+            raise ValueError("sha256 does not match the content given")
+        return self
+
+    def to_item(self) -> EvidenceItem:
+        digest = self.sha256 or fingerprint(self.content or "")
+        return EvidenceItem(title=self.title, uri=self.uri, sha256=digest)
+
+
+class Measurement(Strict):
+    metric: ShortText
+    value: float
+    note: Text | None = None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class Submission(Strict):
+    revision: int
+    gate_id: str
+    stage: str
+    summary: str
+    evidence: list[EvidenceItem]
+    submitted_by: str
+    submitted_at: datetime
+    measurements: list[Measurement] = Field(default_factory=list)

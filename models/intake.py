@@ -1,0 +1,121 @@
+"""What a delivery team supplies when it proposes a service change."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from models.roles import Role
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+PersonId = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$"
+    ),
+]
+
+
+class Strict(BaseModel):
+    """Base for request and domain types: unknown fields are errors, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PolicyIntent(Strict):
+    problem: Text
+    intended_outcome: Text
+    basis: Text = Field(description="The policy or legal basis for the change.")
+
+
+class UserGroup(Strict):
+    name: ShortText
+    underserved: bool = Field(
+        default=False, description="True when the group is underserved or vulnerable."
+    )
+    note: Text | None = None
+
+
+class SuccessMeasure(Strict):
+    metric: ShortText
+    baseline: float
+    target: float
+    unit: ShortText
+    how_measured: Text | None = None
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.target >= self.baseline
+
+    def is_met_by(self, actual: float) -> bool:
+        return actual >= self.target if self.higher_is_better else actual <= self.target
+
+
+class Rating(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class RatedNote(Strict):
+    rating: Rating
+    note: Text | None = None
+
+
+class AlignmentArea(StrEnum):
+    POLICY = "policy"
+    OPERATING_MODEL = "operating_model"
+    DIGITAL_SERVICE = "digital_service"
+    TECHNOLOGY = "technology"
+    SKILLS = "skills"
+
+
+class Prioritisation(Strict):
+    """Where to start: senior interest, operational capacity and capability, plus alignment."""
+
+    senior_interest: RatedNote
+    operational_capacity: RatedNote
+    capability: RatedNote
+    alignment: dict[AlignmentArea, RatedNote] = Field(default_factory=dict)
+
+
+class NamedPeople(Strict):
+    """The people named for each signing role; they are who the gates wait on."""
+
+    policy: list[PersonId] = Field(default_factory=list)
+    digital: list[PersonId] = Field(default_factory=list)
+    operations: list[PersonId] = Field(default_factory=list)
+    service_owner: list[PersonId] = Field(default_factory=list)
+
+    def for_role(self, role: Role) -> list[str]:
+        return list(getattr(self, role.value, []))
+
+    def everyone(self) -> set[str]:
+        return {*self.policy, *self.digital, *self.operations, *self.service_owner}
+
+
+class ChangeIntake(Strict):
+    title: ShortText
+    service: ShortText
+    intent: PolicyIntent
+    user_groups: list[UserGroup] = Field(min_length=1)
+    success_measures: list[SuccessMeasure]
+    people: NamedPeople
+    prioritisation: Prioritisation | None = None
+    playbook: ShortText = "pdca"
+
+    @model_validator(mode="after")
+    def _measures_present_and_distinct(self) -> Self:
+        if not self.success_measures:
+            raise ValueError("at least one success measure is required")
+        metrics = [m.metric for m in self.success_measures]
+        duplicates = sorted({m for m in metrics if metrics.count(m) > 1})
+        if duplicates:
+            raise ValueError(f"success measure metrics must be distinct: {', '.join(duplicates)}")
+        return self
+
+    def measure(self, metric: str) -> SuccessMeasure | None:
+        return next((m for m in self.success_measures if m.metric == metric), None)

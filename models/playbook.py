@@ -1,0 +1,161 @@
+"""Playbooks: versioned definitions of stages and gates, kept as validated data.
+
+A running change pins the whole playbook it started on, so publishing a new version
+never changes the rules under a change that is already in flight.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Self
+
+from pydantic import Field, model_validator
+
+from models.errors import UnknownPlaybook
+from models.intake import Strict
+from models.roles import SIGNING_ROLES, Role
+
+CLOSE = "close"
+"""A reject target meaning: close the change instead of sending it back."""
+
+
+class Pdca(StrEnum):
+    PLAN = "plan"
+    DO = "do"
+    CHECK = "check"
+    ACT = "act"
+
+
+class GateKind(StrEnum):
+    SIGN_OFF = "sign_off"
+    """Closes when every role's quorum is met by distinct, eligible people."""
+    DECISION = "decision"
+    """Closes when the service owner decides adopt, adapt or abandon."""
+
+
+class GateDef(Strict):
+    name: str
+    kind: GateKind = GateKind.SIGN_OFF
+    quorum: dict[Role, int]
+    reject_to: list[str] = Field(default_factory=list)
+
+
+class StageDef(Strict):
+    name: str
+    pdca: Pdca
+    owner: Role = Role.DIGITAL
+    gate: GateDef
+    records_measurements: bool = False
+
+
+class Playbook(Strict):
+    name: str
+    version: int = Field(ge=1)
+    title: str
+    stages: list[StageDef] = Field(min_length=1)
+    adapt_restart_at: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        names = [s.name for s in self.stages]
+        if len(set(names)) != len(names):
+            raise ValueError("stage names must be distinct")
+        for index, stage in enumerate(self.stages):
+            _check_gate(stage, names[: index + 1])
+        unknown = [s for s in self.adapt_restart_at if s not in names]
+        if unknown:
+            raise ValueError(f"adapt_restart_at names unknown stages: {unknown}")
+        return self
+
+    def stage(self, name: str) -> StageDef:
+        for stage in self.stages:
+            if stage.name == name:
+                return stage
+        raise KeyError(name)
+
+    def next_stage(self, name: str) -> StageDef | None:
+        names = [s.name for s in self.stages]
+        index = names.index(name)
+        return self.stages[index + 1] if index + 1 < len(self.stages) else None
+
+    @property
+    def first_stage(self) -> StageDef:
+        return self.stages[0]
+
+
+def _check_gate(stage: StageDef, stages_so_far: list[str]) -> None:
+    gate = stage.gate
+    if not gate.quorum or any(count < 1 for count in gate.quorum.values()):
+        raise ValueError(f"gate {gate.name!r} needs a quorum of at least 1 for each role")
+    if not set(gate.quorum) <= SIGNING_ROLES:
+        raise ValueError(f"gate {gate.name!r} names a role that cannot sign")
+    allowed = {*stages_so_far, CLOSE}
+    bad = [t for t in gate.reject_to if t not in allowed]
+    if bad:
+        raise ValueError(f"gate {gate.name!r} may only reject back to earlier stages, not {bad}")
+    if gate.kind is GateKind.DECISION and Role.SERVICE_OWNER not in gate.quorum:
+        raise ValueError(f"decision gate {gate.name!r} must be decided by the service owner")
+
+
+_ALL_THREE = {"policy": 1, "digital": 1, "operations": 1}
+
+PDCA_PLAYBOOK_DATA: dict[str, Any] = {
+    "name": "pdca",
+    "version": 1,
+    "title": "Plan, do, check, act",
+    "adapt_restart_at": ["design", "intent"],
+    "stages": [
+        {
+            "name": "intent",
+            "pdca": "plan",
+            "gate": {"name": "intent agreed", "quorum": _ALL_THREE, "reject_to": ["intent", CLOSE]},
+        },
+        {
+            "name": "design",
+            "pdca": "plan",
+            "gate": {
+                "name": "design approved",
+                "quorum": _ALL_THREE,
+                "reject_to": ["design", "intent"],
+            },
+        },
+        {
+            "name": "delivery",
+            "pdca": "do",
+            "gate": {
+                "name": "ready for release",
+                "quorum": _ALL_THREE,
+                "reject_to": ["delivery", "design"],
+            },
+        },
+        {
+            "name": "check",
+            "pdca": "check",
+            "records_measurements": True,
+            "gate": {"name": "outcome reviewed", "quorum": _ALL_THREE, "reject_to": ["check"]},
+        },
+        {
+            "name": "act",
+            "pdca": "act",
+            "owner": "service_owner",
+            "gate": {
+                "name": "adopt, adapt or abandon",
+                "kind": "decision",
+                "quorum": {"service_owner": 1},
+            },
+        },
+    ],
+}
+
+PLAYBOOKS: dict[tuple[str, int], Playbook] = {
+    (p.name, p.version): p for p in [Playbook.model_validate(PDCA_PLAYBOOK_DATA)]
+}
+
+
+def latest_playbook(name: str) -> Playbook:
+    """The newest published version of a playbook, by name."""
+    versions = [p for (n, _), p in PLAYBOOKS.items() if n == name]
+    if not versions:
+        known = ", ".join(sorted({n for n, _ in PLAYBOOKS}))
+        raise UnknownPlaybook(f"unknown playbook {name!r}; known playbooks: {known}")
+    return max(versions, key=lambda p: p.version)

@@ -1,0 +1,170 @@
+"""Pure checks for every command. Each raises a distinct, typed refusal.
+
+Workflow validators call these to refuse a command before it enters history; the
+handlers call them again after any await, because the state may have moved on.
+"""
+
+from __future__ import annotations
+
+from models.change import ChangeState
+from models.commands import Decide, RecordMeasurement, SignOffCommand, SubmitWork, Withdraw
+from models.errors import (
+    AlreadySigned,
+    ChangeClosed,
+    CommentRequired,
+    GateClosed,
+    GateNotInReview,
+    InvalidRequest,
+    MeasurementsMissing,
+    NotEligible,
+    NotPermitted,
+    OneRolePerGate,
+    RejectTargetNotAllowed,
+    RevisionSuperseded,
+    RoleNotRequired,
+    SeparationOfDuties,
+    UnknownMeasure,
+    UnknownRevision,
+    WrongStage,
+)
+from models.gate import ActOutcome, Decision, GateState, GateStatus
+from models.playbook import GateKind
+from models.views import team_members
+
+
+def require_active(state: ChangeState) -> None:
+    if state.status.is_closed:
+        raise ChangeClosed(f"the change is {state.status} and accepts no further commands")
+
+
+def require_team_member(state: ChangeState, person: str, doing: str) -> None:
+    if person not in team_members(state):
+        raise NotEligible(
+            f"only the change's proposer or its named digital people may {doing}; "
+            f"{person} is neither"
+        )
+
+
+def check_submit(state: ChangeState, cmd: SubmitWork) -> None:
+    require_active(state)
+    gate = state.gate
+    if gate.kind is GateKind.DECISION:
+        raise WrongStage("the act stage takes a decision from the service owner, not a submission")
+    require_team_member(state, cmd.actor, "submit work")
+    if state.playbook.stage(gate.stage).records_measurements:
+        recorded = {m.metric for m in state.measurements}
+        missing = [m.metric for m in state.intake.success_measures if m.metric not in recorded]
+        if missing:
+            raise MeasurementsMissing(
+                f"record a measurement for {', '.join(missing)} before submitting the check"
+            )
+
+
+def gate_for_revision(state: ChangeState, revision: int) -> GateState:
+    """The gate a revision belongs to; refuses revisions that are unknown or closed."""
+    if revision >= state.next_revision:
+        raise UnknownRevision(f"revision {revision} has not been submitted on this change")
+    for gate in [state.gate, *state.past_gates]:
+        if any(s.revision == revision for s in gate.submissions):
+            if gate is not state.gate or gate.status.is_closed:
+                raise GateClosed(f"revision {revision} belongs to gate {gate.name!r}, now closed")
+            return gate
+    raise GateClosed(f"revision {revision} belongs to a gate of an earlier cycle, now closed")
+
+
+def check_sign_off(state: ChangeState, cmd: SignOffCommand) -> None:
+    require_active(state)
+    gate = gate_for_revision(state, cmd.revision)
+    if gate.status is not GateStatus.IN_REVIEW:
+        raise GateNotInReview(
+            f"gate {gate.name!r} is {gate.status}: it waits for a new revision from the team"
+        )
+    if cmd.revision != gate.revision:
+        raise RevisionSuperseded(
+            f"revision {cmd.revision} was superseded by revision {gate.revision}; "
+            "review the new revision"
+        )
+    _check_signer(state, gate, cmd)
+    _check_decision_details(gate, cmd)
+
+
+def _check_signer(state: ChangeState, gate: GateState, cmd: SignOffCommand) -> None:
+    if cmd.role not in gate.quorum:
+        needed = ", ".join(gate.quorum)
+        raise RoleNotRequired(f"gate {gate.name!r} needs sign-off from {needed}, not {cmd.role}")
+    if cmd.actor not in state.intake.people.for_role(cmd.role):
+        raise NotEligible(f"{cmd.actor} is not named for the {cmd.role} role on this change")
+    other_roles = sorted({s.role for s in gate.signoffs_by(cmd.actor) if s.role != cmd.role})
+    if other_roles:
+        raise OneRolePerGate(
+            f"{cmd.actor} already acted at gate {gate.name!r} as {', '.join(other_roles)}; "
+            "one person may act in one role per gate"
+        )
+    if any(s.revision == cmd.revision for s in gate.signoffs_by(cmd.actor)):
+        raise AlreadySigned(f"{cmd.actor} already signed revision {cmd.revision}")
+    submission = gate.current_submission
+    if cmd.decision is Decision.APPROVE and submission and submission.submitted_by == cmd.actor:
+        raise SeparationOfDuties(
+            f"{cmd.actor} submitted revision {cmd.revision} and cannot approve it"
+        )
+
+
+def _check_decision_details(gate: GateState, cmd: SignOffCommand) -> None:
+    if cmd.decision is not Decision.APPROVE and not cmd.comment:
+        raise CommentRequired(f"a {cmd.decision} decision must carry a comment saying why")
+    if cmd.decision is not Decision.REJECT:
+        if cmd.reject_to is not None:
+            raise InvalidRequest("reject_to is only for a reject decision")
+        return
+    allowed = ", ".join(gate.reject_to) or "none"
+    if cmd.reject_to is None:
+        raise RejectTargetNotAllowed(f"a reject must name the stage to return to: {allowed}")
+    if cmd.reject_to not in gate.reject_to:
+        raise RejectTargetNotAllowed(
+            f"gate {gate.name!r} may reject back to {allowed}, not {cmd.reject_to!r}"
+        )
+
+
+def check_record_measurement(state: ChangeState, cmd: RecordMeasurement) -> None:
+    require_active(state)
+    if not state.playbook.stage(state.stage).records_measurements:
+        raise WrongStage(
+            f"measurements are recorded at the check stage; the change is at {state.stage}"
+        )
+    require_team_member(state, cmd.actor, "record measurements")
+    if state.intake.measure(cmd.metric) is None:
+        known = ", ".join(m.metric for m in state.intake.success_measures)
+        raise UnknownMeasure(f"{cmd.metric!r} is not a success measure of this change: {known}")
+
+
+def check_decide(state: ChangeState, cmd: Decide) -> None:
+    require_active(state)
+    gate = state.gate
+    if gate.kind is not GateKind.DECISION:
+        raise WrongStage(f"decisions are made at the act gate; the change is at {state.stage}")
+    if cmd.actor not in state.intake.people.service_owner:
+        raise NotEligible(f"{cmd.actor} is not named as service owner on this change")
+    if cmd.outcome is not ActOutcome.ADOPT and not cmd.comment:
+        raise CommentRequired(f"an {cmd.outcome} decision must carry a comment saying why")
+    _check_restart(state, cmd)
+
+
+def _check_restart(state: ChangeState, cmd: Decide) -> None:
+    if cmd.outcome is not ActOutcome.ADAPT:
+        if cmd.restart_at is not None:
+            raise InvalidRequest("restart_at is only for an adapt decision")
+        return
+    allowed = state.playbook.adapt_restart_at
+    if cmd.restart_at is not None and cmd.restart_at not in allowed:
+        raise RejectTargetNotAllowed(
+            f"an adapt may restart at {', '.join(allowed)}, not {cmd.restart_at!r}"
+        )
+
+
+def check_withdraw(state: ChangeState, cmd: Withdraw) -> None:
+    require_active(state)
+    allowed = {state.proposer, *state.intake.people.digital, *state.intake.people.service_owner}
+    if cmd.actor not in allowed:
+        raise NotPermitted(
+            "only the proposer, the named digital people or the service owner may withdraw"
+        )

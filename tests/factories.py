@@ -1,0 +1,158 @@
+"""Small builders for test data. Every change gets a fresh id."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from models.authority import Authority
+from models.change import ChangeState
+from models.commands import (
+    Decide,
+    NewChange,
+    RecordMeasurement,
+    SignOffCommand,
+    SubmitWork,
+)
+from models.evidence import EvidenceItem, fingerprint
+from models.gate import ActOutcome, Decision
+from models.intake import ChangeIntake
+from models.lifecycle import (
+    apply_decide,
+    apply_record_measurement,
+    apply_sign_off,
+    apply_submit,
+    open_change,
+)
+from models.playbook import latest_playbook
+from models.roles import Role
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+PROPOSER = "dev"
+SIGNERS = {
+    Role.POLICY: "pol-a",
+    Role.DIGITAL: "dig-lead",
+    Role.OPERATIONS: "ops-a",
+}
+OWNER = "owner"
+
+
+def intake_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": "Let people renew a blue badge online",
+        "service": "Blue badge renewals",
+        "intent": {
+            "problem": "Renewals by post take six weeks and many applicants give up.",
+            "intended_outcome": "Most renewals are decided within five working days.",
+            "basis": "Disabled Persons (Parking Badges) Act 2013",
+        },
+        "user_groups": [
+            {"name": "Badge holders renewing", "underserved": False},
+            {"name": "Holders without internet access", "underserved": True},
+        ],
+        "success_measures": [
+            {"metric": "median days to decision", "baseline": 30, "target": 5, "unit": "days"},
+            {"metric": "online take-up", "baseline": 0, "target": 60, "unit": "percent"},
+        ],
+        "people": {
+            "policy": ["pol-a", "pol-b"],
+            "digital": ["dig-lead", "dig-b"],
+            "operations": ["ops-a", "ops-b"],
+            "service_owner": [OWNER],
+        },
+    }
+    data.update(overrides)
+    return data
+
+
+def intake(**overrides: Any) -> ChangeIntake:
+    return ChangeIntake.model_validate(intake_data(**overrides))
+
+
+def new_change(**overrides: Any) -> NewChange:
+    return NewChange(
+        change_id=str(uuid.uuid4()),
+        intake=intake(**overrides),
+        proposer=PROPOSER,
+        playbook=latest_playbook("pdca"),
+    )
+
+
+def fresh_state(at: datetime = T0) -> ChangeState:
+    state, _ = open_change(new_change(), at)
+    return state
+
+
+def authority(person: str) -> Authority:
+    """Directory answer for a person who holds every signing role."""
+    return Authority(
+        person=person,
+        active=True,
+        roles=[Role.POLICY, Role.DIGITAL, Role.OPERATIONS, Role.SERVICE_OWNER],
+    )
+
+
+def evidence(text: str = "design notes") -> EvidenceItem:
+    return EvidenceItem.model_validate(
+        {
+            "title": text,
+            "uri": f"https://docs.example.test/{fingerprint(text)[:8]}",
+            "sha256": fingerprint(text),
+        }
+    )
+
+
+def submit(state: ChangeState, actor: str = PROPOSER, text: str = "work", at: datetime = T0) -> int:
+    cmd = SubmitWork(actor=actor, summary=f"{state.stage}: {text}", evidence=[evidence(text)])
+    apply_submit(state, cmd, authority(actor), at)
+    assert state.gate.revision is not None
+    return state.gate.revision
+
+
+def sign_command(
+    state: ChangeState,
+    actor: str,
+    role: Role,
+    decision: Decision = Decision.APPROVE,
+    **extra: Any,
+) -> SignOffCommand:
+    revision = extra.pop("revision", state.gate.revision)
+    return SignOffCommand(actor=actor, role=role, decision=decision, revision=revision, **extra)
+
+
+def sign(
+    state: ChangeState,
+    actor: str,
+    role: Role,
+    decision: Decision = Decision.APPROVE,
+    at: datetime = T0,
+    **extra: Any,
+) -> None:
+    apply_sign_off(state, sign_command(state, actor, role, decision, **extra), authority(actor), at)
+
+
+def pass_gate(state: ChangeState, at: datetime = T0) -> None:
+    """Submit the current stage's work and have one person per role approve it."""
+    if state.playbook.stage(state.stage).records_measurements:
+        record_all_measurements(state, at)
+    submit(state, at=at)
+    for role, person in SIGNERS.items():
+        sign(state, person, role, at=at)
+
+
+def record_all_measurements(state: ChangeState, at: datetime = T0) -> None:
+    values = {"median days to decision": 4.0, "online take-up": 55.0}
+    for metric, value in values.items():
+        cmd = RecordMeasurement(actor=PROPOSER, metric=metric, value=value)
+        apply_record_measurement(state, cmd, authority(PROPOSER), at)
+
+
+def decide(state: ChangeState, outcome: ActOutcome, at: datetime = T0, **extra: Any) -> None:
+    cmd = Decide(actor=OWNER, outcome=outcome, **extra)
+    apply_decide(state, cmd, authority(OWNER), at)
+
+
+def later(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)

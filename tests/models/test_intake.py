@@ -1,0 +1,77 @@
+"""Intake validation gives clear messages."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from models.evidence import EvidenceInput, fingerprint
+from models.intake import ChangeIntake
+from tests.factories import intake_data
+
+
+def _errors(**overrides: object) -> str:
+    with pytest.raises(ValidationError) as caught:
+        ChangeIntake.model_validate(intake_data(**overrides))
+    return str(caught.value)
+
+
+def test_valid_intake_is_accepted() -> None:
+    change = ChangeIntake.model_validate(intake_data())
+    assert change.user_groups[1].underserved
+    assert change.measure("online take-up") is not None
+
+
+def test_at_least_one_success_measure_is_required() -> None:
+    assert "at least one success measure is required" in _errors(success_measures=[])
+
+
+def test_success_measure_metrics_must_be_distinct() -> None:
+    measure = {"metric": "m", "baseline": 1, "target": 2, "unit": "u"}
+    assert "must be distinct: m" in _errors(success_measures=[measure, measure])
+
+
+def test_at_least_one_user_group_is_required() -> None:
+    assert "user_groups" in _errors(user_groups=[])
+
+
+def test_blank_title_is_refused() -> None:
+    assert "title" in _errors(title="   ")
+
+
+def test_unknown_fields_are_refused_not_dropped() -> None:
+    assert "Extra inputs are not permitted" in _errors(colour="blue")
+
+
+def test_person_ids_are_slugs() -> None:
+    assert "people.policy.0" in _errors(people={"policy": ["Not A Slug"]})
+
+
+def test_measure_direction_follows_baseline_and_target() -> None:
+    change = ChangeIntake.model_validate(intake_data())
+    days = change.measure("median days to decision")
+    assert days is not None
+    assert days.is_met_by(5)
+    assert not days.is_met_by(6)
+
+
+def test_evidence_fingerprint_is_computed_from_content() -> None:
+    item = EvidenceInput.model_validate(
+        {"title": "t", "uri": "https://x.test/a", "content": "hello"}
+    ).to_item()
+    assert item.sha256 == fingerprint("hello")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({}, "give either sha256 or content"),
+        ({"content": "a", "sha256": fingerprint("b")}, "does not match"),
+        ({"sha256": "xyz"}, "String should match pattern"),
+        ({"sha256": fingerprint("a"), "uri": "not a uri"}, "uri"),
+    ],
+)
+def test_bad_evidence_is_refused(fields: dict[str, str], message: str) -> None:
+    data = {"title": "t", "uri": "https://x.test/a", **fields}
+    with pytest.raises(ValidationError, match=message):
+        EvidenceInput.model_validate(data)
