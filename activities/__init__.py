@@ -1,0 +1,1 @@
+"""Every side effect the workflow needs, as activities."""

@@ -104,7 +104,10 @@ class CommandResult(Strict):
     status: str
     stage: str
     iteration: int
-    gate: GateView
+    gate: GateView = Field(description="The gate the change is at now.")
+    closed_gate: GateView | None = Field(
+        default=None, description="The gate this command closed, when it closed one."
+    )
 
 
 class Receipt(Strict):
@@ -120,4 +123,18 @@ class ChangeStart(Strict):
 
     new: NewChange | None = None
     carried: ChangeState | None = None
+    creation: RequestKey | None = Field(
+        default=None, description="The Idempotency-Key the change was created with."
+    )
+    creation_result: CommandResult | None = Field(
+        default=None, description="What creation returned, kept for retries of the create."
+    )
     receipts: list[Receipt] = Field(default_factory=list)
+
+
+class ChangeOutcome(Strict):
+    change_id: str
+    status: str
+    iteration: int
+    last_seq: int
+    last_hash: str

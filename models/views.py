@@ -256,12 +256,37 @@ def waiting_on(state: ChangeState, now: datetime) -> WaitingOn:
 
 
 def _who_acts_next(state: ChangeState) -> tuple[WaitKind, list[Role], list[str]]:
+    kind, pairs = next_actors(state)
+    roles = list(dict.fromkeys(role for role, _ in pairs))
+    if kind is WaitKind.SIGN_OFF:
+        roles = [p.role for p in _role_progress(state, state.gate) if p.given < p.required]
+    elif not roles:
+        roles = [_acting_role(state)]
+    return kind, roles, list(dict.fromkeys(person for _, person in pairs))
+
+
+def _acting_role(state: ChangeState) -> Role:
+    if state.gate.kind is GateKind.DECISION:
+        return Role.SERVICE_OWNER
+    return state.playbook.stage(state.gate.stage).owner
+
+
+def next_actors(state: ChangeState) -> tuple[WaitKind, list[tuple[Role, str]]]:
+    """Who can move the change on now, as (role, person) pairs; feeds each person's inbox."""
     gate = state.gate
+    if state.status.is_closed:
+        return WaitKind.NOTHING, []
     if gate.kind is GateKind.DECISION:
-        return WaitKind.DECISION, [Role.SERVICE_OWNER], state.intake.people.service_owner
+        return WaitKind.DECISION, [
+            (Role.SERVICE_OWNER, p) for p in state.intake.people.service_owner
+        ]
     if gate.status is not GateStatus.IN_REVIEW:
         owner = state.playbook.stage(gate.stage).owner
-        return WaitKind.SUBMISSION, [owner], team_members(state)
-    progress = [p for p in _role_progress(state, gate) if p.given < p.required]
-    people = list(dict.fromkeys(person for p in progress for person in p.not_yet_signed))
-    return WaitKind.SIGN_OFF, [p.role for p in progress], people
+        return WaitKind.SUBMISSION, [(owner, person) for person in team_members(state)]
+    pairs = [
+        (p.role, person)
+        for p in _role_progress(state, gate)
+        if p.given < p.required
+        for person in p.not_yet_signed
+    ]
+    return WaitKind.SIGN_OFF, pairs

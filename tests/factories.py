@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.authority import Authority
 from models.change import ChangeState
@@ -27,6 +31,7 @@ from models.lifecycle import (
 )
 from models.playbook import latest_playbook
 from models.roles import Role
+from throughline.store import directory
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -156,3 +161,62 @@ def decide(state: ChangeState, outcome: ActOutcome, at: datetime = T0, **extra: 
 
 def later(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
+
+
+@dataclass(frozen=True)
+class Team:
+    """A fresh set of people, unique to one test, with the roles the PDCA playbook needs."""
+
+    suffix: str
+
+    def _id(self, name: str) -> str:
+        return f"{name}-{self.suffix}"
+
+    @property
+    def proposer(self) -> str:
+        return self._id("dev")
+
+    def signer(self, role: Role, index: int = 0) -> str:
+        names = {Role.POLICY: "pol", Role.DIGITAL: "dig", Role.OPERATIONS: "ops"}
+        return self._id(f"{names[role]}-{'ab'[index]}")
+
+    @property
+    def owner(self) -> str:
+        return self._id("owner")
+
+    @property
+    def auditor(self) -> str:
+        return self._id("auditor")
+
+    @property
+    def admin(self) -> str:
+        return self._id("admin")
+
+    def people(self) -> dict[str, list[str]]:
+        signing = [Role.POLICY, Role.DIGITAL, Role.OPERATIONS]
+        named = {role.value: [self.signer(role, 0), self.signer(role, 1)] for role in signing}
+        return {**named, "service_owner": [self.owner]}
+
+    def directory(self) -> dict[str, list[Role]]:
+        entries: dict[str, list[Role]] = {self.proposer: [Role.DIGITAL]}
+        for role in [Role.POLICY, Role.DIGITAL, Role.OPERATIONS]:
+            for index in (0, 1):
+                entries[self.signer(role, index)] = [role]
+        entries[self.owner] = [Role.SERVICE_OWNER]
+        entries[self.auditor] = [Role.AUDITOR]
+        entries[self.admin] = [Role.ADMIN]
+        return entries
+
+    def intake(self, **overrides: Any) -> ChangeIntake:
+        return intake(**{"people": self.people(), **overrides})
+
+
+def new_team() -> Team:
+    return Team(suffix=uuid.uuid4().hex[:8])
+
+
+async def seed_team(sessions: async_sessionmaker[AsyncSession], team: Team) -> Team:
+    async with sessions() as session, session.begin():
+        for person_id, roles in team.directory().items():
+            await directory.add_person(session, name=person_id, person_id=person_id, roles=roles)
+    return team

@@ -1,0 +1,1 @@
+"""Worker processes: they run the workflows and activities."""

@@ -1,0 +1,1 @@
+"""Temporal workflows: thin deterministic drivers over the rules in models/."""

@@ -1,0 +1,181 @@
+"""SQLModel tables: the directory, the read model and the audit log.
+
+Timestamps are stored in UTC and always come back timezone-aware, whichever database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _at(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _json() -> Any:
+    return Field(sa_column=Column(JSON, nullable=False))
+
+
+class Person(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    active: bool = True
+    created_at: datetime = _at()
+
+
+class RoleGrant(SQLModel, table=True):
+    __tablename__ = "role_grant"
+    __table_args__ = (Index("ix_role_grant_person_role", "person_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(foreign_key="person.id", max_length=64)
+    role: str = Field(max_length=32)
+    granted_at: datetime = _at()
+    granted_by: str | None = Field(default=None, max_length=64)
+    revoked_at: datetime | None = _at(nullable=True)
+    revoked_by: str | None = Field(default=None, max_length=64)
+
+
+class ChangeRow(SQLModel, table=True):
+    __tablename__ = "change"
+
+    id: str = Field(primary_key=True, max_length=64)
+    workflow_id: str = Field(max_length=100)
+    title: str
+    service: str = Field(index=True)
+    playbook: str = Field(max_length=64)
+    playbook_version: int
+    iteration: int
+    stage: str = Field(index=True, max_length=64)
+    gate_id: str = Field(max_length=100)
+    gate_status: str = Field(max_length=32)
+    status: str = Field(index=True, max_length=32)
+    proposer: str = Field(max_length=64)
+    waiting_kind: str = Field(max_length=32)
+    waiting_since: datetime | None = _at(nullable=True)
+    waiting_reason: str
+    created_at: datetime = _at(index=True)
+    updated_at: datetime = _at()
+    closed_at: datetime | None = _at(nullable=True)
+    last_seq: int
+    last_hash: str = Field(max_length=64)
+    snapshot: dict[str, Any] = _json()
+
+
+class ChangeWaiting(SQLModel, table=True):
+    """Who a change waits on right now: one row per person and role. Feeds the inbox."""
+
+    __tablename__ = "change_waiting"
+
+    change_id: str = Field(primary_key=True, foreign_key="change.id", max_length=64)
+    person_id: str = Field(primary_key=True, max_length=64, index=True)
+    role: str = Field(primary_key=True, max_length=32, index=True)
+    kind: str = Field(max_length=32)
+    since: datetime = _at()
+
+
+class GateRow(SQLModel, table=True):
+    __tablename__ = "gate"
+
+    change_id: str = Field(primary_key=True, foreign_key="change.id", max_length=64)
+    gate_id: str = Field(primary_key=True, max_length=100)
+    iteration: int
+    stage: str = Field(max_length=64)
+    name: str
+    status: str = Field(max_length=32)
+    revision: int | None = None
+    opened_at: datetime = _at()
+    closed_at: datetime | None = _at(nullable=True)
+
+
+class SubmissionRow(SQLModel, table=True):
+    __tablename__ = "submission"
+
+    change_id: str = Field(primary_key=True, foreign_key="change.id", max_length=64)
+    revision: int = Field(primary_key=True)
+    gate_id: str = Field(max_length=100)
+    stage: str = Field(max_length=64)
+    summary: str
+    submitted_by: str = Field(max_length=64)
+    submitted_at: datetime = _at()
+    evidence: list[dict[str, Any]] = _json()
+
+
+class SignOffRow(SQLModel, table=True):
+    __tablename__ = "sign_off"
+
+    change_id: str = Field(primary_key=True, foreign_key="change.id", max_length=64)
+    seq: int = Field(primary_key=True)
+    gate_id: str = Field(max_length=100)
+    revision: int
+    person_id: str = Field(max_length=64, index=True)
+    role: str = Field(max_length=32)
+    decision: str = Field(max_length=32)
+    comment: str | None = None
+    reject_to: str | None = Field(default=None, max_length=64)
+    at: datetime = _at()
+    counts: bool
+    not_counted_reason: str | None = None
+
+
+class MeasurementRow(SQLModel, table=True):
+    __tablename__ = "measurement"
+
+    change_id: str = Field(primary_key=True, foreign_key="change.id", max_length=64)
+    iteration: int = Field(primary_key=True)
+    metric: str = Field(primary_key=True, max_length=200)
+    value: float
+    note: str | None = None
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime = _at()
+
+
+class HandoffRow(SQLModel, table=True):
+    __tablename__ = "handoff"
+
+    change_id: str = Field(primary_key=True, foreign_key="change.id", max_length=64)
+    seq: int = Field(primary_key=True)
+    from_party: str
+    to_party: str
+    roles: list[str] = _json()
+    reason: str
+    opened_at: datetime = _at()
+    closed_at: datetime | None = _at(nullable=True)
+
+
+class AuditEventRow(SQLModel, table=True):
+    """Append-only. Nothing updates or deletes these rows; verification detects any edit."""
+
+    __tablename__ = "audit_event"
+
+    change_id: str = Field(primary_key=True, max_length=64)
+    seq: int = Field(primary_key=True)
+    at: datetime = _at()
+    actor: str = Field(max_length=64)
+    role: str | None = Field(default=None, max_length=32)
+    kind: str = Field(max_length=64)
+    payload: dict[str, Any] = _json()
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

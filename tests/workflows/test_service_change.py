@@ -1,0 +1,184 @@
+"""ServiceChangeWorkflow on a real dev server, with a real worker and SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
+
+from models import errors
+from models.commands import DecisionRequest, SignOffRequest, WithdrawRequest
+from models.gate import ActOutcome, Decision
+from models.roles import Role
+from tests.factories import Team, new_team, seed_team
+from tests.workflows.helpers import SIGNING, adapt, approve, pass_current_gate, to_act_gate, work
+from throughline.changes import ChangeCommands
+from throughline.settings import Settings
+from throughline.store import readmodel
+from throughline.temporal import workflow_id
+from workflows import search_attributes
+
+pytestmark = pytest.mark.usefixtures("worker")
+
+
+@pytest.fixture
+def commands(temporal_client: Client, task_queue: str) -> ChangeCommands:
+    return ChangeCommands(temporal_client, Settings(task_queue=task_queue))
+
+
+@pytest.fixture
+async def team(sqlite_sessions: async_sessionmaker[AsyncSession]) -> Team:
+    return await seed_team(sqlite_sessions, new_team())
+
+
+async def test_sign_offs_pass_the_gate_and_reach_the_read_model(
+    commands: ChangeCommands, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    created = await commands.create(team.intake(), team.proposer, key=None)
+    result = await pass_current_gate(commands, created.change_id, team, stage="intent")
+    assert result.stage == "design"
+    assert result.closed_gate is not None
+    assert result.closed_gate.status == "passed"
+    async with sqlite_sessions() as session:
+        state = await readmodel.change_state(session, created.change_id)
+        events = await readmodel.audit_events(session, created.change_id)
+    assert state.stage == "design"
+    assert [e.seq for e in events] == list(range(1, state.seq + 1))
+
+
+async def test_refusals_arrive_as_typed_domain_errors(commands: ChangeCommands, team: Team) -> None:
+    created = await commands.create(team.intake(), team.signer(Role.DIGITAL), key=None)
+    change_id = created.change_id
+    await commands.submit(change_id, team.signer(Role.DIGITAL), work("intent"), key=None)
+    with pytest.raises(errors.SeparationOfDuties):
+        body = approve(1, Role.DIGITAL)
+        await commands.sign_off(change_id, team.signer(Role.DIGITAL), body, key=None)
+    with pytest.raises(errors.CommentRequired):
+        body = SignOffRequest(role=Role.POLICY, decision=Decision.REJECT, revision=1)
+        await commands.sign_off(change_id, team.signer(Role.POLICY), body, key=None)
+    with pytest.raises(errors.ChangeNotFound):
+        await commands.submit("no-such-change", team.proposer, work("x"), key=None)
+
+
+async def test_same_idempotency_key_gives_same_result_and_one_effect(
+    commands: ChangeCommands, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    first = await commands.create(team.intake(), team.proposer, key="create-1")
+    again = await commands.create(team.intake(), team.proposer, key="create-1")
+    assert again == first
+    await commands.submit(first.change_id, team.proposer, work("intent"), key="submit-1")
+    body = approve(1, Role.POLICY)
+    one = await commands.sign_off(first.change_id, team.signer(Role.POLICY), body, key="s-1")
+    two = await commands.sign_off(first.change_id, team.signer(Role.POLICY), body, key="s-1")
+    assert one == two
+    async with sqlite_sessions() as session:
+        state = await readmodel.change_state(session, first.change_id)
+    assert len(state.gate.signoffs) == 1
+
+
+async def test_reused_key_with_a_different_body_is_refused(
+    commands: ChangeCommands, team: Team
+) -> None:
+    created = await commands.create(team.intake(), team.proposer, key="c")
+    with pytest.raises(errors.IdempotencyKeyReused):
+        await commands.create(team.intake(title="Another change"), team.proposer, key="c")
+    await commands.submit(created.change_id, team.proposer, work("a"), key="k")
+    await commands.sign_off(
+        created.change_id, team.signer(Role.POLICY), approve(1, Role.POLICY), key="k"
+    )
+    with pytest.raises(errors.IdempotencyKeyReused):
+        await commands.submit(created.change_id, team.proposer, work("b"), key="k")
+
+
+async def test_concurrent_signers_are_each_counted_once(
+    commands: ChangeCommands, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    created = await commands.create(team.intake(), team.proposer, key=None)
+    change_id = created.change_id
+    await commands.submit(change_id, team.proposer, work("intent"), key=None)
+    signers = [
+        commands.sign_off(change_id, team.signer(role), approve(1, role), key=f"k-{role}")
+        for role in SIGNING
+    ]
+    duplicates = [
+        commands.sign_off(change_id, team.signer(role), approve(1, role), key=f"k-{role}")
+        for role in SIGNING
+    ]
+    results = await asyncio.gather(*signers, *duplicates)
+    assert {r.command for r in results} == {"sign_off"}
+    async with sqlite_sessions() as session:
+        state = await readmodel.change_state(session, change_id)
+    passed = state.past_gates[0]
+    assert passed.status == "passed"
+    assert sorted(s.person for s in passed.signoffs) == sorted(team.signer(r) for r in SIGNING)
+
+
+async def test_adapt_continues_as_new_and_keeps_idempotency(
+    commands: ChangeCommands, team: Team, temporal_client: Client
+) -> None:
+    created = await commands.create(team.intake(), team.proposer, key="adapt-create")
+    change_id = created.change_id
+    await to_act_gate(commands, change_id, team)
+    handle = temporal_client.get_workflow_handle(workflow_id(change_id))
+    first_run = (await handle.describe()).run_id
+    decided = await commands.decide(change_id, team.owner, adapt(), key="decide-1")
+    assert (decided.iteration, decided.stage) == (2, "design")
+    await _wait_for_new_run(temporal_client, change_id, first_run)
+    replayed = await commands.decide(change_id, team.owner, adapt(), key="decide-1")
+    assert replayed == decided
+    recreated = await commands.create(team.intake(), team.proposer, key="adapt-create")
+    assert recreated == created
+    view = await commands.live_view(change_id)
+    assert (view.iteration, view.stage, view.cycles[0].outcome) == (2, "design", "adapt")
+
+
+async def _wait_for_new_run(client: Client, change_id: str, old_run: str | None) -> None:
+    handle = client.get_workflow_handle(workflow_id(change_id))
+    for _ in range(100):
+        if (await handle.describe()).run_id != old_run:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the workflow did not continue as new")
+
+
+async def test_adopt_closes_the_workflow_and_later_commands_are_refused(
+    commands: ChangeCommands, team: Team, temporal_client: Client
+) -> None:
+    created = await commands.create(team.intake(), team.proposer, key=None)
+    await to_act_gate(commands, created.change_id, team)
+    adopted = DecisionRequest(outcome=ActOutcome.ADOPT)
+    result = await commands.decide(created.change_id, team.owner, adopted, key=None)
+    assert result.status == "completed"
+    handle = temporal_client.get_workflow_handle(workflow_id(created.change_id))
+    outcome = await handle.result()
+    assert outcome["status"] == "completed"
+    with pytest.raises(errors.ChangeClosed):
+        body = WithdrawRequest(reason="too late")
+        await commands.withdraw(created.change_id, team.proposer, body, key=None)
+
+
+async def test_search_attributes_say_where_the_change_waits(
+    commands: ChangeCommands, team: Team, temporal_client: Client
+) -> None:
+    created = await commands.create(team.intake(), team.proposer, key=None)
+    await commands.submit(created.change_id, team.proposer, work("intent"), key=None)
+    handle = temporal_client.get_workflow_handle(workflow_id(created.change_id))
+    described = await handle.describe()
+    attributes = described.typed_search_attributes
+    assert attributes.get(search_attributes.STAGE) == "intent"
+    assert attributes.get(search_attributes.STATUS) == "active"
+    assert sorted(attributes.get(search_attributes.WAITING_ON) or []) == [
+        "digital",
+        "operations",
+        "policy",
+    ]
+    query = f"WorkflowId = '{workflow_id(created.change_id)}' AND ThroughlineStage = 'intent'"
+    for _ in range(50):
+        listed = [w.id async for w in temporal_client.list_workflows(query)]
+        if listed:
+            break
+        await asyncio.sleep(0.2)
+    assert listed == [workflow_id(created.change_id)]

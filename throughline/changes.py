@@ -1,0 +1,213 @@
+"""Commands on service changes: the one place that talks to ServiceChangeWorkflow.
+
+The API and the CLI both call this. It turns an Idempotency-Key into a Temporal
+update id and maps every Temporal failure onto a typed domain error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from models.commands import (
+    ChangeStart,
+    Command,
+    CommandResult,
+    Decide,
+    DecisionRequest,
+    MeasurementRequest,
+    NewChange,
+    OpenChange,
+    RecordMeasurement,
+    RequestKey,
+    SignOffCommand,
+    SignOffRequest,
+    SubmitWork,
+    SubmitWorkRequest,
+    Withdraw,
+    WithdrawRequest,
+)
+from models.errors import (
+    ChangeClosed,
+    ChangeNotFound,
+    ThroughlineError,
+    Unavailable,
+    error_class_for,
+)
+from models.intake import ChangeIntake
+from models.playbook import latest_playbook
+from models.views import ChangeView, describe_gate
+from throughline.settings import Settings
+from throughline.temporal import workflow_id
+from workflows.service_change import ServiceChangeWorkflow
+
+C = TypeVar("C", bound=Command)
+Update = Callable[..., Awaitable[CommandResult]]
+_CHANGE_IDS = uuid.UUID("6f1d2c3e-8a4b-4e59-9d0a-2b7c1e5f3a90")
+
+
+def request_key(actor: str, key: str | None, body: BaseModel) -> RequestKey | None:
+    """Scope an Idempotency-Key to its sender and fingerprint what was asked."""
+    if key is None:
+        return None
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return RequestKey(key=f"{actor}:{key}", fingerprint=digest)
+
+
+def _update_id(request: RequestKey | None) -> str:
+    # The fingerprint is part of the id, so a key reused for a different body reaches
+    # the validator (and is refused) instead of silently returning the first result.
+    if request is None:
+        return str(uuid.uuid4())
+    return f"{request.key}:{request.fingerprint[:32]}"
+
+
+def domain_error(cause: BaseException | None) -> ThroughlineError:
+    if isinstance(cause, ApplicationError) and cause.type:
+        return error_class_for(cause.type)(cause.message)
+    return ThroughlineError(f"the command failed: {cause}")
+
+
+class ChangeCommands:
+    def __init__(self, client: Client, settings: Settings) -> None:
+        self._client = client
+        self._settings = settings
+
+    @property
+    def _rpc_timeout(self) -> timedelta:
+        return timedelta(seconds=self._settings.update_timeout_seconds)
+
+    async def create(self, intake: ChangeIntake, proposer: str, key: str | None) -> CommandResult:
+        request = request_key(proposer, key, intake)
+        change_id = str(uuid.uuid5(_CHANGE_IDS, request.key)) if request else str(uuid.uuid4())
+        new = NewChange(
+            change_id=change_id,
+            intake=intake,
+            proposer=proposer,
+            playbook=latest_playbook(intake.playbook),
+        )
+        start = WithStartWorkflowOperation(
+            ServiceChangeWorkflow.run,
+            ChangeStart(new=new, creation=request),
+            id=workflow_id(change_id),
+            task_queue=self._settings.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+        opening = OpenChange(actor=proposer, request=request)
+        try:
+            return await self._client.execute_update_with_start_workflow(
+                ServiceChangeWorkflow.open,
+                opening,
+                start_workflow_operation=start,
+                id=_update_id(request),
+                rpc_timeout=self._rpc_timeout,
+            )
+        except WorkflowAlreadyStartedError:
+            return await self._closed_creation(change_id)
+        except (WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, RPCError) as e:
+            raise await self._translate(change_id, e) from None
+
+    async def _closed_creation(self, change_id: str) -> CommandResult:
+        """The key created a change that has since closed: answer with its final state."""
+        state = await self._handle(change_id).query(ServiceChangeWorkflow.state)
+        return CommandResult(
+            change_id=change_id,
+            command="open",
+            seq=state.seq,
+            status=state.status,
+            stage=state.stage,
+            iteration=state.iteration,
+            gate=describe_gate(state, state.gate),
+        )
+
+    async def submit(
+        self, change_id: str, actor: str, body: SubmitWorkRequest, key: str | None
+    ) -> CommandResult:
+        evidence = [item.to_item() for item in body.evidence]
+        cmd = SubmitWork(actor=actor, summary=body.summary, evidence=evidence)
+        return await self._update(change_id, ServiceChangeWorkflow.submit_work, cmd, body, key)
+
+    async def sign_off(
+        self, change_id: str, actor: str, body: SignOffRequest, key: str | None
+    ) -> CommandResult:
+        cmd = SignOffCommand(actor=actor, **body.model_dump())
+        return await self._update(change_id, ServiceChangeWorkflow.sign_off, cmd, body, key)
+
+    async def record_measurement(
+        self, change_id: str, actor: str, body: MeasurementRequest, key: str | None
+    ) -> CommandResult:
+        cmd = RecordMeasurement(actor=actor, **body.model_dump())
+        update = ServiceChangeWorkflow.record_measurement
+        return await self._update(change_id, update, cmd, body, key)
+
+    async def decide(
+        self, change_id: str, actor: str, body: DecisionRequest, key: str | None
+    ) -> CommandResult:
+        cmd = Decide(actor=actor, **body.model_dump())
+        return await self._update(change_id, ServiceChangeWorkflow.decide, cmd, body, key)
+
+    async def withdraw(
+        self, change_id: str, actor: str, body: WithdrawRequest, key: str | None
+    ) -> CommandResult:
+        cmd = Withdraw(actor=actor, **body.model_dump())
+        return await self._update(change_id, ServiceChangeWorkflow.withdraw, cmd, body, key)
+
+    async def live_view(self, change_id: str) -> ChangeView:
+        try:
+            return await self._handle(change_id).query(ServiceChangeWorkflow.view)
+        except RPCError as error:
+            raise await self._translate(change_id, error) from None
+
+    async def _update(
+        self, change_id: str, update: Any, cmd: C, body: BaseModel, key: str | None
+    ) -> CommandResult:
+        cmd.request = request_key(cmd.actor, key, body)
+        try:
+            result: CommandResult = await self._handle(change_id).execute_update(
+                update, cmd, id=_update_id(cmd.request), rpc_timeout=self._rpc_timeout
+            )
+        except (WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, RPCError) as e:
+            raise await self._translate(change_id, e) from None
+        return result
+
+    def _handle(self, change_id: str) -> WorkflowHandle[Any, Any]:
+        return self._client.get_workflow_handle(workflow_id(change_id))
+
+    async def _translate(self, change_id: str, error: Exception) -> ThroughlineError:
+        if isinstance(error, WorkflowUpdateFailedError):
+            return domain_error(error.cause)
+        if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
+            return Unavailable(
+                "the change did not confirm in time; retry with the same Idempotency-Key"
+            )
+        if isinstance(error, RPCError) and error.status is RPCStatusCode.NOT_FOUND:
+            return await self._missing_or_closed(change_id)
+        return Unavailable(f"Temporal could not be reached: {error}")
+
+    async def _missing_or_closed(self, change_id: str) -> ThroughlineError:
+        try:
+            described = await self._handle(change_id).describe()
+        except RPCError:
+            return ChangeNotFound(f"no change with id {change_id!r}")
+        if described.status is WorkflowExecutionStatus.RUNNING:
+            return Unavailable("the change is running but did not answer; try again")
+        return ChangeClosed(f"change {change_id!r} is closed and accepts no further commands")

@@ -1,0 +1,83 @@
+"""One settings object, read from THROUGHLINE_* environment variables.
+
+Defaults run the embedded stack with no configuration. In production the unsafe
+defaults (a generated token secret, a SQLite file) are refused at start.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_SECRET_FILE = "token-secret"
+
+
+class ConfigurationError(Exception):
+    """Settings that cannot run; the message says which variable to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="THROUGHLINE_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path(".throughline")
+    temporal_address: str = "127.0.0.1:7233"
+    namespace: str = "default"
+    task_queue: str = "throughline"
+    database_url: str | None = Field(
+        default=None, description="Defaults to a SQLite file in the data directory."
+    )
+    token_secret: SecretStr | None = None
+    token_ttl_hours: float = Field(default=12, gt=0)
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    ui_port: int = 8233
+    update_timeout_seconds: float = Field(default=30, gt=0)
+    log_level: str = "INFO"
+
+    @cached_property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir.resolve() / 'throughline.db'}"
+
+    @property
+    def temporal_port(self) -> int:
+        return int(self.temporal_address.rsplit(":", 1)[1])
+
+    def check_production(self) -> None:
+        if self.environment != "production":
+            return
+        if self.token_secret is None or len(self.token_secret.get_secret_value()) < 32:
+            raise ConfigurationError(
+                "THROUGHLINE_TOKEN_SECRET must be set to at least 32 characters in production"
+            )
+        if self.database_url is None or self.database_url.startswith("sqlite"):
+            raise ConfigurationError(
+                "THROUGHLINE_DATABASE_URL must point at PostgreSQL in production"
+            )
+
+    def signing_secret(self) -> str:
+        """The token secret: from the environment, or generated into the data directory once."""
+        if self.token_secret is not None:
+            return self.token_secret.get_secret_value()
+        self.check_production()
+        path = self.data_dir / TOKEN_SECRET_FILE
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            _write_private(path, secrets.token_urlsafe(48))
+        return path.read_text(encoding="utf-8").strip()
+
+
+def _write_private(path: Path, text: str) -> None:
+    # O_EXCL: when two processes race to create the secret, exactly one wins.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)

@@ -1,0 +1,1 @@
+"""SQL repositories: the only place that writes queries."""

@@ -1,0 +1,185 @@
+"""Writes the read model and the audit log from a workflow's snapshot.
+
+Idempotent and monotonic: audit events are inserted only if absent, and a snapshot
+older than the one stored never overwrites it, so retries and races converge.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.audit import AuditEvent
+from models.change import ChangeState
+from models.gate import GateState
+from models.projection import ProjectionBatch
+from models.tables import (
+    AuditEventRow,
+    ChangeRow,
+    ChangeWaiting,
+    GateRow,
+    HandoffRow,
+    MeasurementRow,
+    SignOffRow,
+    SubmissionRow,
+)
+from models.views import next_actors, waiting_on
+from throughline.store.sql import insert_missing, upsert
+
+log = logging.getLogger(__name__)
+
+
+async def project(session: AsyncSession, batch: ProjectionBatch) -> bool:
+    """Apply a batch; returns False when a newer snapshot was already stored."""
+    state = batch.state
+    await upsert(
+        session, ChangeRow, [_change_row(batch)], where=col(ChangeRow.last_seq) < state.seq
+    )
+    await insert_missing(session, AuditEventRow, [_event_row(e) for e in batch.events])
+    stored = await session.get(ChangeRow, state.change_id, populate_existing=True)
+    if stored is None or stored.last_seq != state.seq:
+        return False
+    await _write_children(session, state)
+    await _check_events_match(session, batch.events)
+    return True
+
+
+def _change_row(batch: ProjectionBatch) -> dict[str, Any]:
+    state = batch.state
+    waiting = waiting_on(state, state.updated_at)
+    return {
+        "id": state.change_id,
+        "workflow_id": batch.workflow_id,
+        "title": state.intake.title,
+        "service": state.intake.service,
+        "playbook": state.playbook.name,
+        "playbook_version": state.playbook.version,
+        "iteration": state.iteration,
+        "stage": state.stage,
+        "gate_id": state.gate.id,
+        "gate_status": state.gate.status.value,
+        "status": state.status.value,
+        "proposer": state.proposer,
+        "waiting_kind": waiting.kind.value,
+        "waiting_since": waiting.since,
+        "waiting_reason": waiting.reason,
+        "created_at": state.created_at,
+        "updated_at": state.updated_at,
+        "closed_at": state.closed_at,
+        "last_seq": state.seq,
+        "last_hash": state.last_hash,
+        "snapshot": state.model_dump(mode="json"),
+    }
+
+
+def _event_row(event: AuditEvent) -> dict[str, Any]:
+    return event.model_dump(mode="python")
+
+
+async def _write_children(session: AsyncSession, state: ChangeState) -> None:
+    gates = [*state.past_gates, state.gate]
+    await upsert(session, GateRow, [_gate_row(state.change_id, g) for g in gates])
+    await upsert(session, SubmissionRow, _submission_rows(state.change_id, gates))
+    await upsert(session, SignOffRow, _signoff_rows(state.change_id, gates))
+    await upsert(session, MeasurementRow, _measurement_rows(state))
+    await upsert(session, HandoffRow, _handoff_rows(state))
+    await _replace_waiting(session, state)
+
+
+def _gate_row(change_id: str, gate: GateState) -> dict[str, Any]:
+    return {
+        "change_id": change_id,
+        "gate_id": gate.id,
+        "iteration": gate.iteration,
+        "stage": gate.stage,
+        "name": gate.name,
+        "status": gate.status.value,
+        "revision": gate.revision,
+        "opened_at": gate.opened_at,
+        "closed_at": gate.closed_at,
+    }
+
+
+def _submission_rows(change_id: str, gates: list[GateState]) -> list[dict[str, Any]]:
+    return [
+        {
+            "change_id": change_id,
+            "revision": s.revision,
+            "gate_id": s.gate_id,
+            "stage": s.stage,
+            "summary": s.summary,
+            "submitted_by": s.submitted_by,
+            "submitted_at": s.submitted_at,
+            "evidence": [e.model_dump(mode="json") for e in s.evidence],
+        }
+        for gate in gates
+        for s in gate.submissions
+    ]
+
+
+def _signoff_rows(change_id: str, gates: list[GateState]) -> list[dict[str, Any]]:
+    return [
+        {
+            "change_id": change_id,
+            **s.model_dump(mode="python", exclude={"person"}),
+            "person_id": s.person,
+            "role": s.role.value,
+            "decision": s.decision.value,
+        }
+        for gate in gates
+        for s in gate.signoffs
+    ]
+
+
+def _measurement_rows(state: ChangeState) -> list[dict[str, Any]]:
+    return [
+        {"change_id": state.change_id, "iteration": state.iteration, **m.model_dump(mode="python")}
+        for m in state.measurements
+    ]
+
+
+def _handoff_rows(state: ChangeState) -> list[dict[str, Any]]:
+    return [
+        {
+            "change_id": state.change_id,
+            **h.model_dump(mode="python", exclude={"roles"}),
+            "roles": [r.value for r in h.roles],
+        }
+        for h in state.handoffs
+    ]
+
+
+async def _replace_waiting(session: AsyncSession, state: ChangeState) -> None:
+    await session.exec(delete(ChangeWaiting).where(col(ChangeWaiting.change_id) == state.change_id))
+    waiting = waiting_on(state, state.updated_at)
+    if waiting.since is None:
+        return
+    kind, pairs = next_actors(state)
+    rows = [
+        {
+            "change_id": state.change_id,
+            "person_id": person,
+            "role": role.value,
+            "kind": kind.value,
+            "since": waiting.since,
+        }
+        for role, person in pairs
+    ]
+    await insert_missing(session, ChangeWaiting, rows)
+
+
+async def _check_events_match(session: AsyncSession, events: list[AuditEvent]) -> None:
+    """An existing row with a different hash means the stored log was altered."""
+    for event in events:
+        statement = select(AuditEventRow.hash).where(
+            AuditEventRow.change_id == event.change_id, AuditEventRow.seq == event.seq
+        )
+        stored = (await session.exec(statement)).first()
+        if stored != event.hash:
+            log.error(
+                "stored audit event differs from the workflow's",
+                extra={"change_id": event.change_id, "seq": event.seq},
+            )

@@ -1,0 +1,93 @@
+"""Queries over the read model and the audit log, for the API and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.audit import AuditEvent
+from models.change import ChangeState
+from models.errors import ChangeNotFound
+from models.roles import Role
+from models.tables import AuditEventRow, ChangeRow, ChangeWaiting, HandoffRow
+
+
+@dataclass(frozen=True)
+class ChangeFilter:
+    stage: str | None = None
+    status: str | None = None
+    waiting_on: Role | None = None
+    service: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+async def change_state(session: AsyncSession, change_id: str) -> ChangeState:
+    row = await session.get(ChangeRow, change_id)
+    if row is None:
+        raise ChangeNotFound(f"no change with id {change_id!r}")
+    return ChangeState.model_validate(row.snapshot)
+
+
+async def list_changes(session: AsyncSession, where: ChangeFilter) -> tuple[list[ChangeRow], int]:
+    statement = select(ChangeRow)
+    if where.stage:
+        statement = statement.where(ChangeRow.stage == where.stage)
+    if where.status:
+        statement = statement.where(ChangeRow.status == where.status)
+    if where.service:
+        statement = statement.where(ChangeRow.service == where.service)
+    if where.waiting_on:
+        waiting = select(ChangeWaiting.change_id).where(
+            ChangeWaiting.role == where.waiting_on.value
+        )
+        statement = statement.where(col(ChangeRow.id).in_(waiting))
+    total = (await session.exec(select(func.count()).select_from(statement.subquery()))).one()
+    page = statement.order_by(col(ChangeRow.created_at).desc(), col(ChangeRow.id))
+    rows = (await session.exec(page.offset(where.offset).limit(where.limit))).all()
+    return list(rows), int(total)
+
+
+async def require_change(session: AsyncSession, change_id: str) -> ChangeRow:
+    row = await session.get(ChangeRow, change_id)
+    if row is None:
+        raise ChangeNotFound(f"no change with id {change_id!r}")
+    return row
+
+
+async def audit_events(session: AsyncSession, change_id: str) -> list[AuditEvent]:
+    statement = (
+        select(AuditEventRow)
+        .where(AuditEventRow.change_id == change_id)
+        .order_by(col(AuditEventRow.seq))
+    )
+    rows = (await session.exec(statement)).all()
+    return [AuditEvent.model_validate(row.model_dump()) for row in rows]
+
+
+async def handoffs(session: AsyncSession, change_id: str) -> list[HandoffRow]:
+    statement = (
+        select(HandoffRow).where(HandoffRow.change_id == change_id).order_by(col(HandoffRow.seq))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def inbox(
+    session: AsyncSession, person_id: str, roles: list[Role]
+) -> list[tuple[ChangeWaiting, ChangeRow]]:
+    """What waits on this person in a role they hold now, oldest first."""
+    if not roles:
+        return []
+    statement = (
+        select(ChangeWaiting, ChangeRow)
+        .join(ChangeRow, col(ChangeRow.id) == col(ChangeWaiting.change_id))
+        .where(
+            ChangeWaiting.person_id == person_id,
+            col(ChangeWaiting.role).in_([r.value for r in roles]),
+        )
+        .order_by(col(ChangeWaiting.since), col(ChangeWaiting.change_id))
+    )
+    return [(waiting, change) for waiting, change in (await session.exec(statement)).all()]

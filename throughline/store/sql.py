@@ -1,0 +1,51 @@
+"""Portable upserts for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+def _insert(session: AsyncSession, table: Table) -> Any:
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+async def insert_missing(
+    session: AsyncSession, model: type[SQLModel], rows: Sequence[dict[str, Any]]
+) -> None:
+    """Insert rows whose key is absent; existing rows are never touched."""
+    if not rows:
+        return
+    statement = _insert(session, _table(model)).values(list(rows)).on_conflict_do_nothing()
+    await session.exec(statement)
+
+
+async def upsert(
+    session: AsyncSession,
+    model: type[SQLModel],
+    rows: Sequence[dict[str, Any]],
+    *,
+    where: ColumnElement[bool] | None = None,
+) -> None:
+    """Insert rows, or overwrite every non-key column of rows that exist."""
+    if not rows:
+        return
+    table = _table(model)
+    keys = [c.name for c in table.primary_key.columns]
+    statement = _insert(session, table).values(list(rows))
+    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+    statement = statement.on_conflict_do_update(index_elements=keys, set_=updates, where=where)
+    await session.exec(statement)

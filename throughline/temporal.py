@@ -1,0 +1,71 @@
+"""Temporal client factory and the names shared by client and worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
+from temporalio.client import Client
+from temporalio.common import SearchAttributeKey
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError, RPCStatusCode
+
+from throughline.settings import Settings
+from workflows import search_attributes
+
+WORKFLOW_ID_PREFIX = "change-"
+
+
+def workflow_id(change_id: str) -> str:
+    return f"{WORKFLOW_ID_PREFIX}{change_id}"
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.namespace,
+        data_converter=pydantic_data_converter,
+    )
+
+
+def _indexed_type(key: SearchAttributeKey[Any]) -> IndexedValueType.ValueType:
+    name = f"INDEXED_VALUE_TYPE_{key.indexed_value_type.name}"
+    return IndexedValueType.Value(name)
+
+
+async def ensure_search_attributes(client: Client) -> None:
+    """Register whichever of our search attributes the namespace lacks."""
+    listed = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=client.namespace)
+    )
+    missing = {
+        k.name: _indexed_type(k)
+        for k in search_attributes.ALL
+        if k.name not in listed.custom_attributes
+    }
+    if not missing:
+        return
+    request = AddSearchAttributesRequest(namespace=client.namespace, search_attributes=missing)
+    try:
+        await client.operator_service.add_search_attributes(request)
+    except RPCError as error:
+        # Another process registered them first.
+        if error.status is not RPCStatusCode.ALREADY_EXISTS:
+            raise
+
+
+def dev_server_flags() -> list[str]:
+    """`temporal server start-dev` flags that register the same attributes at start."""
+    flags: list[str] = []
+    for key in search_attributes.ALL:
+        flags += ["--search-attribute", f"{key.name}={_cli_type(key)}"]
+    return flags
+
+
+def _cli_type(key: SearchAttributeKey[Any]) -> str:
+    names = {"KEYWORD": "Keyword", "KEYWORD_LIST": "KeywordList", "INT": "Int", "TEXT": "Text"}
+    return names[key.indexed_value_type.name]

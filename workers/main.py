@@ -1,0 +1,70 @@
+"""The worker process: runs ServiceChangeWorkflow and its activities on one task queue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.directory import DirectoryActivities
+from activities.projection import ProjectionActivities
+from throughline import db, logs
+from throughline.settings import Settings
+from throughline.temporal import connect, ensure_search_attributes
+from workflows.service_change import ServiceChangeWorkflow
+
+log = logging.getLogger(__name__)
+
+
+def build_worker(
+    client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession]
+) -> Worker:
+    projection = ProjectionActivities(sessions)
+    directory = DirectoryActivities(sessions)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[ServiceChangeWorkflow],
+        activities=[projection.project_change, directory.read_authorities],
+        graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+    await db.migrate(settings.database)
+    engine = db.make_engine(settings.database)
+    client = await connect(settings)
+    await ensure_search_attributes(client)
+    worker = build_worker(client, settings.task_queue, db.session_factory(engine))
+    log.info("worker started", extra={"task_queue": settings.task_queue})
+    try:
+        async with worker:
+            await stop.wait()
+    finally:
+        await engine.dispose()
+        log.info("worker stopped")
+
+
+def main() -> None:
+    settings = Settings()
+    logs.configure(settings.log_level)
+    settings.check_production()
+    asyncio.run(_run_until_signalled(settings))
+
+
+async def _run_until_signalled(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await run_worker(settings, stop)
+
+
+if __name__ == "__main__":
+    main()

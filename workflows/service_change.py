@@ -1,0 +1,289 @@
+"""ServiceChangeWorkflow: one per service change, a thin driver over models/."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    import pydantic
+
+    from activities.directory import DirectoryActivities
+    from activities.projection import ProjectionActivities
+    from models import lifecycle, rules
+    from models.audit import AuditEvent
+    from models.authority import Authority, AuthorityQuery
+    from models.change import ChangeState
+    from models.commands import (
+        ChangeOutcome,
+        ChangeStart,
+        Command,
+        CommandResult,
+        Decide,
+        OpenChange,
+        RecordMeasurement,
+        SignOffCommand,
+        SubmitWork,
+        Withdraw,
+    )
+    from models.errors import IdempotencyKeyReused, ThroughlineError
+    from models.projection import ProjectionBatch
+    from models.receipts import ReceiptBook
+    from models.views import ChangeView, describe_change, describe_gate, next_actors
+    from workflows import search_attributes
+
+C = TypeVar("C", bound=Command)
+Transition = Callable[[ChangeState, C, Authority, datetime], list[AuditEvent]]
+Check = Callable[[ChangeState, C], None]
+
+# Writes must land eventually, so projection retries without limit; the backoff
+# keeps a database outage from turning into a retry storm.
+PERSISTENT = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
+)
+PROJECTION_TIMEOUT = timedelta(seconds=30)
+DIRECTORY_TIMEOUT = timedelta(seconds=10)
+
+
+@contextmanager
+def refusals_as_application_errors() -> Iterator[None]:
+    """Domain refusals become non-retryable ApplicationErrors typed by their code.
+
+    Any other exception would fail the workflow task, which Temporal retries forever.
+    """
+    try:
+        yield
+    except ThroughlineError as refusal:
+        raise ApplicationError(refusal.message, type=refusal.code, non_retryable=True) from None
+
+
+@workflow.defn(failure_exception_types=[pydantic.ValidationError])
+class ServiceChangeWorkflow:
+    """Carries one service change through its playbook, gate by gate.
+
+    Updates, each with a validator that refuses without leaving history:
+        open, submit_work, sign_off, record_measurement, decide, withdraw
+    Queries:
+        state (the full ChangeState), view (what it waits on, since when and why)
+    Activities:
+        read_authorities (the directory, re-read whenever someone acts),
+        project_change (read model and audit log, awaited before an update returns)
+    Continue-as-new:
+        at each new PDCA cycle, and whenever Temporal suggests it; receipts of recent
+        commands travel along so Idempotency-Keys keep working across runs.
+    """
+
+    @workflow.init
+    def __init__(self, start: ChangeStart) -> None:
+        self._outbox: list[AuditEvent] = []
+        if start.carried is not None:
+            self._state = start.carried
+        else:
+            assert start.new is not None, "a change starts new or carried"
+            self._state, self._outbox = lifecycle.open_change(start.new, workflow.now())
+        self._projected_seq = self._state.seq - len(self._outbox)
+        self._creation = start.creation
+        self._creation_result = start.creation_result
+        self._receipts = ReceiptBook(start.receipts)
+        self._run_iteration = self._state.iteration
+        self._projection_lock = asyncio.Lock()
+
+    @workflow.run
+    async def run(self, start: ChangeStart) -> ChangeOutcome:  # noqa: ARG002
+        self._publish_search_attributes()
+        await self._project_through(self._state.seq)
+        await workflow.wait_condition(self._run_should_end)
+        await self._settle()
+        if self._state.status.is_closed:
+            return self._outcome()
+        workflow.continue_as_new(
+            ChangeStart(
+                carried=lifecycle.carry_into_new_run(self._state),
+                creation=self._creation,
+                creation_result=self._creation_result,
+                receipts=self._receipts.recent(),
+            )
+        )
+
+    def _run_should_end(self) -> bool:
+        return (
+            self._state.status.is_closed
+            or self._state.iteration > self._run_iteration
+            or workflow.info().is_continue_as_new_suggested()
+        )
+
+    async def _settle(self) -> None:
+        """Wait until every handler is done and everything it wrote is projected."""
+        while True:
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            if self._projected_seq >= self._state.seq:
+                return
+            await self._project_through(self._state.seq)
+
+    def _outcome(self) -> ChangeOutcome:
+        return ChangeOutcome(
+            change_id=self._state.change_id,
+            status=self._state.status,
+            iteration=self._state.iteration,
+            last_seq=self._state.seq,
+            last_hash=self._state.last_hash,
+        )
+
+    # Queries
+
+    @workflow.query
+    def state(self) -> ChangeState:
+        return self._state
+
+    @workflow.query
+    def view(self) -> ChangeView:
+        return describe_change(self._state, workflow.now())
+
+    # Updates
+
+    @workflow.update
+    async def open(self, cmd: OpenChange) -> CommandResult:  # noqa: ARG002
+        """Confirms creation once the new change is in the read model."""
+        if self._creation_result is None:
+            await self._project_through(self._state.seq)
+            self._creation_result = self._result("open", self._state.gate.id)
+        return self._creation_result
+
+    @open.validator
+    def _validate_open(self, cmd: OpenChange) -> None:
+        creation, request = self._creation, cmd.request
+        if creation is None or request is None or creation.key != request.key:
+            return
+        if creation.fingerprint != request.fingerprint:
+            refusal = IdempotencyKeyReused(
+                "this Idempotency-Key already created a different change; use a new key"
+            )
+            raise ApplicationError(refusal.message, type=refusal.code, non_retryable=True)
+
+    @workflow.update
+    async def submit_work(self, cmd: SubmitWork) -> CommandResult:
+        return await self._execute("submit_work", cmd, lifecycle.apply_submit)
+
+    @submit_work.validator
+    def _validate_submit_work(self, cmd: SubmitWork) -> None:
+        self._validate(cmd, rules.check_submit)
+
+    @workflow.update
+    async def sign_off(self, cmd: SignOffCommand) -> CommandResult:
+        return await self._execute("sign_off", cmd, lifecycle.apply_sign_off)
+
+    @sign_off.validator
+    def _validate_sign_off(self, cmd: SignOffCommand) -> None:
+        self._validate(cmd, rules.check_sign_off)
+
+    @workflow.update
+    async def record_measurement(self, cmd: RecordMeasurement) -> CommandResult:
+        return await self._execute("record_measurement", cmd, lifecycle.apply_record_measurement)
+
+    @record_measurement.validator
+    def _validate_record_measurement(self, cmd: RecordMeasurement) -> None:
+        self._validate(cmd, rules.check_record_measurement)
+
+    @workflow.update
+    async def decide(self, cmd: Decide) -> CommandResult:
+        return await self._execute("decide", cmd, lifecycle.apply_decide)
+
+    @decide.validator
+    def _validate_decide(self, cmd: Decide) -> None:
+        self._validate(cmd, rules.check_decide)
+
+    @workflow.update
+    async def withdraw(self, cmd: Withdraw) -> CommandResult:
+        return await self._execute("withdraw", cmd, lifecycle.apply_withdraw)
+
+    @withdraw.validator
+    def _validate_withdraw(self, cmd: Withdraw) -> None:
+        self._validate(cmd, rules.check_withdraw)
+
+    # The one path every command takes
+
+    def _validate(self, cmd: C, check: Check[C]) -> None:
+        with refusals_as_application_errors():
+            if self._receipts.replay(cmd.request) is None:
+                check(self._state, cmd)
+
+    async def _execute(self, name: str, cmd: C, transition: Transition[C]) -> CommandResult:
+        with refusals_as_application_errors():
+            earlier = self._receipts.replay(cmd.request)
+        if earlier is not None:
+            return earlier
+        authority = await self._authority_of(cmd.actor)
+        gate_before = self._state.gate.id
+        # The state may have moved while we awaited the directory; the transition
+        # re-checks every rule before it changes anything.
+        with refusals_as_application_errors():
+            events = transition(self._state, cmd, authority, workflow.now())
+        self._outbox.extend(events)
+        self._publish_search_attributes()
+        result = self._result(name, gate_before)
+        self._receipts.remember(cmd.request, result)
+        await self._project_through(self._state.seq)
+        return result
+
+    def _result(self, name: str, gate_before: str) -> CommandResult:
+        state = self._state
+        closed = next((g for g in state.past_gates if g.id == gate_before), None)
+        return CommandResult(
+            change_id=state.change_id,
+            command=name,
+            seq=state.seq,
+            status=state.status,
+            stage=state.stage,
+            iteration=state.iteration,
+            gate=describe_gate(state, state.gate),
+            closed_gate=describe_gate(state, closed) if closed else None,
+        )
+
+    # Side effects, all through activities
+
+    async def _authority_of(self, person: str) -> Authority:
+        query = AuthorityQuery(people=[person], as_of=workflow.now())
+        found = await workflow.execute_activity_method(
+            DirectoryActivities.read_authorities,
+            query,
+            start_to_close_timeout=DIRECTORY_TIMEOUT,
+            retry_policy=PERSISTENT,
+        )
+        return found.of(person)
+
+    async def _project_through(self, seq: int) -> None:
+        """Return once the read model holds every event up to seq."""
+        async with self._projection_lock:
+            if self._projected_seq >= seq:
+                return
+            batch = ProjectionBatch(
+                workflow_id=workflow.info().workflow_id,
+                state=self._state.model_copy(deep=True),
+                events=list(self._outbox),
+            )
+            self._outbox.clear()
+            await workflow.execute_activity_method(
+                ProjectionActivities.project_change,
+                batch,
+                start_to_close_timeout=PROJECTION_TIMEOUT,
+                retry_policy=PERSISTENT,
+            )
+            self._projected_seq = batch.state.seq
+
+    def _publish_search_attributes(self) -> None:
+        _, actors = next_actors(self._state)
+        workflow.upsert_search_attributes(
+            [
+                search_attributes.STAGE.value_set(self._state.stage),
+                search_attributes.STATUS.value_set(self._state.status.value),
+                search_attributes.WAITING_ON.value_set(sorted({r.value for r, _ in actors})),
+                search_attributes.ITERATION.value_set(self._state.iteration),
+            ]
+        )
