@@ -77,9 +77,9 @@ def test_submitter_may_still_request_changes_on_own_revision() -> None:
 def test_comment_required_for_request_changes_and_reject(decision: Decision) -> None:
     state = fresh_state()
     submit(state)
-    extra = {"reject_to": "intent"} if decision is Decision.REJECT else {}
+    reject_to = "intent" if decision is Decision.REJECT else None
     with pytest.raises(errors.CommentRequired):
-        sign(state, "pol-a", Role.POLICY, decision, **extra)
+        sign(state, "pol-a", Role.POLICY, decision, reject_to=reject_to)
 
 
 def test_reject_must_name_an_allowed_stage() -> None:

@@ -53,12 +53,12 @@ async def test_refusals_arrive_as_typed_domain_errors(commands: ChangeCommands, 
     created = await commands.create(team.intake(), team.signer(Role.DIGITAL), key=None)
     change_id = created.change_id
     await commands.submit(change_id, team.signer(Role.DIGITAL), work("intent"), key=None)
+    own_work = approve(1, Role.DIGITAL)
     with pytest.raises(errors.SeparationOfDuties):
-        body = approve(1, Role.DIGITAL)
-        await commands.sign_off(change_id, team.signer(Role.DIGITAL), body, key=None)
+        await commands.sign_off(change_id, team.signer(Role.DIGITAL), own_work, key=None)
+    silent_reject = SignOffRequest(role=Role.POLICY, decision=Decision.REJECT, revision=1)
     with pytest.raises(errors.CommentRequired):
-        body = SignOffRequest(role=Role.POLICY, decision=Decision.REJECT, revision=1)
-        await commands.sign_off(change_id, team.signer(Role.POLICY), body, key=None)
+        await commands.sign_off(change_id, team.signer(Role.POLICY), silent_reject, key=None)
     with pytest.raises(errors.ChangeNotFound):
         await commands.submit("no-such-change", team.proposer, work("x"), key=None)
 
@@ -155,9 +155,9 @@ async def test_adopt_closes_the_workflow_and_later_commands_are_refused(
     handle = temporal_client.get_workflow_handle(workflow_id(created.change_id))
     outcome = await handle.result()
     assert outcome["status"] == "completed"
+    late = WithdrawRequest(reason="too late")
     with pytest.raises(errors.ChangeClosed):
-        body = WithdrawRequest(reason="too late")
-        await commands.withdraw(created.change_id, team.proposer, body, key=None)
+        await commands.withdraw(created.change_id, team.proposer, late, key=None)
 
 
 async def test_search_attributes_say_where_the_change_waits(
