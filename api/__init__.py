@@ -1,0 +1,1 @@
+"""The HTTP API: stateless; commands go to Temporal, reads come from SQL."""

@@ -6,6 +6,7 @@ handlers call them again after any await, because the state may have moved on.
 
 from __future__ import annotations
 
+from models.authority import Authorities, Authority
 from models.change import ChangeState
 from models.commands import Decide, RecordMeasurement, SignOffCommand, SubmitWork, Withdraw
 from models.errors import (
@@ -28,7 +29,9 @@ from models.errors import (
     WrongStage,
 )
 from models.gate import ActOutcome, Decision, GateState, GateStatus
-from models.playbook import GateKind
+from models.intake import ChangeIntake
+from models.playbook import GateKind, Playbook
+from models.roles import Role
 from models.views import team_members
 
 
@@ -168,3 +171,31 @@ def check_withdraw(state: ChangeState, cmd: Withdraw) -> None:
         raise NotPermitted(
             "only the proposer, the named digital people or the service owner may withdraw"
         )
+
+
+def check_staffing(intake: ChangeIntake, playbook: Playbook, directory: Authorities) -> None:
+    """A new change must name enough people, each holding the role they are named for."""
+    for role, need in _largest_quorums(playbook).items():
+        named = intake.people.for_role(role)
+        if len(named) < need:
+            raise InvalidRequest(
+                f"the {playbook.name} playbook needs {need} {role} sign-off(s) "
+                f"but the change names {len(named)} {role} people"
+            )
+        for person in named:
+            _check_named(directory.of(person), role)
+
+
+def _largest_quorums(playbook: Playbook) -> dict[Role, int]:
+    largest: dict[Role, int] = {}
+    for stage in playbook.stages:
+        for role, need in stage.gate.quorum.items():
+            largest[role] = max(largest.get(role, 0), need)
+    return largest
+
+
+def _check_named(authority: Authority, role: Role) -> None:
+    if not authority.active:
+        raise InvalidRequest(f"{authority.person} is not an active person in the directory")
+    if not authority.holds(role):
+        raise InvalidRequest(f"{authority.person} is named for {role} but does not hold that role")

@@ -180,6 +180,9 @@ class Team:
         names = {Role.POLICY: "pol", Role.DIGITAL: "dig", Role.OPERATIONS: "ops"}
         return self._id(f"{names[role]}-{'ab'[index]}")
 
+    def signer_of(self, role: str, index: int = 0) -> str:
+        return self.signer(Role(role), index)
+
     @property
     def owner(self) -> str:
         return self._id("owner")

@@ -10,10 +10,11 @@ import hashlib
 import json
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
@@ -53,8 +54,10 @@ from models.errors import (
 )
 from models.intake import ChangeIntake
 from models.playbook import latest_playbook
+from models.rules import check_staffing
 from models.views import ChangeView, describe_gate
 from throughline.settings import Settings
+from throughline.store import directory
 from throughline.temporal import workflow_id
 from workflows.service_change import ServiceChangeWorkflow
 
@@ -84,6 +87,21 @@ def domain_error(cause: BaseException | None) -> ThroughlineError:
     if isinstance(cause, ApplicationError) and cause.type:
         return error_class_for(cause.type)(cause.message)
     return ThroughlineError(f"the command failed: {cause}")
+
+
+async def propose(
+    session: AsyncSession,
+    commands: ChangeCommands,
+    intake: ChangeIntake,
+    proposer: str,
+    key: str | None,
+) -> CommandResult:
+    """Check the named people against the directory, then start the change."""
+    playbook = latest_playbook(intake.playbook)
+    people = sorted(intake.people.everyone())
+    found = await directory.authorities(session, people, datetime.now(UTC))
+    check_staffing(intake, playbook, found)
+    return await commands.create(intake, proposer, key)
 
 
 class ChangeCommands:

@@ -1,0 +1,71 @@
+"""The FastAPI application: create_app builds it, the lifespan owns long-lived clients."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from api.deps import Resources
+from api.errors import install_error_handlers
+from api.routes import changes, me, people, system
+from throughline import db
+from throughline.changes import ChangeCommands
+from throughline.settings import Settings
+from throughline.temporal import connect
+
+log = logging.getLogger(__name__)
+CONNECT_ATTEMPTS = 30
+
+DESCRIPTION = """
+Throughline carries a public-service change from policy intent, through design and
+delivery, to a measured outcome. Every stage ends at a gate that the policy, digital
+and operations roles sign off. Send `Authorization: Bearer <token>` with every call;
+send an `Idempotency-Key` header with any POST you might retry.
+"""
+
+
+def create_app(settings: Settings | None = None, *, temporal: Client | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.check_production()
+        await db.migrate(settings.database)
+        engine = db.make_engine(settings.database)
+        client = temporal or await _connect_patiently(settings)
+        app.state.resources = Resources(
+            settings=settings,
+            engine=engine,
+            sessions=db.session_factory(engine),
+            temporal=client,
+            commands=ChangeCommands(client, settings),
+            token_secret=settings.signing_secret(),
+        )
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(title="Throughline", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    install_error_handlers(app)
+    for router in (changes.router, me.router, people.router, system.router):
+        app.include_router(router)
+    return app
+
+
+async def _connect_patiently(settings: Settings) -> Client:
+    """Temporal may still be starting (compose, or `throughline up`); wait for it."""
+    for attempt in range(1, CONNECT_ATTEMPTS + 1):
+        try:
+            return await connect(settings)
+        except RuntimeError as error:
+            if attempt == CONNECT_ATTEMPTS:
+                raise
+            log.warning("waiting for Temporal", extra={"attempt": attempt, "error": str(error)})
+            await asyncio.sleep(1)
+    raise AssertionError("unreachable")

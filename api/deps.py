@@ -1,0 +1,119 @@
+"""Dependencies as Annotated aliases: sessions, the caller, roles, Temporal commands."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
+
+from models.errors import NotPermitted, Unauthenticated
+from models.roles import SIGNING_ROLES, Role
+from models.tables import Person
+from throughline.changes import ChangeCommands
+from throughline.settings import Settings
+from throughline.store import directory
+from throughline.tokens import read_token
+
+
+@dataclass
+class Resources:
+    """Long-lived clients, created once in the app's lifespan."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    temporal: Client
+    commands: ChangeCommands
+    token_secret: str
+
+
+def get_resources(request: Request) -> Resources:
+    resources: Resources = request.app.state.resources
+    return resources
+
+
+ResourcesDep = Annotated[Resources, Depends(get_resources)]
+
+
+async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed on success, rolled back on any refusal."""
+    async with resources.sessions() as session, session.begin():
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+def get_commands(resources: ResourcesDep) -> ChangeCommands:
+    return resources.commands
+
+
+CommandsDep = Annotated[ChangeCommands, Depends(get_commands)]
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `throughline token create`.")
+
+
+@dataclass(frozen=True)
+class Caller:
+    id: str
+    name: str
+    roles: list[Role]
+
+    def holds(self, role: Role) -> bool:
+        return role in self.roles
+
+
+async def current_caller(
+    resources: ResourcesDep,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """The person a valid token names, with the roles the directory grants them right now."""
+    if credentials is None:
+        raise Unauthenticated("send a bearer token: Authorization: Bearer <token>")
+    person_id = read_token(credentials.credentials, resources.token_secret)
+    person = await session.get(Person, person_id)
+    if person is None or not person.active:
+        raise Unauthenticated(f"the token's person {person_id!r} is not active in the directory")
+    roles = await directory.active_roles(session, person_id)
+    return Caller(id=person.id, name=person.name, roles=roles)
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def RequireRole(*roles: Role) -> Any:
+    """A dependency that refuses (403) a caller holding none of these roles."""
+
+    async def require(caller: CurrentCaller) -> Caller:
+        if not any(caller.holds(role) for role in roles):
+            needed = " or ".join(r.value for r in roles)
+            raise NotPermitted(f"this needs the {needed} role; {caller.id} holds none of them")
+        return caller
+
+    return Depends(require)
+
+
+Reader = Annotated[Caller, RequireRole(*Role)]
+Digital = Annotated[Caller, RequireRole(Role.DIGITAL)]
+Signer = Annotated[Caller, RequireRole(*sorted(SIGNING_ROLES))]
+ServiceOwner = Annotated[Caller, RequireRole(Role.SERVICE_OWNER)]
+Withdrawer = Annotated[Caller, RequireRole(Role.DIGITAL, Role.SERVICE_OWNER)]
+Auditor = Annotated[Caller, RequireRole(Role.AUDITOR, Role.ADMIN)]
+Admin = Annotated[Caller, RequireRole(Role.ADMIN)]
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Send the same key again to get the same result with no second effect.",
+    ),
+]

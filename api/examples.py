@@ -1,0 +1,98 @@
+"""Request examples shown in the OpenAPI schema. They use the people `throughline demo` seeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.openapi.models import Example
+
+
+def _one(summary: str, value: Any) -> dict[str, Example]:
+    return {"default": Example(summary=summary, value=value)}
+
+
+INTAKE = _one(
+    "A change to a renewal service",
+    {
+        "title": "Let people renew a blue badge online",
+        "service": "Blue badge renewals",
+        "intent": {
+            "problem": "Renewals by post take six weeks and many applicants give up.",
+            "intended_outcome": "Most renewals are decided within five working days.",
+            "basis": "Disabled Persons (Parking Badges) Act 2013",
+        },
+        "user_groups": [
+            {"name": "Badge holders renewing", "underserved": False},
+            {"name": "Holders without internet access", "underserved": True},
+        ],
+        "success_measures": [
+            {"metric": "median days to decision", "baseline": 30, "target": 5, "unit": "days"}
+        ],
+        "people": {
+            "policy": ["policy-lead"],
+            "digital": ["digital-lead"],
+            "operations": ["ops-lead"],
+            "service_owner": ["service-owner"],
+        },
+    },
+)
+
+SUBMISSION = _one(
+    "Stage work with one piece of evidence",
+    {
+        "summary": "Policy intent agreed with the legal team",
+        "evidence": [
+            {
+                "title": "Intent note",
+                "uri": "https://docs.example.gov/intent-note",
+                "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            }
+        ],
+    },
+)
+
+SIGN_OFF = {
+    "approve": Example(
+        summary="Approve a revision",
+        value={"role": "policy", "decision": "approve", "revision": 1},
+    ),
+    "request_changes": Example(
+        summary="Send it back to the team",
+        value={
+            "role": "operations",
+            "decision": "request_changes",
+            "revision": 1,
+            "comment": "Add the call-centre script.",
+        },
+    ),
+    "reject": Example(
+        summary="Return the change to an earlier stage",
+        value={
+            "role": "policy",
+            "decision": "reject",
+            "revision": 2,
+            "comment": "The design no longer meets the intent.",
+            "reject_to": "intent",
+        },
+    ),
+}
+
+MEASUREMENT = _one(
+    "An outcome measured at the check stage",
+    {"metric": "median days to decision", "value": 4, "note": "Four weeks of live data"},
+)
+
+DECISION = {
+    "adopt": Example(summary="Adopt and close", value={"outcome": "adopt"}),
+    "adapt": Example(
+        summary="Run another cycle",
+        value={"outcome": "adapt", "comment": "Take-up is short of target", "restart_at": "design"},
+    ),
+}
+
+WITHDRAWAL = _one("Withdraw with a reason", {"reason": "Funding moved to another programme"})
+
+PERSON = _one(
+    "A new policy lead",
+    {"name": "Policy deputy", "id": "policy-deputy", "roles": ["policy"]},
+)

@@ -1,0 +1,213 @@
+"""Service changes: propose, read, and every command a person can give one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path, Query
+
+from api import examples
+from api.deps import (
+    Auditor,
+    CommandsDep,
+    Digital,
+    IdempotencyKey,
+    Reader,
+    ServiceOwner,
+    SessionDep,
+    Signer,
+    Withdrawer,
+)
+from api.errors import error_responses
+from models.change import ChangeStatus
+from models.commands import (
+    CommandResult,
+    DecisionRequest,
+    MeasurementRequest,
+    SignOffRequest,
+    SubmitWorkRequest,
+    WithdrawRequest,
+)
+from models.errors import NotPermitted
+from models.intake import ChangeIntake
+from models.reports import AuditLog, ChangeList, Timeline
+from models.roles import Role
+from models.views import ChangeView
+from throughline import changes, queries
+from throughline.store.readmodel import ChangeFilter
+
+router = APIRouter(prefix="/changes", tags=["changes"])
+
+ChangeId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+COMMAND_ERRORS = error_responses(401, 403, 404, 409, 422, 503)
+READ_ERRORS = error_responses(401, 403, 404, 422)
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Propose a service change",
+    response_model=CommandResult,
+    responses=error_responses(401, 403, 409, 422, 503),
+)
+async def propose_change(
+    *,
+    intake: Annotated[ChangeIntake, Body(openapi_examples=examples.INTAKE)],
+    caller: Digital,
+    session: SessionDep,
+    commands: CommandsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommandResult:
+    """Propose a change; its workflow starts at the playbook's first stage."""
+    return await changes.propose(session, commands, intake, caller.id, idempotency_key)
+
+
+@router.get(
+    "",
+    summary="List changes",
+    response_model=ChangeList,
+    responses=error_responses(401, 403, 422),
+)
+async def list_changes(
+    *,
+    caller: Reader,  # noqa: ARG001
+    session: SessionDep,
+    stage: Annotated[str | None, Query(max_length=64)] = None,
+    status: ChangeStatus | None = None,
+    waiting_on: Annotated[Role | None, Query(description="Changes waiting on this role")] = None,
+    service: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ChangeList:
+    """List changes, newest first, filtered by stage, status, service or waiting-on role."""
+    where = ChangeFilter(
+        stage=stage,
+        status=status,
+        waiting_on=waiting_on,
+        service=service,
+        limit=limit,
+        offset=offset,
+    )
+    return await queries.change_list(session, where)
+
+
+@router.get(
+    "/{change_id}", summary="Get a change", response_model=ChangeView, responses=READ_ERRORS
+)
+async def get_change(*, change_id: ChangeId, caller: Reader, session: SessionDep) -> ChangeView:  # noqa: ARG001
+    """One change with its live state: stage, gate, and what it waits on, since when and why."""
+    return await queries.change_view(session, change_id)
+
+
+@router.post(
+    "/{change_id}/submissions",
+    summary="Submit stage work",
+    response_model=CommandResult,
+    responses=COMMAND_ERRORS,
+)
+async def submit_work(
+    *,
+    change_id: ChangeId,
+    body: Annotated[SubmitWorkRequest, Body(openapi_examples=examples.SUBMISSION)],
+    caller: Digital,
+    commands: CommandsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommandResult:
+    """Submit a new revision of the current stage's work, with evidence, to its gate."""
+    return await commands.submit(change_id, caller.id, body, idempotency_key)
+
+
+@router.post(
+    "/{change_id}/sign-offs",
+    summary="Sign off at the current gate",
+    response_model=CommandResult,
+    responses=COMMAND_ERRORS,
+)
+async def sign_off(
+    *,
+    change_id: ChangeId,
+    body: Annotated[SignOffRequest, Body(openapi_examples=examples.SIGN_OFF)],
+    caller: Signer,
+    commands: CommandsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommandResult:
+    """Approve, request changes or reject the revision under review, in one of your roles."""
+    if not caller.holds(body.role):
+        raise NotPermitted(f"{caller.id} does not hold the {body.role} role")
+    return await commands.sign_off(change_id, caller.id, body, idempotency_key)
+
+
+@router.post(
+    "/{change_id}/measurements",
+    summary="Record a measured outcome",
+    response_model=CommandResult,
+    responses=COMMAND_ERRORS,
+)
+async def record_measurement(
+    *,
+    change_id: ChangeId,
+    body: Annotated[MeasurementRequest, Body(openapi_examples=examples.MEASUREMENT)],
+    caller: Digital,
+    commands: CommandsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommandResult:
+    """Record the measured value of one success measure at the check stage."""
+    return await commands.record_measurement(change_id, caller.id, body, idempotency_key)
+
+
+@router.post(
+    "/{change_id}/decision",
+    summary="Decide at the act gate",
+    response_model=CommandResult,
+    responses=COMMAND_ERRORS,
+)
+async def decide(
+    *,
+    change_id: ChangeId,
+    body: Annotated[DecisionRequest, Body(openapi_examples=examples.DECISION)],
+    caller: ServiceOwner,
+    commands: CommandsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommandResult:
+    """As service owner: adopt (complete), adapt (start a new cycle) or abandon the change."""
+    return await commands.decide(change_id, caller.id, body, idempotency_key)
+
+
+@router.post(
+    "/{change_id}/withdrawal",
+    summary="Withdraw a change",
+    response_model=CommandResult,
+    responses=COMMAND_ERRORS,
+)
+async def withdraw(
+    *,
+    change_id: ChangeId,
+    body: Annotated[WithdrawRequest, Body(openapi_examples=examples.WITHDRAWAL)],
+    caller: Withdrawer,
+    commands: CommandsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommandResult:
+    """Close a change before it finishes, with the reason."""
+    return await commands.withdraw(change_id, caller.id, body, idempotency_key)
+
+
+@router.get(
+    "/{change_id}/timeline",
+    summary="Timeline of handoffs and events",
+    response_model=Timeline,
+    responses=READ_ERRORS,
+)
+async def get_timeline(*, change_id: ChangeId, caller: Reader, session: SessionDep) -> Timeline:  # noqa: ARG001
+    """Every event in order, and every handoff with how long it stayed open."""
+    return await queries.timeline(session, change_id)
+
+
+@router.get(
+    "/{change_id}/audit",
+    summary="Audit log with its integrity check",
+    response_model=AuditLog,
+    responses=READ_ERRORS,
+)
+async def get_audit(*, change_id: ChangeId, caller: Auditor, session: SessionDep) -> AuditLog:  # noqa: ARG001
+    """The hash-chained audit events of a change, and whether the chain is intact."""
+    return await queries.audit_log(session, change_id)

@@ -1,0 +1,92 @@
+"""401 without a valid token, 403 without the role, and revocation at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from tests.api.conftest import Api, auth, token
+from tests.api.flows import intake_body, propose
+from tests.factories import Team
+from throughline.tokens import issue_token
+
+
+@pytest.mark.parametrize(
+    ("headers", "detail"),
+    [
+        ({}, "send a bearer token"),
+        ({"Authorization": "Bearer not-a-token"}, "not valid"),
+        ({"Authorization": "Basic dXNlcjpwYXNz"}, "send a bearer token"),
+    ],
+)
+async def test_missing_or_malformed_token_is_401(
+    http: httpx.AsyncClient, headers: dict[str, str], detail: str
+) -> None:
+    response = await http.get("/changes", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error"] == "unauthenticated"
+    assert detail in response.json()["detail"]
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_expired_token_is_401(http: httpx.AsyncClient, team: Team) -> None:
+    expired = token(team.proposer, ttl=timedelta(seconds=-1))
+    response = await http.get("/changes", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+async def test_token_signed_with_another_secret_is_401(http: httpx.AsyncClient, team: Team) -> None:
+    forged = issue_token(team.admin, "some-other-secret-of-sufficient-length!!", timedelta(hours=1))
+    response = await http.get("/people", headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401
+
+
+async def test_token_for_unknown_person_is_401(http: httpx.AsyncClient) -> None:
+    response = await http.get("/changes", headers=auth("nobody-at-all"))
+    assert response.status_code == 401
+    assert "not active in the directory" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path"),
+    [
+        ("auditor", "POST", "/changes"),
+        ("owner", "GET", "/people"),
+        ("proposer", "GET", "/changes/{id}/audit"),
+        ("auditor", "POST", "/changes/{id}/submissions"),
+        ("auditor", "POST", "/changes/{id}/decision"),
+        ("proposer", "POST", "/changes/{id}/decision"),
+        ("auditor", "POST", "/changes/{id}/withdrawal"),
+        ("auditor", "POST", "/changes/{id}/measurements"),
+        ("auditor", "POST", "/changes/{id}/sign-offs"),
+    ],
+)
+async def test_wrong_role_is_403(api: Api, team: Team, who: str, method: str, path: str) -> None:
+    change_id = await propose(api, team)
+    person = getattr(team, who)
+    url = path.replace("{id}", change_id)
+    response = await api.http.request(method, url, json={}, headers=auth(person))
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "not_permitted"
+
+
+async def test_signing_in_a_role_not_held_is_403(api: Api, team: Team) -> None:
+    change_id = await propose(api, team)
+    body = {"role": "operations", "decision": "approve", "revision": 1}
+    response = await api.post(team.signer_of("policy"), f"/changes/{change_id}/sign-offs", body)
+    assert response.status_code == 403
+    assert "does not hold the operations role" in response.json()["detail"]
+
+
+async def test_revoking_a_role_takes_effect_on_the_next_request(api: Api, team: Team) -> None:
+    assert (await api.post(team.proposer, "/changes", intake_body(team))).status_code == 201
+    revoked = await api.http.delete(
+        f"/people/{team.proposer}/roles/digital", headers=auth(team.admin)
+    )
+    assert revoked.status_code == 200
+    assert revoked.json()["roles"] == []
+    refused = await api.post(team.proposer, "/changes", intake_body(team))
+    assert refused.status_code == 403

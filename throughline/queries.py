@@ -1,0 +1,112 @@
+"""Reads for the API and the CLI: the read model turned into reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.audit import verify_chain
+from models.reports import (
+    AuditLog,
+    ChangeList,
+    ChangeSummary,
+    HandoffEntry,
+    Inbox,
+    InboxItem,
+    PersonOut,
+    Timeline,
+    TimelineEntry,
+    describe_event,
+)
+from models.roles import Role
+from models.tables import ChangeRow, Person
+from models.views import ChangeView, describe_change
+from throughline.store import directory, readmodel
+from throughline.store.readmodel import ChangeFilter
+
+
+async def change_view(session: AsyncSession, change_id: str) -> ChangeView:
+    state = await readmodel.change_state(session, change_id)
+    return describe_change(state, datetime.now(UTC))
+
+
+async def change_list(session: AsyncSession, where: ChangeFilter) -> ChangeList:
+    rows, total = await readmodel.list_changes(session, where)
+    return ChangeList(
+        items=[_summary(row) for row in rows], total=total, limit=where.limit, offset=where.offset
+    )
+
+
+def _summary(row: ChangeRow) -> ChangeSummary:
+    return ChangeSummary(
+        change_id=row.id,
+        title=row.title,
+        service=row.service,
+        status=row.status,
+        stage=row.stage,
+        iteration=row.iteration,
+        gate_status=row.gate_status,
+        waiting_kind=row.waiting_kind,
+        waiting_since=row.waiting_since,
+        waiting_reason=row.waiting_reason,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+async def timeline(session: AsyncSession, change_id: str) -> Timeline:
+    await readmodel.require_change(session, change_id)
+    events = await readmodel.audit_events(session, change_id)
+    now = datetime.now(UTC)
+    handoffs = [
+        HandoffEntry(
+            seq=h.seq,
+            from_party=h.from_party,
+            to_party=h.to_party,
+            roles=h.roles,
+            reason=h.reason,
+            opened_at=h.opened_at,
+            closed_at=h.closed_at,
+            open_seconds=((h.closed_at or now) - h.opened_at).total_seconds(),
+        )
+        for h in await readmodel.handoffs(session, change_id)
+    ]
+    entries = [
+        TimelineEntry(
+            seq=e.seq, at=e.at, kind=e.kind, actor=e.actor, role=e.role, summary=describe_event(e)
+        )
+        for e in events
+    ]
+    return Timeline(change_id=change_id, events=entries, handoffs=handoffs)
+
+
+async def audit_log(session: AsyncSession, change_id: str) -> AuditLog:
+    await readmodel.require_change(session, change_id)
+    events = await readmodel.audit_events(session, change_id)
+    return AuditLog(change_id=change_id, events=events, verdict=verify_chain(change_id, events))
+
+
+async def inbox(session: AsyncSession, person_id: str, roles: list[Role]) -> Inbox:
+    now = datetime.now(UTC)
+    items = [
+        InboxItem(
+            change_id=change.id,
+            title=change.title,
+            service=change.service,
+            stage=change.stage,
+            gate_id=change.gate_id,
+            kind=waiting.kind,
+            role=Role(waiting.role),
+            since=waiting.since,
+            waiting_seconds=(now - waiting.since).total_seconds(),
+            reason=change.waiting_reason,
+        )
+        for waiting, change in await readmodel.inbox(session, person_id, roles)
+    ]
+    return Inbox(person=person_id, items=items)
+
+
+async def person_out(session: AsyncSession, person: Person) -> PersonOut:
+    roles = await directory.active_roles(session, person.id)
+    return PersonOut(id=person.id, name=person.name, active=person.active, roles=roles)
