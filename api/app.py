@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,10 +14,7 @@ from api.routes import changes, me, people, system
 from throughline import db
 from throughline.changes import ChangeCommands
 from throughline.settings import Settings
-from throughline.temporal import connect
-
-log = logging.getLogger(__name__)
-CONNECT_ATTEMPTS = 30
+from throughline.temporal import connect_patiently
 
 DESCRIPTION = """
 Throughline carries a public-service change from policy intent, through design and
@@ -37,7 +32,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         settings.check_production()
         await db.migrate(settings.database)
         engine = db.make_engine(settings.database)
-        client = temporal or await _connect_patiently(settings)
+        client = temporal or await connect_patiently(settings)
         app.state.resources = Resources(
             settings=settings,
             engine=engine,
@@ -56,16 +51,3 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
     for router in (changes.router, me.router, people.router, system.router):
         app.include_router(router)
     return app
-
-
-async def _connect_patiently(settings: Settings) -> Client:
-    """Temporal may still be starting (compose, or `throughline up`); wait for it."""
-    for attempt in range(1, CONNECT_ATTEMPTS + 1):
-        try:
-            return await connect(settings)
-        except RuntimeError as error:
-            if attempt == CONNECT_ATTEMPTS:
-                raise
-            log.warning("waiting for Temporal", extra={"attempt": attempt, "error": str(error)})
-            await asyncio.sleep(1)
-    raise AssertionError("unreachable")

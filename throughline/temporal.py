@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from temporalio.api.enums.v1 import IndexedValueType
@@ -18,6 +20,7 @@ from throughline.settings import Settings
 from workflows import search_attributes
 
 WORKFLOW_ID_PREFIX = "change-"
+log = logging.getLogger(__name__)
 
 
 def workflow_id(change_id: str) -> str:
@@ -30,6 +33,19 @@ async def connect(settings: Settings) -> Client:
         namespace=settings.namespace,
         data_converter=pydantic_data_converter,
     )
+
+
+async def connect_patiently(settings: Settings, attempts: int = 60) -> Client:
+    """Temporal may still be starting (compose, or `throughline up`); wait for it."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await connect(settings)
+        except RuntimeError as error:
+            if attempt == attempts:
+                raise
+            log.warning("waiting for Temporal", extra={"attempt": attempt, "error": str(error)})
+            await asyncio.sleep(1)
+    raise AssertionError("unreachable")
 
 
 def _indexed_type(key: SearchAttributeKey[Any]) -> IndexedValueType.ValueType:

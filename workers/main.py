@@ -16,7 +16,7 @@ from activities.directory import DirectoryActivities
 from activities.projection import ProjectionActivities
 from throughline import db, logs
 from throughline.settings import Settings
-from throughline.temporal import connect, ensure_search_attributes
+from throughline.temporal import connect_patiently, ensure_search_attributes
 from workflows.service_change import ServiceChangeWorkflow
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def build_worker(
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     await db.migrate(settings.database)
     engine = db.make_engine(settings.database)
-    client = await connect(settings)
+    client = await connect_patiently(settings)
     await ensure_search_attributes(client)
     worker = build_worker(client, settings.task_queue, db.session_factory(engine))
     log.info("worker started", extra={"task_queue": settings.task_queue})

@@ -48,7 +48,9 @@ Check = Callable[[ChangeState, C], None]
 PERSISTENT = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
 )
-PROJECTION_TIMEOUT = timedelta(seconds=30)
+# A healthy write takes milliseconds; a short timeout means a dead worker's attempt is
+# retried elsewhere quickly. A late attempt that still commits is harmless: idempotent.
+PROJECTION_TIMEOUT = timedelta(seconds=15)
 DIRECTORY_TIMEOUT = timedelta(seconds=10)
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -16,11 +14,9 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from api.app import create_app
+from tests.api.client import SECRET, Api
 from tests.factories import Team, new_team, seed_team
 from throughline.settings import Settings
-from throughline.tokens import issue_token
-
-SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
 
 
 @pytest.fixture
@@ -49,32 +45,6 @@ async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def team(sqlite_sessions: async_sessionmaker[AsyncSession]) -> Team:
     return await seed_team(sqlite_sessions, new_team())
-
-
-def token(person: str, ttl: timedelta = timedelta(hours=1)) -> str:
-    return issue_token(person, SECRET, ttl)
-
-
-def auth(person: str, key: str | None = None) -> dict[str, str]:
-    headers = {"Authorization": f"Bearer {token(person)}"}
-    if key:
-        headers["Idempotency-Key"] = key
-    return headers
-
-
-class Api:
-    """Thin helper so tests read as what a person does."""
-
-    def __init__(self, http: httpx.AsyncClient) -> None:
-        self.http = http
-
-    async def post(
-        self, person: str, path: str, body: Any, key: str | None = None
-    ) -> httpx.Response:
-        return await self.http.post(path, json=body, headers=auth(person, key))
-
-    async def get(self, person: str, path: str, **params: Any) -> httpx.Response:
-        return await self.http.get(path, headers=auth(person), params=params)
 
 
 @pytest.fixture

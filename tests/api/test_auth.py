@@ -7,7 +7,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from tests.api.conftest import Api, auth, token
+from tests.api.client import Api, auth, token
 from tests.api.flows import intake_body, propose
 from tests.factories import Team
 from throughline.tokens import issue_token

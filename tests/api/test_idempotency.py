@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from models.roles import Role
-from tests.api.conftest import Api
+from tests.api.client import Api
 from tests.api.flows import intake_body, propose, submit, work_body
 from tests.factories import Team
 

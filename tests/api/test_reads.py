@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.roles import Role
 from models.tables import AuditEventRow
-from tests.api.conftest import Api
+from tests.api.client import Api
 from tests.api.flows import approve_all, intake_body, propose, sign, submit
 from tests.factories import Team
 

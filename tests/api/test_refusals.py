@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.roles import Role
-from tests.api.conftest import Api, auth
+from tests.api.client import Api, auth
 from tests.api.flows import approve_all, intake_body, propose, submit, work_body
 from tests.factories import Team
 

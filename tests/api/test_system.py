@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.api.conftest import Api, auth
+from tests.api.client import Api, auth
 from tests.factories import Team
 
 

@@ -1,0 +1,38 @@
+"""An HTTP client that reads as what a person does; works in-process or over a socket."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from throughline.tokens import issue_token
+
+SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
+
+
+def token(person: str, ttl: timedelta = timedelta(hours=1)) -> str:
+    return issue_token(person, SECRET, ttl)
+
+
+def auth(person: str, key: str | None = None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {token(person)}"}
+    if key:
+        headers["Idempotency-Key"] = key
+    return headers
+
+
+class Api:
+    """Thin helper so tests read as what a person does."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def post(
+        self, person: str, path: str, body: Any, key: str | None = None
+    ) -> httpx.Response:
+        return await self.http.post(path, json=body, headers=auth(person, key))
+
+    async def get(self, person: str, path: str, **params: Any) -> httpx.Response:
+        return await self.http.get(path, headers=auth(person), params=params)

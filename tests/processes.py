@@ -1,0 +1,149 @@
+"""Helpers for tests that start real processes: the embedded stack and workers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.api.client import SECRET
+
+READY_LINE = "Throughline is running."
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def children_of(pid: int) -> list[int]:
+    """Direct children of a process, read from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_until_gone(pids: list[int], seconds: float = 30) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        remaining = [p for p in pids if alive(p)]
+        if not remaining:
+            return []
+        time.sleep(0.2)
+    return [p for p in pids if alive(p)]
+
+
+@dataclass
+class Stack:
+    process: subprocess.Popen[str]
+    data_dir: Path
+    env: dict[str, str]
+    output: list[str]
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['THROUGHLINE_API_PORT']}"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.data_dir / 'throughline.db'}"
+
+    def stop(self, signum: int = signal.SIGTERM) -> int:
+        self.process.send_signal(signum)
+        code = self.process.wait(60)
+        self.output.extend(self.process.stdout.read().splitlines() if self.process.stdout else [])
+        return code
+
+
+def stack_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THROUGHLINE_")}
+    env.update(
+        {
+            "THROUGHLINE_DATA_DIR": str(data_dir),
+            "THROUGHLINE_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
+            "THROUGHLINE_UI_PORT": str(free_port()),
+            "THROUGHLINE_API_PORT": str(free_port()),
+            "THROUGHLINE_TOKEN_SECRET": SECRET,
+        }
+    )
+    return env
+
+
+def start_stack(data_dir: Path, env: dict[str, str] | None = None) -> Stack:
+    """Run `throughline up` and wait until it says it is running."""
+    env = env or stack_env(data_dir)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "throughline.cli", "up"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    stack = Stack(process=process, data_dir=data_dir, env=env, output=[])
+    assert process.stdout is not None
+    deadline = time.monotonic() + 120
+    for line in process.stdout:
+        stack.output.append(line.rstrip())
+        if READY_LINE in line:
+            return stack
+        if time.monotonic() > deadline:
+            break
+    process.kill()
+    raise AssertionError("throughline up did not start:\n" + "\n".join(stack.output))
+
+
+def spawn_worker(
+    temporal_address: str, task_queue: str, database_url: str, data_dir: Path
+) -> subprocess.Popen[bytes]:
+    """A worker in its own process, so a test can kill -9 it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THROUGHLINE_")}
+    env.update(
+        {
+            "THROUGHLINE_TEMPORAL_ADDRESS": temporal_address,
+            "THROUGHLINE_TASK_QUEUE": task_queue,
+            "THROUGHLINE_DATABASE_URL": database_url,
+            "THROUGHLINE_DATA_DIR": str(data_dir),
+        }
+    )
+    log = (data_dir / f"worker-{time.monotonic_ns()}.log").open("wb")
+    return subprocess.Popen(
+        [sys.executable, "-m", "workers.main"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+def kill_hard(process: subprocess.Popen[bytes]) -> None:
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def wait_for_port(port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"nothing listened on port {port} within {seconds}s")

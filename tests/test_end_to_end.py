@@ -1,0 +1,47 @@
+"""The whole lifecycle over real HTTP against `throughline up`: dev server, worker, API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api.client import Api
+from tests.api.flows import run_whole_lifecycle
+from tests.factories import new_team, seed_team
+from tests.processes import Stack, start_stack
+from throughline import db
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    running = start_stack(tmp_path_factory.mktemp("stack") / "data")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+async def test_whole_lifecycle_over_real_http(stack: Stack) -> None:
+    engine = db.make_engine(stack.database_url)
+    team = await seed_team(db.session_factory(engine), new_team())
+    await engine.dispose()
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=60) as http:
+        await run_whole_lifecycle(Api(http), team)
+
+
+async def test_openapi_is_served_by_the_running_stack(stack: Stack) -> None:
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=30) as http:
+        schema = (await http.get("/openapi.json")).json()
+    assert schema["info"]["title"] == "Throughline"
+    assert "/changes/{change_id}/sign-offs" in schema["paths"]
+
+
+def test_stack_logs_are_structured(stack: Stack) -> None:
+    worker_log = Path(stack.data_dir) / "logs" / "worker.log"
+    lines = [line for line in worker_log.read_text().splitlines() if line.startswith("{")]
+    assert any('"message": "worker started"' in line for line in lines)

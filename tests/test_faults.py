@@ -1,0 +1,230 @@
+"""Crashes and restarts lose or repeat nothing.
+
+The worker runs in its own process so it can be killed with SIGKILL; the dev server
+is restarted on the same SQLite file while a change is in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from models.audit import verify_chain
+from models.commands import DecisionRequest
+from models.gate import ActOutcome
+from models.roles import Role
+from models.tables import SignOffRow
+from tests.factories import Team, new_team, seed_team
+from tests.processes import free_port, kill_hard, spawn_worker, wait_for_port
+from tests.workflows.helpers import SIGNING, approve, pass_current_gate, work
+from throughline import db
+from throughline.binaries import find_binary
+from throughline.changes import ChangeCommands
+from throughline.settings import Settings
+from throughline.store import readmodel
+from throughline.temporal import dev_server_flags, workflow_id
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def database_file(tmp_path: Path) -> Path:
+    path = tmp_path / "throughline.db"
+    db.migrate_sync(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+async def sessions_for(database_file: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = db.make_engine(f"sqlite:///{database_file}")
+    yield db.session_factory(engine)
+    await engine.dispose()
+
+
+def _address(client: Client) -> str:
+    return client.service_client.config.target_host
+
+
+class Workers:
+    """Worker processes for one test; whatever is still running is stopped at the end."""
+
+    def __init__(self, address: str, task_queue: str, database_file: Path) -> None:
+        self.address, self.task_queue, self.database_file = address, task_queue, database_file
+        self.running: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        url = f"sqlite:///{self.database_file}"
+        process = spawn_worker(self.address, self.task_queue, url, self.database_file.parent)
+        self.running.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        for process in self.running:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(30)
+
+
+@pytest.fixture
+def workers(temporal_client: Client, task_queue: str, database_file: Path) -> Iterator[Workers]:
+    pool = Workers(_address(temporal_client), task_queue, database_file)
+    yield pool
+    pool.stop_all()
+
+
+def _commands(client: Client, task_queue: str) -> ChangeCommands:
+    return ChangeCommands(client, Settings(task_queue=task_queue, update_timeout_seconds=120))
+
+
+async def _assert_each_sign_off_counted_once(
+    sessions: async_sessionmaker[AsyncSession], change_id: str
+) -> int:
+    async with sessions() as session:
+        events = await readmodel.audit_events(session, change_id)
+        rows = (
+            await session.exec(select(SignOffRow).where(col(SignOffRow.change_id) == change_id))
+        ).all()
+    assert verify_chain(change_id, events).intact
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    signed = [(e.actor, e.role, e.payload["revision"]) for e in events if e.kind == "signed_off"]
+    assert len(signed) == len(set(signed)), "a sign-off was recorded twice"
+    assert sorted((r.person_id, r.role, r.revision) for r in rows) == sorted(signed)
+    return len(signed)
+
+
+async def test_worker_killed_while_a_gate_waits(
+    temporal_client: Client,
+    task_queue: str,
+    workers: Workers,
+    sessions_for: async_sessionmaker[AsyncSession],
+) -> None:
+    team = await seed_team(sessions_for, new_team())
+    commands = _commands(temporal_client, task_queue)
+    first = workers.start()
+    change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
+    await commands.submit(change_id, team.proposer, work("intent"), key=None)
+    await commands.sign_off(change_id, team.signer(Role.POLICY), approve(1, Role.POLICY), None)
+    kill_hard(first)
+
+    workers.start()
+    for role in [Role.DIGITAL, Role.OPERATIONS]:
+        result = await commands.sign_off(change_id, team.signer(role), approve(1, role), None)
+    assert result.stage == "design"
+    await _finish_lifecycle(commands, change_id, team)
+    assert await _assert_each_sign_off_counted_once(sessions_for, change_id) == 12
+
+
+async def _finish_lifecycle(commands: ChangeCommands, change_id: str, team: Team) -> None:
+    for stage in ["design", "delivery", "check"]:
+        await pass_current_gate(commands, change_id, team, stage=stage)
+    adopt = DecisionRequest(outcome=ActOutcome.ADOPT)
+    assert (await commands.decide(change_id, team.owner, adopt, key=None)).status == "completed"
+
+
+async def test_worker_killed_while_an_activity_runs(
+    temporal_client: Client,
+    task_queue: str,
+    workers: Workers,
+    database_file: Path,
+    sessions_for: async_sessionmaker[AsyncSession],
+) -> None:
+    team = await seed_team(sessions_for, new_team())
+    commands = _commands(temporal_client, task_queue)
+    first = workers.start()
+    change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
+    await commands.submit(change_id, team.proposer, work("intent"), key=None)
+
+    # Hold the database's write lock so the projection activity blocks mid-flight.
+    blocker = sqlite3.connect(database_file, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    body = approve(1, Role.POLICY)
+    signing = asyncio.create_task(
+        commands.sign_off(change_id, team.signer(Role.POLICY), body, key="sign-once")
+    )
+    await _wait_for_running_activity(temporal_client, change_id, "project_change")
+    kill_hard(first)
+    blocker.execute("ROLLBACK")
+    blocker.close()
+
+    workers.start()
+    result = await signing
+    retried = await commands.sign_off(change_id, team.signer(Role.POLICY), body, key="sign-once")
+    assert retried == result
+    for role in SIGNING[1:]:
+        await commands.sign_off(change_id, team.signer(role), approve(1, role), key=None)
+    await _finish_lifecycle(commands, change_id, team)
+    assert await _assert_each_sign_off_counted_once(sessions_for, change_id) == 12
+
+
+async def _wait_for_running_activity(client: Client, change_id: str, activity: str) -> None:
+    handle = client.get_workflow_handle(workflow_id(change_id))
+    for _ in range(300):
+        pending = (await handle.describe()).raw_description.pending_activities
+        if any(
+            a.activity_type.name == activity and a.attempt >= 1 and a.last_started_time.seconds
+            for a in pending
+        ):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{activity} never started")
+
+
+async def test_dev_server_restarted_on_the_same_file_resumes_the_change(
+    tmp_path: Path,
+    task_queue: str,
+    workers: Workers,
+    sessions_for: async_sessionmaker[AsyncSession],
+) -> None:
+    port = free_port()
+    server_file = tmp_path / "temporal.db"
+    server = _start_dev_server(server_file, port)
+    try:
+        client = await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
+        workers.address = f"127.0.0.1:{port}"
+        team = await seed_team(sessions_for, new_team())
+        commands = _commands(client, task_queue)
+        workers.start()
+        change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
+        await commands.submit(change_id, team.proposer, work("intent"), key=None)
+        await commands.sign_off(change_id, team.signer(Role.POLICY), approve(1, Role.POLICY), None)
+
+        server.terminate()
+        server.wait(30)
+        server = _start_dev_server(server_file, port)
+
+        for role in [Role.DIGITAL, Role.OPERATIONS]:
+            result = await commands.sign_off(change_id, team.signer(role), approve(1, role), None)
+        assert result.stage == "design"
+        view = await commands.live_view(change_id)
+        assert [g.status for g in view.past_gates] == ["passed"]
+        assert await _assert_each_sign_off_counted_once(sessions_for, change_id) == 3
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def _start_dev_server(database: Path, port: int) -> subprocess.Popen[bytes]:
+    log = (database.parent / f"temporal-{port}.log").open("ab")
+    process = subprocess.Popen(
+        [
+            find_binary("temporal"), "server", "start-dev",
+            "--db-filename", str(database),
+            "--ip", "127.0.0.1", "--port", str(port), "--headless",
+            "--log-level", "warn",
+            *dev_server_flags(),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    wait_for_port(port)
+    return process

@@ -1,0 +1,63 @@
+"""The README walkthrough works exactly as written, against a running stack."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.processes import Stack, start_stack
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).parent.parent
+README = ROOT / "README.md"
+
+
+def walkthrough_script() -> str:
+    """Every sh block of the Walkthrough section, in order, as one script."""
+    text = README.read_text()
+    section = text.split("## Walkthrough", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    assert len(blocks) >= 5, "the walkthrough lost its code blocks"
+    return "set -euo pipefail\n" + "\n".join(blocks)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    running = start_stack(tmp_path_factory.mktemp("readme") / "data")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_walkthrough_takes_a_change_from_proposal_to_adoption(stack: Stack) -> None:
+    # Only the address and the venv location differ from what a newcomer runs.
+    script = walkthrough_script().replace("http://127.0.0.1:8000", stack.api_url)
+    script = script.replace(".venv/bin/", f"{Path(sys.executable).parent}/")
+    finished = subprocess.run(
+        ["bash", "-c", script],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    lines = finished.stdout.splitlines()
+    assert [line for line in lines if line in {"design", "delivery", "check", "act"}] == [
+        "design",
+        "delivery",
+        "check",
+        "act",
+    ]
+    assert "changes_requested" in lines
+    assert "completed" in lines
+    assert "'intact': True" in finished.stdout
+    assert "'met': True" in finished.stdout

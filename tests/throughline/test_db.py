@@ -1,0 +1,31 @@
+"""Migrations and connections on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from throughline import db
+
+
+async def test_migrations_are_idempotent_and_create_every_table(
+    database_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    db.migrate_sync(database_url)
+    engine = db.make_sync_engine(database_url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert tables >= {
+        "person", "role_grant", "change", "change_waiting", "gate", "submission",
+        "sign_off", "measurement", "handoff", "audit_event", "alembic_version",
+    }  # fmt: skip
+    async with sessions() as session:
+        assert session.bind is not None
+
+
+def test_urls_are_given_async_drivers() -> None:
+    assert db.is_sqlite("sqlite:///x.db")
+    assert not db.is_sqlite("postgresql://u@h/d")
