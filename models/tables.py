@@ -179,3 +179,15 @@ class AuditEventRow(SQLModel, table=True):
     payload: dict[str, Any] = _json()
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class IdempotentRequest(SQLModel, table=True):
+    """Responses to POSTs that do not go through a workflow, kept for their retries."""
+
+    __tablename__ = "idempotent_request"
+
+    caller: str = Field(primary_key=True, max_length=64)
+    key: str = Field(primary_key=True, max_length=200)
+    fingerprint: str = Field(max_length=64)
+    response: dict[str, Any] = _json()
+    created_at: datetime = _at()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.api.client import SECRET
+from throughline.binaries import find_binary
+from throughline.temporal import dev_server_flags
 
 READY_LINE = "Throughline is running."
 
@@ -147,3 +149,21 @@ def wait_for_port(port: int, seconds: float = 60) -> None:
                 return
         time.sleep(0.2)
     raise AssertionError(f"nothing listened on port {port} within {seconds}s")
+
+
+def start_dev_server(database: Path, port: int) -> subprocess.Popen[bytes]:
+    """A dev server on a SQLite file, for tests that stop and restart it."""
+    log = (database.parent / f"temporal-{port}.log").open("ab")
+    process = subprocess.Popen(
+        [
+            find_binary("temporal"), "server", "start-dev",
+            "--db-filename", str(database),
+            "--ip", "127.0.0.1", "--port", str(port), "--headless",
+            "--log-level", "warn",
+            *dev_server_flags(),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    wait_for_port(port)
+    return process

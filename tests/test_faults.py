@@ -25,14 +25,13 @@ from models.gate import ActOutcome
 from models.roles import Role
 from models.tables import SignOffRow
 from tests.factories import Team, new_team, seed_team
-from tests.processes import free_port, kill_hard, spawn_worker, wait_for_port
+from tests.processes import free_port, kill_hard, spawn_worker, start_dev_server
 from tests.workflows.helpers import SIGNING, approve, pass_current_gate, work
 from throughline import db
-from throughline.binaries import find_binary
 from throughline.changes import ChangeCommands
 from throughline.settings import Settings
 from throughline.store import readmodel
-from throughline.temporal import dev_server_flags, workflow_id
+from throughline.temporal import workflow_id
 
 pytestmark = pytest.mark.slow
 
@@ -187,7 +186,7 @@ async def test_dev_server_restarted_on_the_same_file_resumes_the_change(
 ) -> None:
     port = free_port()
     server_file = tmp_path / "temporal.db"
-    server = _start_dev_server(server_file, port)
+    server = start_dev_server(server_file, port)
     try:
         client = await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
         workers.address = f"127.0.0.1:{port}"
@@ -200,7 +199,7 @@ async def test_dev_server_restarted_on_the_same_file_resumes_the_change(
 
         server.terminate()
         server.wait(30)
-        server = _start_dev_server(server_file, port)
+        server = start_dev_server(server_file, port)
 
         for role in [Role.DIGITAL, Role.OPERATIONS]:
             result = await commands.sign_off(change_id, team.signer(role), approve(1, role), None)
@@ -211,20 +210,3 @@ async def test_dev_server_restarted_on_the_same_file_resumes_the_change(
     finally:
         server.terminate()
         server.wait(30)
-
-
-def _start_dev_server(database: Path, port: int) -> subprocess.Popen[bytes]:
-    log = (database.parent / f"temporal-{port}.log").open("ab")
-    process = subprocess.Popen(
-        [
-            find_binary("temporal"), "server", "start-dev",
-            "--db-filename", str(database),
-            "--ip", "127.0.0.1", "--port", str(port), "--headless",
-            "--log-level", "warn",
-            *dev_server_flags(),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    wait_for_port(port)
-    return process

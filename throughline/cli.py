@@ -14,9 +14,11 @@ from models.errors import ThroughlineError
 from models.roles import Role
 from throughline import db, logs
 from throughline.binaries import BinaryNotFound
+from throughline.rebuild import changes_in_temporal, rebuild_change
 from throughline.settings import ConfigurationError, Settings
 from throughline.stack import EmbeddedStack, StackError
 from throughline.store import directory
+from throughline.temporal import connect
 from throughline.tokens import issue_token
 
 T = TypeVar("T")
@@ -96,6 +98,28 @@ def api() -> None:
     uvicorn.run(
         create_app(settings), host=settings.api_host, port=settings.api_port, log_config=None
     )
+
+
+@app.command()
+def rebuild(
+    change: Annotated[str | None, typer.Option(help="One change id; default: all.")] = None,
+) -> None:
+    """Rebuild the read model and audit log from Temporal's retained histories."""
+    settings = Settings()
+
+    async def run() -> list[tuple[str, int]]:
+        await db.migrate(settings.database)
+        engine = db.make_engine(settings.database)
+        client = await connect(settings)
+        try:
+            ids = [change] if change else await changes_in_temporal(client)
+            sessions = db.session_factory(engine)
+            return [(i, await rebuild_change(client, sessions, i)) for i in ids]
+        finally:
+            await engine.dispose()
+
+    for change_id, batches in asyncio.run(run()):
+        typer.echo(f"{change_id}: replayed {batches} projection batches")
 
 
 @app.command()

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Body, Path
 from pydantic import Field
 
 from api import examples
-from api.deps import Admin, SessionDep
+from api.deps import Admin, IdempotencyKey, SessionDep
 from api.errors import error_responses
 from models.intake import PersonId, ShortText, Strict
 from models.reports import PersonOut
 from models.roles import Role
 from throughline import queries
-from throughline.store import directory
+from throughline.store import directory, idempotency
 
 router = APIRouter(prefix="/people", tags=["people"])
 
@@ -47,12 +47,20 @@ async def add_person(
     body: Annotated[PersonCreate, Body(openapi_examples=examples.PERSON)],
     caller: Admin,
     session: SessionDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> PersonOut:
     """Add a person to the directory with their roles."""
+    if idempotency_key:
+        earlier = await idempotency.earlier_response(session, caller.id, idempotency_key, body)
+        if earlier is not None:
+            return PersonOut.model_validate(earlier)
     person = await directory.add_person(
         session, name=body.name, person_id=body.id, roles=body.roles, by=caller.id
     )
-    return await queries.person_out(session, person)
+    added = await queries.person_out(session, person)
+    if idempotency_key:
+        await idempotency.remember(session, caller.id, idempotency_key, body, added)
+    return added
 
 
 @router.put(

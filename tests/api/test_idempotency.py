@@ -53,3 +53,15 @@ async def test_keys_are_scoped_to_the_sender(api: Api, team: Team) -> None:
     assert response.status_code == 200
     signed_by = {r["role"]: r["signed_by"] for r in response.json()["gate"]["roles"]}
     assert signed_by["operations"] == [team.signer(Role.OPERATIONS)]
+
+
+async def test_adding_a_person_twice_with_one_key_adds_once(api: Api, team: Team) -> None:
+    body = {"name": "Policy deputy", "id": f"deputy-{team.suffix}", "roles": ["policy"]}
+    first = await api.post(team.admin, "/people", body, key="add-deputy")
+    again = await api.post(team.admin, "/people", body, key="add-deputy")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json() == again.json()
+    other = await api.post(team.admin, "/people", {**body, "name": "Other"}, key="add-deputy")
+    assert (other.status_code, other.json()["error"]) == (409, "idempotency_key_reused")
+    without_key = await api.post(team.admin, "/people", body)
+    assert (without_key.status_code, without_key.json()["error"]) == (409, "already_exists")
