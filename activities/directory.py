@@ -18,4 +18,4 @@ class DirectoryActivities:
     async def read_authorities(self, query: AuthorityQuery) -> Authorities:
         """The roles each person holds as of the workflow's own clock."""
         async with self._sessions() as session:
-            return await directory.authorities(session, query.people, query.as_of)
+            return await directory.authorities(session, query.people, query.as_of, query.change_id)

@@ -10,7 +10,7 @@ from temporalio.client import Client
 
 from api.deps import Resources
 from api.errors import install_error_handlers
-from api.routes import changes, me, people, system
+from api.routes import changes, delegations, me, people, system
 from throughline import db
 from throughline.changes import ChangeCommands
 from throughline.settings import Settings
@@ -48,6 +48,6 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
 
     app = FastAPI(title="Throughline", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
-    for router in (changes.router, me.router, people.router, system.router):
+    for router in (changes.router, delegations.router, me.router, people.router, system.router):
         app.include_router(router)
     return app

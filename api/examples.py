@@ -77,6 +77,22 @@ SIGN_OFF = {
     ),
 }
 
+SIGN_OFF["approve_with_conditions"] = Example(
+    summary="Pass the gate, with a condition for a later one",
+    value={
+        "role": "operations",
+        "decision": "approve_with_conditions",
+        "revision": 3,
+        "conditions": [
+            {"description": "Brief the call centre", "owner": "ops-lead", "due": "2027-01-29"}
+        ],
+    },
+)
+SIGN_OFF["acting_for"] = Example(
+    summary="Approve as a delegate, acting for the role holder",
+    value={"role": "policy", "decision": "approve", "revision": 3, "acting_for": "policy-lead"},
+)
+
 MEASUREMENT = _one(
     "An outcome measured at the check stage",
     {"metric": "median days to decision", "value": 4, "note": "Four weeks of live data"},
@@ -91,6 +107,40 @@ DECISION = {
 }
 
 WITHDRAWAL = _one("Withdraw with a reason", {"reason": "Funding moved to another programme"})
+
+DELEGATION = _one(
+    "Cover a holiday",
+    {
+        "delegate": "policy-deputy",
+        "role": "policy",
+        "ends_at": "2027-01-15T18:00:00Z",
+        "reason": "Annual leave",
+    },
+)
+
+CONDITION_CLOSURE = _one(
+    "Close a condition with evidence",
+    {
+        "note": "Call-centre staff briefed on 12 January",
+        "evidence": [
+            {
+                "title": "Briefing record",
+                "uri": "https://docs.example.gov/briefing",
+                "content": "briefing record",
+            }
+        ],
+    },
+)
+
+CHALLENGE = _one(
+    "Challenge a reject",
+    {"reason": "The costs the reject cites were agreed at the last board"},
+)
+
+RESOLUTION = _one(
+    "Overturn a reject",
+    {"outcome": "overturn", "comment": "The board minutes confirm the costs"},
+)
 
 PERSON = _one(
     "A new policy lead",

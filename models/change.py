@@ -10,9 +10,10 @@ from pydantic import Field
 
 from models.audit import GENESIS_HASH, AuditEvent, event_hash
 from models.evidence import Measurement
-from models.gate import ActOutcome, GateState
+from models.gate import ActOutcome, Condition, ConditionStatus, GateState, GateStatus
 from models.intake import ChangeIntake, Strict
 from models.playbook import Playbook
+from models.rejection import Rejection
 from models.roles import Role
 
 
@@ -28,10 +29,18 @@ class ChangeStatus(StrEnum):
         return self is not ChangeStatus.ACTIVE
 
 
+class HandoffKind(StrEnum):
+    FLOW = "flow"
+    """The main line of responsibility: team, gate, team, ..."""
+    ESCALATION = "escalation"
+    """A side question, such as a challenge to a reject, that someone else must answer."""
+
+
 class Handoff(Strict):
     """Responsibility moving from one party to another; open until the next party acts."""
 
     seq: int = Field(description="The audit sequence number that opened this handoff.")
+    kind: HandoffKind = HandoffKind.FLOW
     from_party: str
     to_party: str
     roles: list[Role]
@@ -62,6 +71,8 @@ class ChangeState(Strict):
     measurements: list[Measurement] = Field(default_factory=list)
     handoffs: list[Handoff] = Field(default_factory=list)
     cycles: list[CycleSummary] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
+    rejections: list[Rejection] = Field(default_factory=list)
     stage_visits: dict[str, int] = Field(default_factory=dict)
     next_revision: int = 1
     seq: int = 0
@@ -76,7 +87,43 @@ class ChangeState(Strict):
 
     @property
     def open_handoff(self) -> Handoff | None:
-        return next((h for h in reversed(self.handoffs) if h.closed_at is None), None)
+        """The open handoff of the main line of responsibility."""
+        return next(
+            (
+                h
+                for h in reversed(self.handoffs)
+                if h.closed_at is None and h.kind is HandoffKind.FLOW
+            ),
+            None,
+        )
+
+    @property
+    def open_escalation(self) -> Handoff | None:
+        return next(
+            (
+                h
+                for h in reversed(self.handoffs)
+                if h.closed_at is None and h.kind is HandoffKind.ESCALATION
+            ),
+            None,
+        )
+
+    @property
+    def latest_rejection(self) -> Rejection | None:
+        return self.rejections[-1] if self.rejections else None
+
+    def open_conditions(self) -> list[Condition]:
+        return [c for c in self.conditions if c.status is ConditionStatus.OPEN]
+
+    def condition(self, condition_id: str) -> Condition | None:
+        return next((c for c in self.conditions if c.id == condition_id), None)
+
+    def team_members(self) -> list[str]:
+        """Who may submit work: the proposer and the named digital people."""
+        return list(dict.fromkeys([self.proposer, *self.intake.people.digital]))
+
+    def previous_passed_gate(self) -> GateState | None:
+        return next((g for g in reversed(self.past_gates) if g.status is GateStatus.PASSED), None)
 
     def measurement(self, metric: str) -> Measurement | None:
         return next((m for m in self.measurements if m.metric == metric), None)

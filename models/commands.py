@@ -7,17 +7,17 @@ added later without breaking changes that are already running.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import Field
 
-from models.change import ChangeState
 from models.evidence import EvidenceInput, EvidenceItem
 from models.gate import ActOutcome, Decision
 from models.intake import ChangeIntake, PersonId, ShortText, Strict, Text
 from models.playbook import Playbook
+from models.rejection import ChallengeOutcome
 from models.roles import Role
-from models.views import GateView
 
 
 class RequestKey(Strict):
@@ -31,6 +31,10 @@ class Command(Strict):
     actor: PersonId
     request: RequestKey | None = None
 
+    def people(self) -> list[str]:
+        """Whose standing in the directory the workflow reads before acting."""
+        return [self.actor]
+
 
 class SubmitWorkRequest(Strict):
     summary: Text
@@ -42,6 +46,12 @@ class SubmitWork(Command):
     evidence: list[EvidenceItem] = Field(min_length=1, max_length=100)
 
 
+class ConditionInput(Strict):
+    description: Text
+    owner: PersonId
+    due: date
+
+
 class SignOffRequest(Strict):
     role: Role
     decision: Decision
@@ -50,9 +60,52 @@ class SignOffRequest(Strict):
     reject_to: ShortText | None = Field(
         default=None, description="For reject: the stage to return to, or 'close'."
     )
+    acting_for: PersonId | None = Field(
+        default=None, description="The role holder you sign for, under their delegation."
+    )
+    conditions: list[ConditionInput] = Field(
+        default_factory=list,
+        max_length=20,
+        description="For approve_with_conditions: what must be done, by whom, by when.",
+    )
 
 
 class SignOffCommand(Command, SignOffRequest):
+    challenge_deadline: datetime | None = Field(
+        default=None,
+        description="Set by the workflow for a reject, from the working-day calendar.",
+    )
+
+    def people(self) -> list[str]:
+        others = [self.acting_for] if self.acting_for else []
+        return list(dict.fromkeys([self.actor, *others, *(c.owner for c in self.conditions)]))
+
+
+class CloseConditionRequest(Strict):
+    note: Text
+    evidence: list[EvidenceInput] = Field(min_length=1, max_length=100)
+
+
+class CloseCondition(Command):
+    condition_id: ShortText
+    note: Text
+    evidence: list[EvidenceItem] = Field(min_length=1, max_length=100)
+
+
+class ChallengeRequest(Strict):
+    reason: Text
+
+
+class Challenge(Command, ChallengeRequest):
+    pass
+
+
+class ChallengeResolutionRequest(Strict):
+    outcome: ChallengeOutcome
+    comment: Text
+
+
+class ResolveChallenge(Command, ChallengeResolutionRequest):
     pass
 
 
@@ -95,46 +148,3 @@ class NewChange(Strict):
     intake: ChangeIntake
     proposer: PersonId
     playbook: Playbook
-
-
-class CommandResult(Strict):
-    change_id: str
-    command: str
-    seq: int = Field(description="The audit sequence number after the command took effect.")
-    status: str
-    stage: str
-    iteration: int
-    gate: GateView = Field(description="The gate the change is at now.")
-    closed_gate: GateView | None = Field(
-        default=None, description="The gate this command closed, when it closed one."
-    )
-
-
-class Receipt(Strict):
-    """What a completed command returned, kept so a retry gets the same answer."""
-
-    key: str
-    fingerprint: str
-    result: CommandResult
-
-
-class ChangeStart(Strict):
-    """Workflow input: a brand-new change, or the state carried into a new run."""
-
-    new: NewChange | None = None
-    carried: ChangeState | None = None
-    creation: RequestKey | None = Field(
-        default=None, description="The Idempotency-Key the change was created with."
-    )
-    creation_result: CommandResult | None = Field(
-        default=None, description="What creation returned, kept for retries of the create."
-    )
-    receipts: list[Receipt] = Field(default_factory=list)
-
-
-class ChangeOutcome(Strict):
-    change_id: str
-    status: str
-    iteration: int
-    last_seq: int
-    last_hash: str

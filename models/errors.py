@@ -42,6 +42,26 @@ class OneRolePerGate(NotPermitted):
     code = "one_role_per_gate"
 
 
+class CrossStageSeparation(SeparationOfDuties):
+    code = "cross_stage_separation"
+
+
+class ProposerSeparation(SeparationOfDuties):
+    code = "proposer_separation"
+
+
+class DelegationNotActive(NotEligible):
+    code = "delegation_not_active"
+
+
+class DelegationNotAllowed(NotPermitted):
+    code = "delegation_not_allowed"
+
+
+class NotConditionOwner(NotPermitted):
+    code = "not_condition_owner"
+
+
 class NotFound(ThroughlineError):
     status = 404
     code = "not_found"
@@ -53,6 +73,18 @@ class ChangeNotFound(NotFound):
 
 class PersonNotFound(NotFound):
     code = "person_not_found"
+
+
+class ConditionNotFound(NotFound):
+    code = "condition_not_found"
+
+
+class DelegationNotFound(NotFound):
+    code = "delegation_not_found"
+
+
+class GateNotFound(NotFound):
+    code = "gate_not_found"
 
 
 class Conflict(ThroughlineError):
@@ -96,6 +128,30 @@ class AlreadyExists(Conflict):
     code = "already_exists"
 
 
+class ConditionsOpen(Conflict):
+    code = "conditions_open"
+
+
+class ConditionClosed(Conflict):
+    code = "condition_closed"
+
+
+class NothingToChallenge(Conflict):
+    code = "nothing_to_challenge"
+
+
+class ChallengeWindowClosed(Conflict):
+    code = "challenge_window_closed"
+
+
+class ChallengeAlreadyFiled(Conflict):
+    code = "challenge_already_filed"
+
+
+class NoPendingChallenge(Conflict):
+    code = "no_pending_challenge"
+
+
 class InvalidRequest(ThroughlineError):
     status = 422
     code = "invalid_request"
@@ -123,6 +179,10 @@ class UnknownMeasure(InvalidRequest):
 
 class UnknownPlaybook(InvalidRequest):
     code = "unknown_playbook"
+
+
+class ConditionsRequired(InvalidRequest):
+    code = "conditions_required"
 
 
 class Unavailable(ThroughlineError):

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import AnyUrl, Field, StringConstraints, field_serializer, model_validator
+from pydantic import (
+    AnyUrl,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    field_serializer,
+    model_serializer,
+    model_validator,
+)
 
 from models.intake import ShortText, Strict, Text
+from models.roles import Role
 
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$", to_lower=True)]
 
@@ -22,6 +31,21 @@ class EvidenceItem(Strict):
     title: ShortText
     uri: AnyUrl
     sha256: Sha256
+    roles: list[Role] = Field(
+        default_factory=list, description="Roles this evidence concerns; empty means all roles."
+    )
+
+    def concerns(self, role: Role) -> bool:
+        return not self.roles or role in self.roles
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_roles(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Evidence is part of hashed audit payloads; untagged items keep the shape they
+        # had before tagging existed, so recorded changes replay to the same hashes.
+        data: dict[str, Any] = handler(self)
+        if not self.roles:
+            data.pop("roles", None)
+        return data
 
     @field_serializer("uri")
     def _uri_as_text(self, uri: AnyUrl) -> str:
@@ -35,6 +59,9 @@ class EvidenceInput(Strict):
     uri: AnyUrl
     sha256: Sha256 | None = None
     content: Annotated[str, Field(max_length=1_000_000)] | None = None
+    roles: list[Role] = Field(
+        default_factory=list, description="Roles this evidence concerns; empty means all roles."
+    )
 
     @model_validator(mode="after")
     def _one_fingerprint_source(self) -> Self:
@@ -47,7 +74,7 @@ class EvidenceInput(Strict):
 
     def to_item(self) -> EvidenceItem:
         digest = self.sha256 or fingerprint(self.content or "")
-        return EvidenceItem(title=self.title, uri=self.uri, sha256=digest)
+        return EvidenceItem(title=self.title, uri=self.uri, sha256=digest, roles=self.roles)
 
 
 class Measurement(Strict):
@@ -56,6 +83,15 @@ class Measurement(Strict):
     note: Text | None = None
     recorded_by: str
     recorded_at: datetime
+
+
+def evidence_changed_for(role: Role, before: list[EvidenceItem], after: list[EvidenceItem]) -> bool:
+    """Whether the evidence concerning a role differs, compared by fingerprint."""
+
+    def fingerprints(items: list[EvidenceItem]) -> list[str]:
+        return sorted(item.sha256 for item in items if item.concerns(role))
+
+    return fingerprints(before) != fingerprints(after)
 
 
 class Submission(Strict):

@@ -48,12 +48,40 @@ class StageDef(Strict):
     records_measurements: bool = False
 
 
+class Governance(Strict):
+    """Rules a playbook version switches on. Defaults are the version 1 behaviour, so
+    changes pinned to an older version keep exactly the rules they started with."""
+
+    separation_across_stages: bool = Field(
+        default=False,
+        description="Whoever approved a gate in one role cannot approve the next gate in "
+        "another; the proposer cannot sign the first gate.",
+    )
+    evidence_bound_approvals: bool = Field(
+        default=False,
+        description="A new revision resets only the roles whose tagged evidence changed or "
+        "that requested changes; other approvals carry over.",
+    )
+    recheck_authority_at_quorum: bool = Field(
+        default=False,
+        description="Re-read the directory when a quorum would complete; lapsed approvals "
+        "stop counting.",
+    )
+    challenge_window_working_days: int = Field(
+        default=0, ge=0, le=60, description="Working days to challenge a reject; 0 turns it off."
+    )
+    holiday_calendar: str = Field(
+        default="GB-ENG", pattern=r"^[A-Z]{2}(-[A-Z]{2,3})?$", description="COUNTRY-SUBDIVISION"
+    )
+
+
 class Playbook(Strict):
     name: str
     version: int = Field(ge=1)
     title: str
     stages: list[StageDef] = Field(min_length=1)
     adapt_restart_at: list[str] = Field(default_factory=list)
+    governance: Governance = Field(default_factory=Governance)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -147,8 +175,24 @@ PDCA_PLAYBOOK_DATA: dict[str, Any] = {
     ],
 }
 
+PDCA_V2_PLAYBOOK_DATA: dict[str, Any] = {
+    **PDCA_PLAYBOOK_DATA,
+    "version": 2,
+    "governance": {
+        "separation_across_stages": True,
+        "evidence_bound_approvals": True,
+        "recheck_authority_at_quorum": True,
+        "challenge_window_working_days": 10,
+        "holiday_calendar": "GB-ENG",
+    },
+}
+
 PLAYBOOKS: dict[tuple[str, int], Playbook] = {
-    (p.name, p.version): p for p in [Playbook.model_validate(PDCA_PLAYBOOK_DATA)]
+    (p.name, p.version): p
+    for p in [
+        Playbook.model_validate(PDCA_PLAYBOOK_DATA),
+        Playbook.model_validate(PDCA_V2_PLAYBOOK_DATA),
+    ]
 }
 
 

@@ -6,8 +6,9 @@ across continue-as-new so idempotency survives each new PDCA cycle.
 
 from __future__ import annotations
 
-from models.commands import CommandResult, Receipt, RequestKey
+from models.commands import RequestKey
 from models.errors import IdempotencyKeyReused
+from models.results import CommandResult, Receipt
 
 RECEIPTS_KEPT = 200
 

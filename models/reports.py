@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import Field
@@ -66,11 +66,13 @@ class InboxItem(Strict):
     service: str
     stage: str
     gate_id: str
-    kind: str = Field(description="submission, sign_off or decision")
-    role: Role
+    kind: str = Field(description="submission, sign_off, decision, challenge or condition")
+    role: Role | None = Field(description="The role it waits on you in; none for a condition.")
     since: datetime
     waiting_seconds: float
     reason: str
+    condition_id: str | None = Field(default=None, description="For a condition you own.")
+    due: date | None = Field(default=None, description="For a condition: when it is due.")
 
 
 class Inbox(Strict):
@@ -84,6 +86,20 @@ class AuditLog(Strict):
     verdict: ChainVerdict
 
 
+class DelegationOut(Strict):
+    id: int
+    delegator: str
+    delegate: str
+    role: Role
+    change_id: str | None
+    starts_at: datetime
+    ends_at: datetime
+    reason: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+    in_force: bool
+
+
 class PersonOut(Strict):
     id: str
     name: str
@@ -94,7 +110,8 @@ class PersonOut(Strict):
 def describe_event(event: AuditEvent) -> str:
     """One line for a timeline, from an audit event's kind and payload."""
     p: dict[str, Any] = event.payload
-    who = f"{event.actor} ({event.role})" if event.role else event.actor
+    acting = f" acting for {p['acting_for']}" if p.get("acting_for") else ""
+    who = f"{event.actor} ({event.role}){acting}" if event.role else event.actor
     lines = {
         "change_created": lambda: f"{who} proposed the change",
         "work_submitted": lambda: (
@@ -111,6 +128,14 @@ def describe_event(event: AuditEvent) -> str:
         "decision_made": lambda: f"{who} decided to {p.get('outcome')}",
         "cycle_started": lambda: f"cycle {p.get('iteration')} began at {p.get('restart_at')}",
         "change_closed": lambda: f"the change closed as {p.get('status')}",
+        "approval_lapsed": lambda: f"{who}'s approval stopped counting: {p.get('reason')}",
+        "condition_closed": lambda: (
+            f"{who} closed condition {p.get('condition_id')}: {p.get('note')}"
+        ),
+        "reject_challenged": lambda: f"{who} challenged the reject: {p.get('reason')}",
+        "challenge_resolved": lambda: (
+            f"{who} chose to {p.get('outcome')} the reject: {p.get('comment')}"
+        ),
     }
     render = lines.get(event.kind)
     return render() if render else f"{who}: {event.kind}"
@@ -119,4 +144,8 @@ def describe_event(event: AuditEvent) -> str:
 def _signed(who: str, payload: dict[str, Any]) -> str:
     decision = str(payload.get("decision", "")).replace("_", " ")
     comment = f": {payload['comment']}" if payload.get("comment") else ""
-    return f"{who} chose {decision} on revision {payload.get('revision')}{comment}"
+    conditions = payload.get("conditions") or []
+    listed = (
+        f" ({len(conditions)} condition{'s' if len(conditions) != 1 else ''})" if conditions else ""
+    )
+    return f"{who} chose {decision} on revision {payload.get('revision')}{listed}{comment}"

@@ -6,6 +6,8 @@ handlers call them again after any await, because the state may have moved on.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from models.authority import Authorities, Authority
 from models.change import ChangeState
 from models.commands import Decide, RecordMeasurement, SignOffCommand, SubmitWork, Withdraw
@@ -13,6 +15,9 @@ from models.errors import (
     AlreadySigned,
     ChangeClosed,
     CommentRequired,
+    ConditionsOpen,
+    ConditionsRequired,
+    CrossStageSeparation,
     GateClosed,
     GateNotInReview,
     InvalidRequest,
@@ -20,6 +25,7 @@ from models.errors import (
     NotEligible,
     NotPermitted,
     OneRolePerGate,
+    ProposerSeparation,
     RejectTargetNotAllowed,
     RevisionSuperseded,
     RoleNotRequired,
@@ -32,7 +38,6 @@ from models.gate import ActOutcome, Decision, GateState, GateStatus
 from models.intake import ChangeIntake
 from models.playbook import GateKind, Playbook
 from models.roles import Role
-from models.views import team_members
 
 
 def require_active(state: ChangeState) -> None:
@@ -41,7 +46,7 @@ def require_active(state: ChangeState) -> None:
 
 
 def require_team_member(state: ChangeState, person: str, doing: str) -> None:
-    if person not in team_members(state):
+    if person not in state.team_members():
         raise NotEligible(
             f"only the change's proposer or its named digital people may {doing}; "
             f"{person} is neither"
@@ -87,34 +92,93 @@ def check_sign_off(state: ChangeState, cmd: SignOffCommand) -> None:
             f"revision {cmd.revision} was superseded by revision {gate.revision}; "
             "review the new revision"
         )
-    _check_signer(state, gate, cmd)
+    check_signer(state, gate, cmd)
     _check_decision_details(gate, cmd)
 
 
-def _check_signer(state: ChangeState, gate: GateState, cmd: SignOffCommand) -> None:
+def _identities(cmd: SignOffCommand) -> list[str]:
+    return [p for p in [cmd.actor, cmd.acting_for] if p is not None]
+
+
+def check_signer(state: ChangeState, gate: GateState, cmd: SignOffCommand) -> None:
+    """Whether this person may give this decision in this role at this gate."""
     if cmd.role not in gate.quorum:
         needed = ", ".join(gate.quorum)
         raise RoleNotRequired(f"gate {gate.name!r} needs sign-off from {needed}, not {cmd.role}")
-    if cmd.actor not in state.intake.people.for_role(cmd.role):
-        raise NotEligible(f"{cmd.actor} is not named for the {cmd.role} role on this change")
-    other_roles = sorted({s.role for s in gate.signoffs_by(cmd.actor) if s.role != cmd.role})
-    if other_roles:
-        raise OneRolePerGate(
-            f"{cmd.actor} already acted at gate {gate.name!r} as {', '.join(other_roles)}; "
-            "one person may act in one role per gate"
-        )
-    if any(s.revision == cmd.revision for s in gate.signoffs_by(cmd.actor)):
-        raise AlreadySigned(f"{cmd.actor} already signed revision {cmd.revision}")
+    if cmd.acting_for == cmd.actor:
+        raise InvalidRequest("acting_for names yourself; leave it out to sign as yourself")
+    holder = cmd.acting_for or cmd.actor
+    if holder not in state.intake.people.for_role(cmd.role):
+        raise NotEligible(f"{holder} is not named for the {cmd.role} role on this change")
+    _check_one_role(gate, cmd)
+    _check_not_signed_yet(gate, cmd)
+    _check_submitter(gate, cmd)
+    if state.playbook.governance.separation_across_stages:
+        _check_proposer(state, gate, cmd)
+        _check_previous_gate(state, cmd)
+
+
+def _check_one_role(gate: GateState, cmd: SignOffCommand) -> None:
+    for person in _identities(cmd):
+        other_roles = sorted({s.role for s in gate.signoffs_by(person) if s.role != cmd.role})
+        if other_roles:
+            raise OneRolePerGate(
+                f"{person} already acted at gate {gate.name!r} as {', '.join(other_roles)}; "
+                "one person may act in one role per gate"
+            )
+
+
+def _check_not_signed_yet(gate: GateState, cmd: SignOffCommand) -> None:
+    for person in _identities(cmd):
+        if any(s.revision == cmd.revision for s in gate.signoffs_by(person)):
+            raise AlreadySigned(f"{person} already signed revision {cmd.revision}")
+        carried = [s for s in gate.counting_approvals() if person in s.people]
+        if cmd.decision.approves and carried:
+            raise AlreadySigned(
+                f"{person}'s approval of revision {carried[0].revision} still counts; "
+                "it carried over to this revision"
+            )
+
+
+def _check_submitter(gate: GateState, cmd: SignOffCommand) -> None:
     submission = gate.current_submission
-    if cmd.decision is Decision.APPROVE and submission and submission.submitted_by == cmd.actor:
+    if cmd.decision.approves and submission and submission.submitted_by in _identities(cmd):
         raise SeparationOfDuties(
-            f"{cmd.actor} submitted revision {cmd.revision} and cannot approve it"
+            f"{submission.submitted_by} submitted revision {cmd.revision} and cannot approve it"
         )
+
+
+def _check_proposer(state: ChangeState, gate: GateState, cmd: SignOffCommand) -> None:
+    if gate.stage == state.playbook.first_stage.name and state.proposer in _identities(cmd):
+        raise ProposerSeparation(
+            f"{state.proposer} proposed this change and cannot sign its {gate.name!r} gate "
+            "(rule: separation of duties across stages)"
+        )
+
+
+def _check_previous_gate(state: ChangeState, cmd: SignOffCommand) -> None:
+    previous = state.previous_passed_gate()
+    if previous is None or not cmd.decision.approves:
+        return
+    for signoff in previous.counting_approvals():
+        crossed = signoff.people & set(_identities(cmd))
+        if crossed and signoff.role != cmd.role:
+            raise CrossStageSeparation(
+                f"{', '.join(sorted(crossed))} approved {previous.name!r} as {signoff.role} and "
+                f"cannot approve the next gate as {cmd.role} "
+                "(rule: separation of duties across stages)"
+            )
 
 
 def _check_decision_details(gate: GateState, cmd: SignOffCommand) -> None:
-    if cmd.decision is not Decision.APPROVE and not cmd.comment:
+    if cmd.decision in {Decision.REQUEST_CHANGES, Decision.REJECT} and not cmd.comment:
         raise CommentRequired(f"a {cmd.decision} decision must carry a comment saying why")
+    if cmd.decision is Decision.APPROVE_WITH_CONDITIONS and not cmd.conditions:
+        raise ConditionsRequired(
+            "approve_with_conditions needs at least one condition: description, owner, due"
+        )
+    if cmd.conditions and cmd.decision is not Decision.APPROVE_WITH_CONDITIONS:
+        raise InvalidRequest("conditions are only for an approve_with_conditions decision")
     if cmd.decision is not Decision.REJECT:
         if cmd.reject_to is not None:
             raise InvalidRequest("reject_to is only for a reject decision")
@@ -126,6 +190,12 @@ def _check_decision_details(gate: GateState, cmd: SignOffCommand) -> None:
         raise RejectTargetNotAllowed(
             f"gate {gate.name!r} may reject back to {allowed}, not {cmd.reject_to!r}"
         )
+
+
+def check_conditions_due(cmd: SignOffCommand, now: datetime) -> None:
+    late = [c.description for c in cmd.conditions if c.due < now.date()]
+    if late:
+        raise InvalidRequest(f"a condition's due date is in the past: {late[0]!r}")
 
 
 def check_record_measurement(state: ChangeState, cmd: RecordMeasurement) -> None:
@@ -149,6 +219,10 @@ def check_decide(state: ChangeState, cmd: Decide) -> None:
         raise NotEligible(f"{cmd.actor} is not named as service owner on this change")
     if cmd.outcome is not ActOutcome.ADOPT and not cmd.comment:
         raise CommentRequired(f"an {cmd.outcome} decision must carry a comment saying why")
+    open_conditions = state.open_conditions()
+    if cmd.outcome is ActOutcome.ADOPT and open_conditions:
+        listed = "; ".join(f"{c.description!r} (owner {c.owner})" for c in open_conditions)
+        raise ConditionsOpen(f"adopt needs every condition closed; still open: {listed}")
     _check_restart(state, cmd)
 
 

@@ -5,7 +5,7 @@ Timestamps are stored in UTC and always come back timezone-aware, whichever data
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator
@@ -131,6 +131,7 @@ class SignOffRow(SQLModel, table=True):
     gate_id: str = Field(max_length=100)
     revision: int
     person_id: str = Field(max_length=64, index=True)
+    acting_for: str | None = Field(default=None, max_length=64)
     role: str = Field(max_length=32)
     decision: str = Field(max_length=32)
     comment: str | None = None
@@ -157,6 +158,7 @@ class HandoffRow(SQLModel, table=True):
 
     change_id: str = Field(primary_key=True, foreign_key="change.id", max_length=64)
     seq: int = Field(primary_key=True)
+    kind: str = Field(default="flow", max_length=32)
     from_party: str
     to_party: str
     roles: list[str] = _json()
@@ -191,3 +193,43 @@ class IdempotentRequest(SQLModel, table=True):
     fingerprint: str = Field(max_length=64)
     response: dict[str, Any] = _json()
     created_at: datetime = _at()
+
+
+class DelegationRow(SQLModel, table=True):
+    """A role holder lets someone act for them in one role, for a bounded period."""
+
+    __tablename__ = "delegation"
+    __table_args__ = (Index("ix_delegation_delegate_role", "delegate", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    delegator: str = Field(foreign_key="person.id", max_length=64, index=True)
+    delegate: str = Field(foreign_key="person.id", max_length=64)
+    role: str = Field(max_length=32)
+    change_id: str | None = Field(default=None, max_length=64)
+    starts_at: datetime = _at()
+    ends_at: datetime = _at()
+    reason: str | None = None
+    created_at: datetime = _at()
+    revoked_at: datetime | None = _at(nullable=True)
+    revoked_by: str | None = Field(default=None, max_length=64)
+
+
+class ConditionRow(SQLModel, table=True):
+    """Conditions raised by amber approvals; feeds the owner's inbox."""
+
+    __tablename__ = "gate_condition"
+
+    change_id: str = Field(primary_key=True, foreign_key="change.id", max_length=64)
+    condition_id: str = Field(primary_key=True, max_length=64)
+    gate_id: str = Field(max_length=100)
+    gate_name: str
+    description: str
+    owner: str = Field(max_length=64, index=True)
+    due: date
+    status: str = Field(max_length=32)
+    binding: bool
+    raised_by: str = Field(max_length=64)
+    raised_role: str = Field(max_length=32)
+    raised_at: datetime = _at()
+    closed_by: str | None = Field(default=None, max_length=64)
+    closed_at: datetime | None = _at(nullable=True)

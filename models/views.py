@@ -1,7 +1,8 @@
 """Read-only views of a change: what it waits on, since when, and why.
 
 The workflow query, the update results and the API all render these from the same
-state, so every client tells the same story.
+state, so every client tells the same story. Who could still sign is worked out by
+the rules themselves, so the view never disagrees with what a sign-off would meet.
 """
 
 from __future__ import annotations
@@ -12,17 +13,32 @@ from enum import StrEnum
 from pydantic import Field
 
 from models.change import ChangeState, CycleSummary, Handoff
+from models.commands import SignOffCommand
+from models.conditions import blocking_conditions
+from models.errors import ThroughlineError
 from models.evidence import Measurement, Submission
-from models.gate import GateDecision, GateState, GateStatus, SignOff, counted_approvers
+from models.gate import (
+    ApprovalNote,
+    Condition,
+    Decision,
+    GateDecision,
+    GateState,
+    GateStatus,
+    SignOff,
+    counted_approvers,
+)
 from models.intake import ChangeIntake, Strict
 from models.playbook import GateKind
+from models.rejection import Rejection
 from models.roles import Role
+from models.rules import check_signer
 
 
 class WaitKind(StrEnum):
     SUBMISSION = "submission"
     SIGN_OFF = "sign_off"
     DECISION = "decision"
+    CHALLENGE = "challenge"
     NOTHING = "nothing"
 
 
@@ -30,9 +46,9 @@ class RoleProgress(Strict):
     role: Role
     required: int
     given: int
-    signed_by: list[str]
+    signed_by: list[str] = Field(description="Who counts for this role; holders, not delegates.")
     not_yet_signed: list[str] = Field(
-        description="Named people who could still sign for this role at this gate."
+        description="Named people who could still approve for this role at this gate."
     )
 
 
@@ -59,6 +75,18 @@ class GateView(Strict):
     measures: list[MeasureCheck]
     submission: Submission | None
     signoffs: list[SignOff]
+    # Fields added after version 1 have defaults: results recorded in workflow histories
+    # (idempotency receipts) must still decode.
+    approval_notes: list[ApprovalNote] = Field(
+        default_factory=list,
+        description="For the current revision: which earlier approvals carried over or reset.",
+    )
+    conditions: list[Condition] = Field(
+        default_factory=list, description="Conditions raised at this gate."
+    )
+    blocked_by: list[Condition] = Field(
+        default_factory=list, description="Open conditions from earlier gates that hold this gate."
+    )
     decision: GateDecision | None
 
 
@@ -69,6 +97,9 @@ class WaitingOn(Strict):
     since: datetime | None
     waiting_seconds: float | None
     reason: str
+    escalation: str | None = Field(
+        default=None, description="A side question waiting too, such as a challenge."
+    )
 
 
 class ChangeView(Strict):
@@ -87,6 +118,8 @@ class ChangeView(Strict):
     measurements: list[Measurement]
     handoffs: list[Handoff]
     cycles: list[CycleSummary]
+    conditions: list[Condition] = Field(default_factory=list)
+    rejections: list[Rejection] = Field(default_factory=list)
     intake: ChangeIntake
     created_at: datetime
     updated_at: datetime
@@ -96,9 +129,14 @@ class ChangeView(Strict):
     last_hash: str
 
 
-def team_members(state: ChangeState) -> list[str]:
-    """Who may submit work and record measurements: the proposer and the named digital people."""
-    return list(dict.fromkeys([state.proposer, *state.intake.people.digital]))
+class GateReport(Strict):
+    """Why a gate is where it is: everything the web page and the CLI show."""
+
+    change_id: str
+    title: str
+    status: str
+    gate: GateView
+    waiting: WaitingOn | None = Field(description="Only for the gate the change is at now.")
 
 
 def describe_change(state: ChangeState, now: datetime) -> ChangeView:
@@ -118,6 +156,8 @@ def describe_change(state: ChangeState, now: datetime) -> ChangeView:
         measurements=state.measurements,
         handoffs=state.handoffs,
         cycles=state.cycles,
+        conditions=state.conditions,
+        rejections=[r.model_copy(update={"gate_before": None}) for r in state.rejections],
         intake=state.intake,
         created_at=state.created_at,
         updated_at=state.updated_at,
@@ -128,8 +168,28 @@ def describe_change(state: ChangeState, now: datetime) -> ChangeView:
     )
 
 
+def report_gate(state: ChangeState, gate_id: str | None, now: datetime) -> GateReport:
+    gate = state.gate if gate_id in (None, state.gate.id) else _past_gate(state, gate_id)
+    return GateReport(
+        change_id=state.change_id,
+        title=state.intake.title,
+        status=state.status,
+        gate=describe_gate(state, gate),
+        waiting=waiting_on(state, now) if gate is state.gate else None,
+    )
+
+
+def _past_gate(state: ChangeState, gate_id: str | None) -> GateState:
+    for gate in state.past_gates:
+        if gate.id == gate_id:
+            return gate
+    known = ", ".join(g.id for g in [*state.past_gates, state.gate])
+    raise ThroughlineError(f"no gate {gate_id!r} in this cycle; known gates: {known}")
+
+
 def describe_gate(state: ChangeState, gate: GateState) -> GateView:
     roles = _role_progress(state, gate)
+    current = gate is state.gate
     return GateView(
         id=gate.id,
         stage=gate.stage,
@@ -140,10 +200,13 @@ def describe_gate(state: ChangeState, gate: GateState) -> GateView:
         opened_at=gate.opened_at,
         closed_at=gate.closed_at,
         roles=roles,
-        unmet=_unmet_rules(state, gate, roles),
+        unmet=_unmet_rules(state, gate, roles) if current else [],
         measures=_measure_checks(state, gate),
         submission=gate.current_submission,
         signoffs=gate.signoffs,
+        approval_notes=[n for n in gate.approval_notes if n.revision == gate.revision],
+        conditions=[c for c in state.conditions if c.gate_id == gate.id],
+        blocked_by=blocking_conditions(state) if current else [],
         decision=gate.decision,
     )
 
@@ -163,25 +226,36 @@ def _role_progress(state: ChangeState, gate: GateState) -> list[RoleProgress]:
 
 
 def _could_still_sign(state: ChangeState, gate: GateState, role: Role) -> list[str]:
-    submission = gate.current_submission
-    submitter = submission.submitted_by if submission else None
-    acted = {s.person for s in gate.signoffs if s.role != role}
-    signed_now = {s.person for s in gate.signoffs if s.role == role and s.revision == gate.revision}
-    return [
-        person
-        for person in state.intake.people.for_role(role)
-        if person not in acted and person not in signed_now and person != submitter
-    ]
+    if gate.status.is_closed or gate.kind is GateKind.DECISION:
+        return []
+    return [p for p in state.intake.people.for_role(role) if _may_approve(state, gate, role, p)]
+
+
+def _may_approve(state: ChangeState, gate: GateState, role: Role, person: str) -> bool:
+    trial = SignOffCommand(
+        actor=person, role=role, decision=Decision.APPROVE, revision=gate.revision or 1
+    )
+    try:
+        check_signer(state, gate, trial)
+    except ThroughlineError:
+        return False
+    return True
 
 
 def _unmet_rules(state: ChangeState, gate: GateState, roles: list[RoleProgress]) -> list[str]:
     if gate.status.is_closed:
         return []
     if gate.kind is GateKind.DECISION:
-        return ["the service owner has not yet decided to adopt, adapt or abandon"]
+        return _decision_unmet(state)
     if gate.status is not GateStatus.IN_REVIEW:
         return [_work_needed(state, gate)]
-    return [_quorum_gap(progress) for progress in roles if progress.given < progress.required]
+    gaps = [_quorum_gap(progress) for progress in roles if progress.given < progress.required]
+    return [*gaps, *_lapsed(gate), *_held_by_conditions(state)]
+
+
+def _decision_unmet(state: ChangeState) -> list[str]:
+    held = [f"adopting needs {line}" for line in _held_by_conditions(state)]
+    return ["the service owner has not yet decided to adopt, adapt or abandon", *held]
 
 
 def _work_needed(state: ChangeState, gate: GateState) -> str:
@@ -203,6 +277,25 @@ def _quorum_gap(progress: RoleProgress) -> str:
         )
     who = ", ".join(progress.not_yet_signed)
     return f"needs {short} more {progress.role} {noun} (eligible: {who})"
+
+
+def _lapsed(gate: GateState) -> list[str]:
+    return [
+        f"{s.counted_as}'s {s.role} approval {s.not_counted_reason}"
+        for s in gate.signoffs
+        if s.decision.approves
+        and s.revision == gate.revision
+        and not s.counts
+        and (s.not_counted_reason or "").startswith("no longer counts")
+    ]
+
+
+def _held_by_conditions(state: ChangeState) -> list[str]:
+    return [
+        f"condition {c.id} from {c.gate_name!r} to be closed: {c.description} "
+        f"(owner {c.owner}, due {c.due.isoformat()})"
+        for c in blocking_conditions(state)
+    ]
 
 
 def _missing_measurements(state: ChangeState, gate: GateState) -> list[str]:
@@ -232,16 +325,10 @@ def _measure_checks(state: ChangeState, gate: GateState) -> list[MeasureCheck]:
 
 def waiting_on(state: ChangeState, now: datetime) -> WaitingOn:
     """What the change waits on right now, on whom, since when and why."""
+    escalation = state.open_escalation
+    side = escalation.reason if escalation else None
     if state.status.is_closed:
-        reason = f"nothing: the change is {state.status}"
-        return WaitingOn(
-            kind=WaitKind.NOTHING,
-            roles=[],
-            people=[],
-            since=None,
-            waiting_seconds=None,
-            reason=reason,
-        )
+        return _closed_wait(state, now, side)
     handoff = state.open_handoff
     since = handoff.opened_at if handoff else state.updated_at
     kind, roles, people = _who_acts_next(state)
@@ -252,17 +339,48 @@ def waiting_on(state: ChangeState, now: datetime) -> WaitingOn:
         since=since,
         waiting_seconds=max(0.0, (now - since).total_seconds()),
         reason=handoff.reason if handoff else "waiting",
+        escalation=side,
+    )
+
+
+def _closed_wait(state: ChangeState, now: datetime, side: str | None) -> WaitingOn:
+    escalation = state.open_escalation
+    if escalation is None:
+        return WaitingOn(
+            kind=WaitKind.NOTHING,
+            roles=[],
+            people=[],
+            since=None,
+            waiting_seconds=None,
+            reason=f"nothing: the change is {state.status}",
+        )
+    return WaitingOn(
+        kind=WaitKind.CHALLENGE,
+        roles=[Role.SERVICE_OWNER],
+        people=state.intake.people.service_owner,
+        since=escalation.opened_at,
+        waiting_seconds=max(0.0, (now - escalation.opened_at).total_seconds()),
+        reason=escalation.reason,
+        escalation=side,
     )
 
 
 def _who_acts_next(state: ChangeState) -> tuple[WaitKind, list[Role], list[str]]:
-    kind, pairs = next_actors(state)
-    roles = list(dict.fromkeys(role for role, _ in pairs))
+    actors = [a for a in next_actors(state) if a[0] is not WaitKind.CHALLENGE]
+    kind = actors[0][0] if actors else _main_kind(state)
+    roles = list(dict.fromkeys(role for _, role, _ in actors))
     if kind is WaitKind.SIGN_OFF:
         roles = [p.role for p in _role_progress(state, state.gate) if p.given < p.required]
     elif not roles:
         roles = [_acting_role(state)]
-    return kind, roles, list(dict.fromkeys(person for _, person in pairs))
+    return kind, roles, list(dict.fromkeys(person for _, _, person in actors))
+
+
+def _main_kind(state: ChangeState) -> WaitKind:
+    if state.gate.kind is GateKind.DECISION:
+        return WaitKind.DECISION
+    in_review = state.gate.status is GateStatus.IN_REVIEW
+    return WaitKind.SIGN_OFF if in_review else WaitKind.SUBMISSION
 
 
 def _acting_role(state: ChangeState) -> Role:
@@ -271,22 +389,26 @@ def _acting_role(state: ChangeState) -> Role:
     return state.playbook.stage(state.gate.stage).owner
 
 
-def next_actors(state: ChangeState) -> tuple[WaitKind, list[tuple[Role, str]]]:
-    """Who can move the change on now, as (role, person) pairs; feeds each person's inbox."""
-    gate = state.gate
+def next_actors(state: ChangeState) -> list[tuple[WaitKind, Role, str]]:
+    """Who can move the change on now, as (kind, role, person); feeds each inbox."""
+    challenge = (
+        [(WaitKind.CHALLENGE, Role.SERVICE_OWNER, p) for p in state.intake.people.service_owner]
+        if state.open_escalation
+        else []
+    )
     if state.status.is_closed:
-        return WaitKind.NOTHING, []
+        return challenge
+    gate = state.gate
     if gate.kind is GateKind.DECISION:
-        return WaitKind.DECISION, [
-            (Role.SERVICE_OWNER, p) for p in state.intake.people.service_owner
-        ]
+        owners = state.intake.people.service_owner
+        return [(WaitKind.DECISION, Role.SERVICE_OWNER, p) for p in owners] + challenge
     if gate.status is not GateStatus.IN_REVIEW:
         owner = state.playbook.stage(gate.stage).owner
-        return WaitKind.SUBMISSION, [(owner, person) for person in team_members(state)]
-    pairs = [
-        (p.role, person)
+        return [(WaitKind.SUBMISSION, owner, p) for p in state.team_members()] + challenge
+    signers = [
+        (WaitKind.SIGN_OFF, p.role, person)
         for p in _role_progress(state, gate)
         if p.given < p.required
         for person in p.not_yet_signed
     ]
-    return WaitKind.SIGN_OFF, pairs
+    return signers + challenge

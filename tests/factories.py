@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.authority import Authority
+from models.authority import Authorities, Authority
 from models.change import ChangeState
 from models.commands import (
     Decide,
@@ -22,15 +22,10 @@ from models.commands import (
 from models.evidence import EvidenceItem, fingerprint
 from models.gate import ActOutcome, Decision
 from models.intake import ChangeIntake
-from models.lifecycle import (
-    apply_decide,
-    apply_record_measurement,
-    apply_sign_off,
-    apply_submit,
-    open_change,
-)
-from models.playbook import latest_playbook
+from models.lifecycle import apply_decide, apply_record_measurement, apply_submit, open_change
+from models.playbook import PLAYBOOKS, latest_playbook
 from models.roles import Role
+from models.signing import apply_sign_off, complete_gate
 from throughline.store import directory
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -76,41 +71,62 @@ def intake(**overrides: Any) -> ChangeIntake:
     return ChangeIntake.model_validate(intake_data(**overrides))
 
 
-def new_change(**overrides: Any) -> NewChange:
+def new_change(version: int | None = None, **overrides: Any) -> NewChange:
+    playbook = PLAYBOOKS[("pdca", version)] if version else latest_playbook("pdca")
     return NewChange(
         change_id=str(uuid.uuid4()),
         intake=intake(**overrides),
         proposer=PROPOSER,
-        playbook=latest_playbook("pdca"),
+        playbook=playbook,
     )
 
 
-def fresh_state(at: datetime = T0) -> ChangeState:
-    state, _ = open_change(new_change(), at)
+def fresh_state(at: datetime = T0, version: int | None = None) -> ChangeState:
+    state, _ = open_change(new_change(version), at)
     return state
 
 
-def authority(person: str) -> Authority:
-    """Directory answer for a person who holds every signing role."""
-    return Authority(
-        person=person,
-        active=True,
-        roles=[Role.POLICY, Role.DIGITAL, Role.OPERATIONS, Role.SERVICE_OWNER],
-    )
+def authority(person: str, at: datetime = T0) -> Authorities:
+    """Directory answer in which this person (like everyone else) holds every signing role."""
+    return everyone_at(at, **{person: _all_roles(person)})
 
 
-def evidence(text: str = "design notes") -> EvidenceItem:
+def _all_roles(person: str) -> Authority:
+    signing = [Role.POLICY, Role.DIGITAL, Role.OPERATIONS, Role.SERVICE_OWNER]
+    return Authority(person=person, active=True, roles=signing)
+
+
+def everyone_at(at: datetime = T0, **overrides: Authority) -> Authorities:
+    """A directory where everybody holds every signing role, except the given overrides."""
+    return _AllRoles(as_of=at, by_person=dict(overrides))
+
+
+class _AllRoles(Authorities):
+    def of(self, person: str) -> Authority:
+        return self.by_person.get(person, _all_roles(person))
+
+
+def evidence(text: str = "design notes", roles: tuple[Role, ...] = ()) -> EvidenceItem:
     return EvidenceItem.model_validate(
         {
             "title": text,
             "uri": f"https://docs.example.test/{fingerprint(text)[:8]}",
             "sha256": fingerprint(text),
+            "roles": list(roles),
         }
     )
 
 
-def submit(state: ChangeState, actor: str = PROPOSER, text: str = "work", at: datetime = T0) -> int:
-    cmd = SubmitWork(actor=actor, summary=f"{state.stage}: {text}", evidence=[evidence(text)])
+def submit(
+    state: ChangeState,
+    actor: str = PROPOSER,
+    text: str = "work",
+    at: datetime = T0,
+    items: list[EvidenceItem] | None = None,
+) -> int:
+    cmd = SubmitWork(
+        actor=actor, summary=f"{state.stage}: {text}", evidence=items or [evidence(text)]
+    )
     apply_submit(state, cmd, authority(actor), at)
     assert state.gate.revision is not None
     return state.gate.revision
@@ -135,7 +151,9 @@ def sign(
     at: datetime = T0,
     **extra: Any,
 ) -> None:
+    """Sign, then complete the gate the way the workflow does."""
     apply_sign_off(state, sign_command(state, actor, role, decision, **extra), authority(actor), at)
+    complete_gate(state, at, actor, role, everyone_at(at))
 
 
 def pass_gate(state: ChangeState, at: datetime = T0) -> None:

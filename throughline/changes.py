@@ -28,9 +28,12 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from models.commands import (
-    ChangeStart,
+    Challenge,
+    ChallengeRequest,
+    ChallengeResolutionRequest,
+    CloseCondition,
+    CloseConditionRequest,
     Command,
-    CommandResult,
     Decide,
     DecisionRequest,
     MeasurementRequest,
@@ -38,6 +41,7 @@ from models.commands import (
     OpenChange,
     RecordMeasurement,
     RequestKey,
+    ResolveChallenge,
     SignOffCommand,
     SignOffRequest,
     SubmitWork,
@@ -54,6 +58,7 @@ from models.errors import (
 )
 from models.intake import ChangeIntake
 from models.playbook import latest_playbook
+from models.results import ChangeStart, CommandResult
 from models.rules import check_staffing
 from models.views import ChangeView, describe_gate
 from throughline.settings import Settings
@@ -102,6 +107,16 @@ async def propose(
     found = await directory.authorities(session, people, datetime.now(UTC))
     check_staffing(intake, playbook, found)
     return await commands.create(intake, proposer, key)
+
+
+async def require_signer_now(
+    session: AsyncSession, person: str, body: SignOffRequest, change_id: str
+) -> None:
+    """Refuse at once (403) a sign-off the directory would not allow; the workflow checks
+    again at its own moment, which is what counts."""
+    people = [person, *([body.acting_for] if body.acting_for else [])]
+    found = await directory.authorities(session, people, datetime.now(UTC), change_id)
+    found.require_signer(person, body.role, body.acting_for)
 
 
 class ChangeCommands:
@@ -189,6 +204,34 @@ class ChangeCommands:
         cmd = Withdraw(actor=actor, **body.model_dump())
         return await self._update(change_id, ServiceChangeWorkflow.withdraw, cmd, body, key)
 
+    async def close_condition(
+        self,
+        change_id: str,
+        actor: str,
+        condition_id: str,
+        body: CloseConditionRequest,
+        key: str | None,
+    ) -> CommandResult:
+        evidence = [item.to_item() for item in body.evidence]
+        cmd = CloseCondition(
+            actor=actor, condition_id=condition_id, note=body.note, evidence=evidence
+        )
+        update = ServiceChangeWorkflow.close_condition
+        return await self._update(change_id, update, cmd, body, key, scope=condition_id)
+
+    async def challenge(
+        self, change_id: str, actor: str, body: ChallengeRequest, key: str | None
+    ) -> CommandResult:
+        cmd = Challenge(actor=actor, **body.model_dump())
+        return await self._update(change_id, ServiceChangeWorkflow.challenge, cmd, body, key)
+
+    async def resolve_challenge(
+        self, change_id: str, actor: str, body: ChallengeResolutionRequest, key: str | None
+    ) -> CommandResult:
+        cmd = ResolveChallenge(actor=actor, **body.model_dump())
+        update = ServiceChangeWorkflow.resolve_challenge
+        return await self._update(change_id, update, cmd, body, key)
+
     async def live_view(self, change_id: str) -> ChangeView:
         try:
             return await self._handle(change_id).query(ServiceChangeWorkflow.view)
@@ -196,9 +239,16 @@ class ChangeCommands:
             raise await self._translate(change_id, error) from None
 
     async def _update(
-        self, change_id: str, update: Any, cmd: C, body: BaseModel, key: str | None
+        self,
+        change_id: str,
+        update: Any,
+        cmd: C,
+        body: BaseModel,
+        key: str | None,
+        scope: str = "",
     ) -> CommandResult:
-        cmd.request = request_key(cmd.actor, key, body)
+        # The scope keeps one key from matching two different targets of one command.
+        cmd.request = request_key(cmd.actor, f"{key}:{scope}" if key and scope else key, body)
         try:
             result: CommandResult = await self._handle(change_id).execute_update(
                 update, cmd, id=_update_id(cmd.request), rpc_timeout=self._rpc_timeout

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import verify_chain
+from models.errors import GateNotFound, ThroughlineError
 from models.reports import (
     AuditLog,
     ChangeList,
     ChangeSummary,
+    DelegationOut,
     HandoffEntry,
     Inbox,
     InboxItem,
@@ -20,15 +22,24 @@ from models.reports import (
     describe_event,
 )
 from models.roles import Role
-from models.tables import ChangeRow, Person
-from models.views import ChangeView, describe_change
+from models.tables import ChangeRow, DelegationRow, Person
+from models.views import ChangeView, GateReport, describe_change, report_gate
 from throughline.store import directory, readmodel
+from throughline.store.directory import as_grant
 from throughline.store.readmodel import ChangeFilter
 
 
 async def change_view(session: AsyncSession, change_id: str) -> ChangeView:
     state = await readmodel.change_state(session, change_id)
     return describe_change(state, datetime.now(UTC))
+
+
+async def gate_report(session: AsyncSession, change_id: str, gate_id: str | None) -> GateReport:
+    state = await readmodel.change_state(session, change_id)
+    try:
+        return report_gate(state, gate_id, datetime.now(UTC))
+    except ThroughlineError as unknown:
+        raise GateNotFound(unknown.message) from None
 
 
 async def change_list(session: AsyncSession, where: ChangeFilter) -> ChangeList:
@@ -89,7 +100,7 @@ async def audit_log(session: AsyncSession, change_id: str) -> AuditLog:
 
 async def inbox(session: AsyncSession, person_id: str, roles: list[Role]) -> Inbox:
     now = datetime.now(UTC)
-    items = [
+    waiting = [
         InboxItem(
             change_id=change.id,
             title=change.title,
@@ -98,15 +109,47 @@ async def inbox(session: AsyncSession, person_id: str, roles: list[Role]) -> Inb
             gate_id=change.gate_id,
             kind=waiting.kind,
             role=Role(waiting.role),
+            condition_id=None,
+            due=None,
             since=waiting.since,
             waiting_seconds=(now - waiting.since).total_seconds(),
             reason=change.waiting_reason,
         )
         for waiting, change in await readmodel.inbox(session, person_id, roles)
     ]
+    conditions = [
+        InboxItem(
+            change_id=change.id,
+            title=change.title,
+            service=change.service,
+            stage=change.stage,
+            gate_id=condition.gate_id,
+            kind="condition",
+            role=None,
+            since=condition.raised_at,
+            waiting_seconds=(now - condition.raised_at).total_seconds(),
+            reason=f"condition {condition.condition_id}: {condition.description} "
+            f"(due {condition.due.isoformat()})",
+            condition_id=condition.condition_id,
+            due=condition.due,
+        )
+        for condition, change in await readmodel.open_conditions_owned_by(session, person_id)
+    ]
+    items = sorted([*waiting, *conditions], key=lambda item: item.since)
     return Inbox(person=person_id, items=items)
 
 
 async def person_out(session: AsyncSession, person: Person) -> PersonOut:
     roles = await directory.active_roles(session, person.id)
     return PersonOut(id=person.id, name=person.name, active=person.active, roles=roles)
+
+
+def delegation_out(row: DelegationRow) -> DelegationOut:
+    grant = as_grant(row)
+    return DelegationOut(
+        **grant.model_dump(exclude={"revoked_at"}),
+        reason=row.reason,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+        in_force=grant.in_force_at(datetime.now(UTC)),
+    )

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.calendar import CalendarActivities
 from activities.directory import DirectoryActivities
 from activities.projection import ProjectionActivities
 from throughline import db, logs
@@ -31,7 +32,11 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[ServiceChangeWorkflow],
-        activities=[projection.project_change, directory.read_authorities],
+        activities=[
+            projection.project_change,
+            directory.read_authorities,
+            CalendarActivities().end_of_working_days,
+        ],
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 

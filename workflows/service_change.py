@@ -15,32 +15,37 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     import pydantic
 
+    from activities.calendar import CalendarActivities
     from activities.directory import DirectoryActivities
     from activities.projection import ProjectionActivities
-    from models import lifecycle, rules
+    from models import challenges, conditions, lifecycle, rules, signing
     from models.audit import AuditEvent
-    from models.authority import Authority, AuthorityQuery
+    from models.authority import Authorities, AuthorityQuery
+    from models.calendar import WorkingDaysQuery
     from models.change import ChangeState
     from models.commands import (
-        ChangeOutcome,
-        ChangeStart,
+        Challenge,
+        CloseCondition,
         Command,
-        CommandResult,
         Decide,
         OpenChange,
         RecordMeasurement,
+        ResolveChallenge,
         SignOffCommand,
         SubmitWork,
         Withdraw,
     )
     from models.errors import IdempotencyKeyReused, ThroughlineError
+    from models.gate import Decision
     from models.projection import ProjectionBatch
     from models.receipts import ReceiptBook
+    from models.results import ChangeOutcome, ChangeStart, CommandResult
+    from models.roles import Role
     from models.views import ChangeView, describe_change, describe_gate, next_actors
     from workflows import search_attributes
 
 C = TypeVar("C", bound=Command)
-Transition = Callable[[ChangeState, C, Authority, datetime], list[AuditEvent]]
+Transition = Callable[[ChangeState, C, Authorities, datetime], list[AuditEvent]]
 Check = Callable[[ChangeState, C], None]
 
 # Writes must land eventually, so projection retries without limit; the backoff
@@ -71,12 +76,18 @@ class ServiceChangeWorkflow:
     """Carries one service change through its playbook, gate by gate.
 
     Updates, each with a validator that refuses without leaving history:
-        open, submit_work, sign_off, record_measurement, decide, withdraw
+        open, submit_work, sign_off, record_measurement, decide, withdraw,
+        close_condition, challenge, resolve_challenge
     Queries:
         state (the full ChangeState), view (what it waits on, since when and why)
     Activities:
-        read_authorities (the directory, re-read whenever someone acts),
+        end_of_working_days (the challenge window of a reject, from the holiday calendar),
+        read_authorities (the directory, re-read whenever someone acts, and again for
+        every counted approver when a quorum would complete),
         project_change (read model and audit log, awaited before an update returns)
+    Timers:
+        a change closed by a reject stays open until its challenge window ends, so the
+        team can still challenge it.
     Continue-as-new:
         at each new PDCA cycle, and whenever Temporal suggests it; receipts of recent
         commands travel along so Idempotency-Keys keep working across runs.
@@ -101,7 +112,7 @@ class ServiceChangeWorkflow:
     async def run(self, start: ChangeStart) -> ChangeOutcome:  # noqa: ARG002
         self._publish_search_attributes()
         await self._project_through(self._state.seq)
-        await workflow.wait_condition(self._run_should_end)
+        await self._wait_until_run_ends()
         await self._settle()
         if self._state.status.is_closed:
             return self._outcome()
@@ -114,12 +125,30 @@ class ServiceChangeWorkflow:
             )
         )
 
+    async def _wait_until_run_ends(self) -> None:
+        while True:
+            deadline = self._challenge_deadline_while_closed()
+            timeout = deadline - workflow.now() if deadline else None
+            try:
+                await workflow.wait_condition(self._run_should_end, timeout=timeout)
+                return
+            except TimeoutError:
+                continue  # the window closed; the condition now says whether to end
+
+    def _challenge_deadline_while_closed(self) -> datetime | None:
+        if not self._state.status.is_closed:
+            return None
+        rejection = challenges.challengeable(self._state, workflow.now())
+        return rejection.challenge_deadline if rejection else None
+
     def _run_should_end(self) -> bool:
-        return (
-            self._state.status.is_closed
-            or self._state.iteration > self._run_iteration
-            or workflow.info().is_continue_as_new_suggested()
-        )
+        state = self._state
+        if state.iteration > self._run_iteration or workflow.info().is_continue_as_new_suggested():
+            return True
+        if not state.status.is_closed:
+            return False
+        still_challengeable = challenges.challengeable(state, workflow.now()) is not None
+        return not still_challengeable and challenges.pending_challenge(state) is None
 
     async def _settle(self) -> None:
         """Wait until every handler is done and everything it wrote is projected."""
@@ -179,11 +208,14 @@ class ServiceChangeWorkflow:
 
     @workflow.update
     async def sign_off(self, cmd: SignOffCommand) -> CommandResult:
-        return await self._execute("sign_off", cmd, lifecycle.apply_sign_off)
+        if cmd.decision is Decision.REJECT:
+            cmd = cmd.model_copy(update={"challenge_deadline": await self._challenge_deadline()})
+        return await self._execute("sign_off", cmd, signing.apply_sign_off, cmd.role)
 
     @sign_off.validator
     def _validate_sign_off(self, cmd: SignOffCommand) -> None:
         self._validate(cmd, rules.check_sign_off)
+        self._validate(cmd, lambda _, c: rules.check_conditions_due(c, workflow.now()))
 
     @workflow.update
     async def record_measurement(self, cmd: RecordMeasurement) -> CommandResult:
@@ -209,6 +241,30 @@ class ServiceChangeWorkflow:
     def _validate_withdraw(self, cmd: Withdraw) -> None:
         self._validate(cmd, rules.check_withdraw)
 
+    @workflow.update
+    async def close_condition(self, cmd: CloseCondition) -> CommandResult:
+        return await self._execute("close_condition", cmd, conditions.apply_close_condition)
+
+    @close_condition.validator
+    def _validate_close_condition(self, cmd: CloseCondition) -> None:
+        self._validate(cmd, conditions.check_close_condition)
+
+    @workflow.update
+    async def challenge(self, cmd: Challenge) -> CommandResult:
+        return await self._execute("challenge", cmd, challenges.apply_challenge)
+
+    @challenge.validator
+    def _validate_challenge(self, cmd: Challenge) -> None:
+        self._validate(cmd, lambda s, c: challenges.check_challenge(s, c, workflow.now()))
+
+    @workflow.update
+    async def resolve_challenge(self, cmd: ResolveChallenge) -> CommandResult:
+        return await self._execute("resolve_challenge", cmd, challenges.apply_resolve)
+
+    @resolve_challenge.validator
+    def _validate_resolve_challenge(self, cmd: ResolveChallenge) -> None:
+        self._validate(cmd, challenges.check_resolve)
+
     # The one path every command takes
 
     def _validate(self, cmd: C, check: Check[C]) -> None:
@@ -216,18 +272,21 @@ class ServiceChangeWorkflow:
             if self._receipts.replay(cmd.request) is None:
                 check(self._state, cmd)
 
-    async def _execute(self, name: str, cmd: C, transition: Transition[C]) -> CommandResult:
+    async def _execute(
+        self, name: str, cmd: C, transition: Transition[C], role: Role | None = None
+    ) -> CommandResult:
         with refusals_as_application_errors():
             earlier = self._receipts.replay(cmd.request)
         if earlier is not None:
             return earlier
-        authority = await self._authority_of(cmd.actor)
+        authorities = await self._authorities(cmd.people())
         gate_before = self._state.gate.id
         # The state may have moved while we awaited the directory; the transition
         # re-checks every rule before it changes anything.
         with refusals_as_application_errors():
-            events = transition(self._state, cmd, authority, workflow.now())
+            events = transition(self._state, cmd, authorities, workflow.now())
         self._outbox.extend(events)
+        await self._complete_gate_if_ready(cmd.actor, role)
         self._publish_search_attributes()
         result = self._result(name, gate_before)
         self._receipts.remember(cmd.request, result)
@@ -250,15 +309,41 @@ class ServiceChangeWorkflow:
 
     # Side effects, all through activities
 
-    async def _authority_of(self, person: str) -> Authority:
-        query = AuthorityQuery(people=[person], as_of=workflow.now())
-        found = await workflow.execute_activity_method(
+    async def _complete_gate_if_ready(self, actor: str, role: Role | None) -> None:
+        if not signing.gate_ready(self._state):
+            return
+        authorities = None
+        if self._state.playbook.governance.recheck_authority_at_quorum:
+            authorities = await self._authorities(signing.people_to_recheck(self._state))
+        # Another command may have moved the gate during that await; complete_gate
+        # re-checks readiness before it passes anything.
+        events = signing.complete_gate(self._state, workflow.now(), actor, role, authorities)
+        self._outbox.extend(events)
+
+    async def _challenge_deadline(self) -> datetime | None:
+        governance = self._state.playbook.governance
+        if not governance.challenge_window_working_days:
+            return None
+        query = WorkingDaysQuery(
+            start=workflow.now(),
+            days=governance.challenge_window_working_days,
+            calendar=governance.holiday_calendar,
+        )
+        return await workflow.execute_activity_method(
+            CalendarActivities.end_of_working_days,
+            query,
+            start_to_close_timeout=DIRECTORY_TIMEOUT,
+            retry_policy=PERSISTENT,
+        )
+
+    async def _authorities(self, people: list[str]) -> Authorities:
+        query = AuthorityQuery(people=people, as_of=workflow.now(), change_id=self._state.change_id)
+        return await workflow.execute_activity_method(
             DirectoryActivities.read_authorities,
             query,
             start_to_close_timeout=DIRECTORY_TIMEOUT,
             retry_policy=PERSISTENT,
         )
-        return found.of(person)
 
     async def _project_through(self, seq: int) -> None:
         """Return once the read model holds every event up to seq."""
@@ -280,12 +365,12 @@ class ServiceChangeWorkflow:
             self._projected_seq = batch.state.seq
 
     def _publish_search_attributes(self) -> None:
-        _, actors = next_actors(self._state)
+        waiting = sorted({role.value for _, role, _ in next_actors(self._state)})
         workflow.upsert_search_attributes(
             [
                 search_attributes.STAGE.value_set(self._state.stage),
                 search_attributes.STATUS.value_set(self._state.status.value),
-                search_attributes.WAITING_ON.value_set(sorted({r.value for r, _ in actors})),
+                search_attributes.WAITING_ON.value_set(waiting),
                 search_attributes.ITERATION.value_set(self._state.iteration),
             ]
         )

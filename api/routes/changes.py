@@ -10,29 +10,31 @@ from api import examples
 from api.deps import (
     Auditor,
     CommandsDep,
+    CurrentCaller,
     Digital,
     IdempotencyKey,
     Reader,
     ServiceOwner,
     SessionDep,
-    Signer,
     Withdrawer,
 )
 from api.errors import error_responses
 from models.change import ChangeStatus
 from models.commands import (
-    CommandResult,
+    ChallengeRequest,
+    ChallengeResolutionRequest,
+    CloseConditionRequest,
     DecisionRequest,
     MeasurementRequest,
     SignOffRequest,
     SubmitWorkRequest,
     WithdrawRequest,
 )
-from models.errors import NotPermitted
 from models.intake import ChangeIntake
 from models.reports import AuditLog, ChangeList, Timeline
+from models.results import CommandResult
 from models.roles import Role
-from models.views import ChangeView
+from models.views import ChangeView, GateReport
 from throughline import changes, queries
 from throughline.store.readmodel import ChangeFilter
 
@@ -127,13 +129,14 @@ async def sign_off(
     *,
     change_id: ChangeId,
     body: Annotated[SignOffRequest, Body(openapi_examples=examples.SIGN_OFF)],
-    caller: Signer,
+    caller: CurrentCaller,
+    session: SessionDep,
     commands: CommandsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommandResult:
-    """Approve, request changes or reject the revision under review, in one of your roles."""
-    if not caller.holds(body.role):
-        raise NotPermitted(f"{caller.id} does not hold the {body.role} role")
+    """Approve (with or without conditions), request changes or reject the revision under
+    review, in one of your roles or acting for a holder who delegated to you."""
+    await changes.require_signer_now(session, caller.id, body, change_id)
     return await commands.sign_off(change_id, caller.id, body, idempotency_key)
 
 
@@ -189,6 +192,82 @@ async def withdraw(
 ) -> CommandResult:
     """Close a change before it finishes, with the reason."""
     return await commands.withdraw(change_id, caller.id, body, idempotency_key)
+
+
+@router.get(
+    "/{change_id}/gate",
+    summary="Why a gate is where it is",
+    response_model=GateReport,
+    responses=READ_ERRORS,
+)
+async def get_gate(
+    *,
+    change_id: ChangeId,
+    caller: Reader,  # noqa: ARG001
+    session: SessionDep,
+    gate_id: Annotated[
+        str | None, Query(max_length=100, description="A gate of the current cycle; default now.")
+    ] = None,
+) -> GateReport:
+    """Every unmet rule in plain words, each role's sign-offs with names, who could still
+    sign, the conditions holding the gate, and how long it has waited on whom."""
+    return await queries.gate_report(session, change_id, gate_id)
+
+
+@router.post(
+    "/{change_id}/conditions/{condition_id}/closure",
+    summary="Close a condition",
+    response_model=CommandResult,
+    responses=COMMAND_ERRORS,
+)
+async def close_condition(
+    *,
+    change_id: ChangeId,
+    condition_id: Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")],
+    body: Annotated[CloseConditionRequest, Body(openapi_examples=examples.CONDITION_CLOSURE)],
+    caller: CurrentCaller,
+    commands: CommandsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommandResult:
+    """As the condition's owner, close it with evidence; a gate it held may then pass."""
+    return await commands.close_condition(change_id, caller.id, condition_id, body, idempotency_key)
+
+
+@router.post(
+    "/{change_id}/challenges",
+    summary="Challenge a reject",
+    response_model=CommandResult,
+    responses=COMMAND_ERRORS,
+)
+async def challenge(
+    *,
+    change_id: ChangeId,
+    body: Annotated[ChallengeRequest, Body(openapi_examples=examples.CHALLENGE)],
+    caller: Digital,
+    commands: CommandsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommandResult:
+    """Within the playbook's window of working days, ask the service owner to overturn the
+    latest reject."""
+    return await commands.challenge(change_id, caller.id, body, idempotency_key)
+
+
+@router.post(
+    "/{change_id}/challenges/resolution",
+    summary="Uphold or overturn a challenged reject",
+    response_model=CommandResult,
+    responses=COMMAND_ERRORS,
+)
+async def resolve_challenge(
+    *,
+    change_id: ChangeId,
+    body: Annotated[ChallengeResolutionRequest, Body(openapi_examples=examples.RESOLUTION)],
+    caller: ServiceOwner,
+    commands: CommandsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommandResult:
+    """As service owner: uphold the reject, or overturn it and restore the gate as it was."""
+    return await commands.resolve_challenge(change_id, caller.id, body, idempotency_key)
 
 
 @router.get(

@@ -18,8 +18,9 @@ async def test_healthz_reports_temporal_and_database(http: httpx.AsyncClient) ->
 
 async def test_playbooks_are_listed(api: Api, team: Team) -> None:
     playbooks = (await api.get(team.auditor, "/playbooks")).json()
-    assert [p["name"] for p in playbooks] == ["pdca"]
-    assert [s["name"] for s in playbooks[0]["stages"]] == [
+    assert [(p["name"], p["version"]) for p in playbooks] == [("pdca", 1), ("pdca", 2)]
+    assert playbooks[1]["governance"]["challenge_window_working_days"] == 10
+    assert [s["name"] for s in playbooks[1]["stages"]] == [
         "intent",
         "design",
         "delivery",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from models.audit import AuditEvent, recompute_hash, verify_chain
 from models.commands import SignOffCommand, SubmitWork
 from models.gate import Decision
-from models.lifecycle import apply_sign_off, apply_submit, open_change
+from models.lifecycle import apply_submit, open_change
 from models.roles import Role
+from models.signing import apply_sign_off
 from tests.factories import PROPOSER, T0, authority, evidence, new_change
 
 

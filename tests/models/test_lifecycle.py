@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import errors
-from models.change import ChangeStatus
+from models.change import ChangeState, ChangeStatus
 from models.commands import Decide, RecordMeasurement
 from models.gate import ActOutcome, Decision, GateStatus
 from models.lifecycle import apply_decide, apply_record_measurement, carry_into_new_run
@@ -25,7 +25,7 @@ from tests.factories import (
 )
 
 
-def _to_act() -> object:
+def _to_act() -> ChangeState:
     state = fresh_state()
     for _ in ["intent", "design", "delivery", "check"]:
         pass_gate(state)

@@ -8,13 +8,16 @@ from models import errors
 from models.authority import Authority
 from models.commands import SignOffCommand, SubmitWork, Withdraw
 from models.gate import Decision, GateStatus, quorum_met, unmet_roles
-from models.lifecycle import apply_sign_off, apply_submit, apply_withdraw
+from models.lifecycle import apply_submit, apply_withdraw
 from models.roles import Role
+from models.signing import apply_sign_off
 from tests.factories import (
     OWNER,
     PROPOSER,
     SIGNERS,
+    T0,
     authority,
+    everyone_at,
     evidence,
     fresh_state,
     pass_gate,
@@ -119,8 +122,8 @@ def test_reject_to_close_closes_the_change() -> None:
         submit(state)
 
 
-def test_new_revision_supersedes_earlier_approvals() -> None:
-    state = fresh_state()
+def test_version_1_new_revision_supersedes_every_approval() -> None:
+    state = fresh_state(version=1)
     first = submit(state)
     sign(state, "pol-a", Role.POLICY)
     second = submit(state, text="reworked")
@@ -177,7 +180,7 @@ def test_only_named_people_may_sign() -> None:
 def test_directory_must_still_grant_the_role_when_signing() -> None:
     state = fresh_state()
     submit(state)
-    revoked = Authority(person="pol-a", active=True, roles=[Role.DIGITAL])
+    revoked = everyone_at(T0, **{"pol-a": Authority(person="pol-a", active=True, roles=[])})
     cmd = sign_command(state, "pol-a", Role.POLICY)
     with pytest.raises(errors.NotEligible, match="does not hold the policy role"):
         apply_sign_off(state, cmd, revoked, state.updated_at)
@@ -187,7 +190,9 @@ def test_directory_must_still_grant_the_role_when_signing() -> None:
 def test_inactive_person_is_refused() -> None:
     state = fresh_state()
     submit(state)
-    gone = Authority(person="pol-a", active=False, roles=[Role.POLICY])
+    gone = everyone_at(
+        T0, **{"pol-a": Authority(person="pol-a", active=False, roles=[Role.POLICY])}
+    )
     with pytest.raises(errors.NotEligible, match="not an active person"):
         apply_sign_off(state, sign_command(state, "pol-a", Role.POLICY), gone, state.updated_at)
 

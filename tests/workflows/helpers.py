@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from models.commands import (
-    CommandResult,
-    DecisionRequest,
-    MeasurementRequest,
-    SignOffRequest,
-    SubmitWorkRequest,
-)
+from models.commands import DecisionRequest, MeasurementRequest, SignOffRequest, SubmitWorkRequest
 from models.gate import ActOutcome, Decision
+from models.results import CommandResult
 from models.roles import Role
 from tests.factories import Team
 from throughline.changes import ChangeCommands

@@ -14,6 +14,8 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 
+from models.authority import Authorities, Authority
+from models.roles import Role
 from workflows.service_change import ServiceChangeWorkflow
 
 HISTORIES = sorted((Path(__file__).parent.parent / "histories").glob("*.json"))
@@ -34,13 +36,11 @@ async def test_recorded_history_replays(path: Path) -> None:
 async def test_a_changed_workflow_fails_replay(monkeypatch: pytest.MonkeyPatch) -> None:
     """The guard works: skipping the directory check changes the command sequence."""
 
-    async def no_directory(_self: ServiceChangeWorkflow, person: str) -> object:
-        from models.authority import Authority
-        from models.roles import Role
+    async def no_directory(_self: ServiceChangeWorkflow, people: list[str]) -> Authorities:
+        everyone = {p: Authority(person=p, active=True, roles=list(Role)) for p in people}
+        return Authorities(by_person=everyone)
 
-        return Authority(person=person, active=True, roles=list(Role))
-
-    monkeypatch.setattr(ServiceChangeWorkflow, "_authority_of", no_directory)
+    monkeypatch.setattr(ServiceChangeWorkflow, "_authorities", no_directory)
     history = WorkflowHistory.from_json("run1", await asyncio.to_thread(HISTORIES[0].read_text))
     # The sandbox re-imports workflow modules, which would hide the patch.
     replayer = Replayer(

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.authority import Authorities, Authority
+from models.authority import Authorities, Authority, DelegationGrant
 from models.errors import AlreadyExists, InvalidRequest, PersonNotFound
 from models.roles import Role
-from models.tables import Person, RoleGrant
+from models.tables import DelegationRow, Person, RoleGrant
 
 
 def slug(name: str) -> str:
@@ -99,8 +99,11 @@ async def missing_people(session: AsyncSession, person_ids: set[str]) -> list[st
     return sorted(person_ids - found)
 
 
-async def authorities(session: AsyncSession, people: list[str], as_of: datetime) -> Authorities:
+async def authorities(
+    session: AsyncSession, people: list[str], as_of: datetime, change_id: str | None = None
+) -> Authorities:
     """What the directory grants each person at a moment: used when a person signs."""
+    received = await received_by(session, people)
     found = {
         p.id: p
         for p in (await session.exec(select(Person).where(col(Person.id).in_(people)))).all()
@@ -116,9 +119,29 @@ async def authorities(session: AsyncSession, people: list[str], as_of: datetime)
             person=pid,
             active=bool(person and person.active),
             roles=[r for r in Role if r.value in held],
+            delegations=[d for d in received if d.delegate == pid],
         )
-    return Authorities(by_person=by_person)
+    return Authorities(as_of=as_of, change_id=change_id, by_person=by_person)
 
 
 def _in_force(grant: RoleGrant, as_of: datetime) -> bool:
     return grant.revoked_at is None or grant.revoked_at > as_of
+
+
+def as_grant(row: DelegationRow) -> DelegationGrant:
+    assert row.id is not None
+    return DelegationGrant(
+        id=row.id,
+        delegator=row.delegator,
+        delegate=row.delegate,
+        role=Role(row.role),
+        change_id=row.change_id,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+async def received_by(session: AsyncSession, people: list[str]) -> list[DelegationGrant]:
+    statement = select(DelegationRow).where(col(DelegationRow.delegate).in_(people))
+    return [as_grant(row) for row in (await session.exec(statement)).all()]

@@ -20,13 +20,14 @@ from models.tables import (
     AuditEventRow,
     ChangeRow,
     ChangeWaiting,
+    ConditionRow,
     GateRow,
     HandoffRow,
     MeasurementRow,
     SignOffRow,
     SubmissionRow,
 )
-from models.views import next_actors, waiting_on
+from models.views import WaitKind, next_actors, waiting_on
 from throughline.store.sql import insert_missing, upsert
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ async def _write_children(session: AsyncSession, state: ChangeState) -> None:
     await upsert(session, SignOffRow, _signoff_rows(state.change_id, gates))
     await upsert(session, MeasurementRow, _measurement_rows(state))
     await upsert(session, HandoffRow, _handoff_rows(state))
+    await upsert(session, ConditionRow, _condition_rows(state))
     await _replace_waiting(session, state)
 
 
@@ -124,7 +126,7 @@ def _signoff_rows(change_id: str, gates: list[GateState]) -> list[dict[str, Any]
     return [
         {
             "change_id": change_id,
-            **s.model_dump(mode="python", exclude={"person"}),
+            **s.model_dump(mode="python", exclude={"person", "condition_ids"}),
             "person_id": s.person,
             "role": s.role.value,
             "decision": s.decision.value,
@@ -155,20 +157,39 @@ def _handoff_rows(state: ChangeState) -> list[dict[str, Any]]:
 async def _replace_waiting(session: AsyncSession, state: ChangeState) -> None:
     await session.exec(delete(ChangeWaiting).where(col(ChangeWaiting.change_id) == state.change_id))
     waiting = waiting_on(state, state.updated_at)
-    if waiting.since is None:
-        return
-    kind, pairs = next_actors(state)
+    escalation = state.open_escalation
     rows = [
         {
             "change_id": state.change_id,
             "person_id": person,
             "role": role.value,
             "kind": kind.value,
-            "since": waiting.since,
+            "since": escalation.opened_at
+            if kind is WaitKind.CHALLENGE and escalation
+            else waiting.since,
         }
-        for role, person in pairs
+        for kind, role, person in next_actors(state)
     ]
-    await insert_missing(session, ChangeWaiting, rows)
+    await insert_missing(session, ChangeWaiting, [r for r in rows if r["since"] is not None])
+
+
+def _condition_rows(state: ChangeState) -> list[dict[str, Any]]:
+    return [
+        {
+            "change_id": state.change_id,
+            "condition_id": c.id,
+            **c.model_dump(
+                mode="python",
+                include={
+                    "gate_id", "gate_name", "description", "owner", "due", "binding",
+                    "raised_by", "raised_at", "closed_by", "closed_at",
+                },
+            ),
+            "status": c.status.value,
+            "raised_role": c.raised_role.value,
+        }
+        for c in state.conditions
+    ]  # fmt: skip
 
 
 async def _check_events_match(session: AsyncSession, events: list[AuditEvent]) -> None:

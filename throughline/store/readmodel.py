@@ -12,7 +12,7 @@ from models.audit import AuditEvent
 from models.change import ChangeState
 from models.errors import ChangeNotFound
 from models.roles import Role
-from models.tables import AuditEventRow, ChangeRow, ChangeWaiting, HandoffRow
+from models.tables import AuditEventRow, ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,18 @@ async def handoffs(session: AsyncSession, change_id: str) -> list[HandoffRow]:
         select(HandoffRow).where(HandoffRow.change_id == change_id).order_by(col(HandoffRow.seq))
     )
     return list((await session.exec(statement)).all())
+
+
+async def open_conditions_owned_by(
+    session: AsyncSession, person_id: str
+) -> list[tuple[ConditionRow, ChangeRow]]:
+    statement = (
+        select(ConditionRow, ChangeRow)
+        .join(ChangeRow, col(ChangeRow.id) == col(ConditionRow.change_id))
+        .where(ConditionRow.owner == person_id, ConditionRow.status == "open")
+        .order_by(col(ConditionRow.raised_at))
+    )
+    return [(condition, change) for condition, change in (await session.exec(statement)).all()]
 
 
 async def inbox(

@@ -1,0 +1,185 @@
+"""Challenging a reject: within the playbook's window of working days, the team may
+ask the service owner to overturn it. Overturning restores the gate as it was.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from models.audit import AuditEvent
+from models.authority import Authorities
+from models.calendar import end_of_working_days
+from models.change import ChangeState, ChangeStatus
+from models.commands import Challenge, ResolveChallenge, SignOffCommand
+from models.conditions import reopen_with_gate
+from models.errors import (
+    ChallengeAlreadyFiled,
+    ChallengeWindowClosed,
+    ChangeClosed,
+    NoPendingChallenge,
+    NotEligible,
+    NothingToChallenge,
+)
+from models.gate import GateState, GateStatus
+from models.handoffs import close_escalation, escalate, hand_to_next
+from models.playbook import CLOSE
+from models.rejection import ChallengeOutcome, ChallengeRecord, Rejection
+from models.roles import Role
+from models.rules import require_team_member
+
+
+def challenge_deadline(state: ChangeState, now: datetime) -> datetime | None:
+    """When the window to challenge a reject made now closes; None if there is no window."""
+    governance = state.playbook.governance
+    days = governance.challenge_window_working_days
+    return end_of_working_days(now, days, governance.holiday_calendar) if days else None
+
+
+def record_rejection(
+    state: ChangeState,
+    cmd: SignOffCommand,
+    gate_before: GateState,
+    seq: int,
+    now: datetime,
+    deadline: datetime | None,
+) -> Rejection:
+    for earlier in state.rejections:
+        earlier.gate_before = None  # only the latest reject can be overturned
+    rejection = Rejection(
+        seq=seq,
+        iteration=state.iteration,
+        gate_id=gate_before.id,
+        gate_name=gate_before.name,
+        rejected_by=cmd.actor,
+        acting_for=cmd.acting_for,
+        role=cmd.role,
+        comment=cmd.comment or "",
+        to=cmd.reject_to or CLOSE,
+        at=now,
+        challenge_deadline=deadline,
+        gate_before=gate_before if deadline else None,
+        change_was_closed=(cmd.reject_to or CLOSE) == CLOSE,
+    )
+    state.rejections.append(rejection)
+    return rejection
+
+
+def challengeable(state: ChangeState, now: datetime) -> Rejection | None:
+    """The reject the team may still challenge now, if any."""
+    rejection = state.latest_rejection
+    if rejection is None or rejection.challenge is not None:
+        return None
+    if rejection.iteration != state.iteration or not rejection.window_open(now):
+        return None
+    return rejection
+
+
+def pending_challenge(state: ChangeState) -> Rejection | None:
+    rejection = state.latest_rejection
+    if rejection and rejection.challenge and rejection.challenge.pending:
+        return rejection
+    return None
+
+
+def _require_open_or_closed_by(state: ChangeState, rejection: Rejection | None) -> None:
+    closed_by_reject = (
+        state.status is ChangeStatus.REJECTED and rejection and rejection.change_was_closed
+    )
+    if state.status.is_closed and not closed_by_reject:
+        raise ChangeClosed(f"the change is {state.status} and accepts no further commands")
+
+
+def check_challenge(state: ChangeState, cmd: Challenge, now: datetime) -> None:
+    rejection = state.latest_rejection
+    _require_open_or_closed_by(state, rejection)
+    if rejection is None:
+        raise NothingToChallenge("there is no reject on this change to challenge")
+    if rejection.challenge is not None:
+        raise ChallengeAlreadyFiled(f"the reject of {rejection.gate_name!r} was already challenged")
+    if rejection.challenge_deadline is None or rejection.iteration != state.iteration:
+        raise NothingToChallenge(f"the reject of {rejection.gate_name!r} cannot be challenged")
+    if not rejection.window_open(now):
+        raise ChallengeWindowClosed(
+            f"the window to challenge the reject of {rejection.gate_name!r} closed at "
+            f"{rejection.challenge_deadline.isoformat()}"
+        )
+    require_team_member(state, cmd.actor, "challenge a reject")
+
+
+def apply_challenge(
+    state: ChangeState, cmd: Challenge, authorities: Authorities, now: datetime
+) -> list[AuditEvent]:
+    check_challenge(state, cmd, now)
+    authorities.of(cmd.actor).require(Role.DIGITAL)
+    rejection = state.latest_rejection
+    assert rejection is not None
+    rejection.challenge = ChallengeRecord(filed_by=cmd.actor, reason=cmd.reason, filed_at=now)
+    filed = state.record(
+        kind="reject_challenged",
+        actor=cmd.actor,
+        role=Role.DIGITAL,
+        at=now,
+        payload={
+            "rejection_seq": rejection.seq,
+            "gate_id": rejection.gate_id,
+            "reason": cmd.reason,
+        },
+    )
+    reason = f"{cmd.actor} challenges the reject of {rejection.gate_name!r}: {cmd.reason}"
+    to = ("service owner (challenge)", [Role.SERVICE_OWNER])
+    return [filed, escalate(state, now, cmd.actor, Role.DIGITAL, to, reason)]
+
+
+def check_resolve(state: ChangeState, cmd: ResolveChallenge) -> None:
+    rejection = pending_challenge(state)
+    _require_open_or_closed_by(state, state.latest_rejection)
+    if rejection is None:
+        raise NoPendingChallenge("no challenge is waiting for a decision on this change")
+    if cmd.actor not in state.intake.people.service_owner:
+        raise NotEligible(f"{cmd.actor} is not named as service owner on this change")
+
+
+def apply_resolve(
+    state: ChangeState, cmd: ResolveChallenge, authorities: Authorities, now: datetime
+) -> list[AuditEvent]:
+    check_resolve(state, cmd)
+    authorities.of(cmd.actor).require(Role.SERVICE_OWNER)
+    rejection = pending_challenge(state)
+    assert rejection is not None
+    assert rejection.challenge is not None
+    challenge = rejection.challenge
+    challenge.outcome, challenge.resolved_by = cmd.outcome, cmd.actor
+    challenge.comment, challenge.resolved_at = cmd.comment, now
+    close_escalation(state, now)
+    resolved = state.record(
+        kind="challenge_resolved",
+        actor=cmd.actor,
+        role=Role.SERVICE_OWNER,
+        at=now,
+        payload={
+            "rejection_seq": rejection.seq,
+            "outcome": cmd.outcome.value,
+            "comment": cmd.comment,
+        },
+    )
+    if cmd.outcome is ChallengeOutcome.UPHOLD:
+        return [resolved]
+    return [resolved, *_restore(state, rejection, cmd, now)]
+
+
+def _restore(
+    state: ChangeState, rejection: Rejection, cmd: ResolveChallenge, now: datetime
+) -> list[AuditEvent]:
+    """Put the rejected gate back exactly as it stood before the reject."""
+    assert rejection.gate_before is not None
+    restored = rejection.gate_before.model_copy(deep=True)
+    if not state.gate.status.is_closed:
+        state.gate.status = GateStatus.WITHDRAWN
+        state.gate.closed_at = now
+    state.past_gates = [g for g in [*state.past_gates, state.gate] if g.id != restored.id]
+    state.gate, state.stage = restored, restored.stage
+    if state.status is ChangeStatus.REJECTED:
+        state.status, state.closed_at, state.closing_comment = ChangeStatus.ACTIVE, None, None
+    reopen_with_gate(state, restored)
+    reason = f"{cmd.actor} overturned the reject of {restored.name!r}: {cmd.comment}"
+    return hand_to_next(state, now, cmd.actor, Role.SERVICE_OWNER, reason)

@@ -1,0 +1,119 @@
+"""Amber approvals: conditions raised at one gate that a later gate cannot pass without.
+
+A condition binds once its gate passes with the approval that raised it still
+counting. While any binding condition is open, no later gate passes and the change
+cannot be adopted. Its owner closes it with evidence.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from models.audit import AuditEvent
+from models.authority import Authorities
+from models.change import ChangeState
+from models.commands import CloseCondition, SignOffCommand
+from models.errors import ConditionClosed, ConditionNotFound, NotConditionOwner, NotEligible
+from models.gate import Condition, ConditionStatus, GateState, SignOff
+from models.rules import require_active
+
+GATE_REJECTED = "its gate was rejected"
+
+
+def raise_conditions(
+    state: ChangeState, cmd: SignOffCommand, signoff: SignOff, now: datetime
+) -> list[Condition]:
+    gate = state.gate
+    raised = [
+        Condition(
+            id=f"c{signoff.seq}-{index}",
+            gate_id=gate.id,
+            gate_name=gate.name,
+            description=c.description,
+            owner=c.owner,
+            due=c.due,
+            raised_by=cmd.actor,
+            raised_role=cmd.role,
+            raised_at=now,
+        )
+        for index, c in enumerate(cmd.conditions, start=1)
+    ]
+    state.conditions.extend(raised)
+    signoff.condition_ids = [c.id for c in raised]
+    return raised
+
+
+def require_owners_active(cmd: SignOffCommand, authorities: Authorities) -> None:
+    for condition in cmd.conditions:
+        if not authorities.of(condition.owner).active:
+            raise NotEligible(f"condition owner {condition.owner} is not an active person")
+
+
+def blocking_conditions(state: ChangeState) -> list[Condition]:
+    """Open conditions from gates that have passed: they hold every later gate."""
+    return [c for c in state.open_conditions() if c.binding and c.gate_id != state.gate.id]
+
+
+def bind_on_pass(state: ChangeState, gate: GateState) -> None:
+    """A passing gate binds its conditions, except those whose approval did not count."""
+    counting = {cid for s in gate.counting_approvals() for cid in s.condition_ids}
+    for condition in state.open_conditions():
+        if condition.gate_id != gate.id:
+            continue
+        if condition.id in counting:
+            condition.binding = True
+        else:
+            condition.status = ConditionStatus.WITHDRAWN
+            condition.note = "withdrawn: the approval that raised it did not count"
+
+
+def withdraw_with_gate(state: ChangeState, gate: GateState) -> None:
+    for condition in state.open_conditions():
+        if condition.gate_id == gate.id:
+            condition.status = ConditionStatus.WITHDRAWN
+            condition.note = GATE_REJECTED
+
+
+def reopen_with_gate(state: ChangeState, gate: GateState) -> None:
+    for condition in state.conditions:
+        if condition.gate_id == gate.id and condition.note == GATE_REJECTED:
+            condition.status = ConditionStatus.OPEN
+            condition.note = None
+
+
+def check_close_condition(state: ChangeState, cmd: CloseCondition) -> None:
+    require_active(state)
+    condition = state.condition(cmd.condition_id)
+    if condition is None:
+        raise ConditionNotFound(f"no condition {cmd.condition_id!r} on this change")
+    if condition.status is not ConditionStatus.OPEN:
+        raise ConditionClosed(f"condition {condition.id!r} is already {condition.status}")
+    if condition.owner != cmd.actor:
+        raise NotConditionOwner(
+            f"only the condition's owner, {condition.owner}, may close it; {cmd.actor} may not"
+        )
+
+
+def apply_close_condition(
+    state: ChangeState, cmd: CloseCondition, authorities: Authorities, now: datetime
+) -> list[AuditEvent]:
+    check_close_condition(state, cmd)
+    if not authorities.of(cmd.actor).active:
+        raise NotEligible(f"{cmd.actor} is not an active person in the directory")
+    condition = state.condition(cmd.condition_id)
+    assert condition is not None
+    condition.status = ConditionStatus.CLOSED
+    condition.closed_by, condition.closed_at = cmd.actor, now
+    condition.note, condition.evidence = cmd.note, cmd.evidence
+    closed = state.record(
+        kind="condition_closed",
+        actor=cmd.actor,
+        role=None,
+        at=now,
+        payload={
+            "condition_id": condition.id,
+            "note": cmd.note,
+            "evidence": [e.model_dump(mode="json") for e in cmd.evidence],
+        },
+    )
+    return [closed]

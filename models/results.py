@@ -1,0 +1,53 @@
+"""What commands return, and what a workflow run starts from."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from models.change import ChangeState
+from models.commands import NewChange, RequestKey
+from models.intake import Strict
+from models.views import GateView
+
+
+class CommandResult(Strict):
+    change_id: str
+    command: str
+    seq: int = Field(description="The audit sequence number after the command took effect.")
+    status: str
+    stage: str
+    iteration: int
+    gate: GateView = Field(description="The gate the change is at now.")
+    closed_gate: GateView | None = Field(
+        default=None, description="The gate this command closed, when it closed one."
+    )
+
+
+class Receipt(Strict):
+    """What a completed command returned, kept so a retry gets the same answer."""
+
+    key: str
+    fingerprint: str
+    result: CommandResult
+
+
+class ChangeStart(Strict):
+    """Workflow input: a brand-new change, or the state carried into a new run."""
+
+    new: NewChange | None = None
+    carried: ChangeState | None = None
+    creation: RequestKey | None = Field(
+        default=None, description="The Idempotency-Key the change was created with."
+    )
+    creation_result: CommandResult | None = Field(
+        default=None, description="What creation returned, kept for retries of the create."
+    )
+    receipts: list[Receipt] = Field(default_factory=list)
+
+
+class ChangeOutcome(Strict):
+    change_id: str
+    status: str
+    iteration: int
+    last_seq: int
+    last_hash: str

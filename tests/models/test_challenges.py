@@ -1,0 +1,130 @@
+"""Rule 6: challenging a reject within the window, and overturning it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from models import errors
+from models.challenges import apply_challenge, apply_resolve, challengeable
+from models.change import ChangeState
+from models.commands import Challenge, ResolveChallenge
+from models.gate import Decision, GateStatus
+from models.rejection import ChallengeOutcome
+from models.roles import Role
+from models.views import WaitKind, describe_change
+from tests.factories import OWNER, PROPOSER, T0, authority, fresh_state, pass_gate, sign, submit
+
+# T0 is Monday 2 March 2026: ten working days later is Monday 16 March.
+WINDOW_END = datetime(2026, 3, 16, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+def _rejected_design() -> ChangeState:
+    state = fresh_state()
+    pass_gate(state)
+    submit(state, text="design")
+    sign(state, "pol-a", Role.POLICY)
+    sign(state, "ops-a", Role.OPERATIONS, Decision.REJECT, comment="not viable", reject_to="intent")
+    return state
+
+
+def _challenge(state: ChangeState, at: datetime = T0, actor: str = PROPOSER) -> None:
+    apply_challenge(
+        state, Challenge(actor=actor, reason="the costs were agreed"), authority(actor), at
+    )
+
+
+def _resolve(state: ChangeState, outcome: ChallengeOutcome, actor: str = OWNER) -> None:
+    cmd = ResolveChallenge(actor=actor, outcome=outcome, comment="reviewed the costs")
+    apply_resolve(state, cmd, authority(actor), T0)
+
+
+def test_the_window_is_ten_working_days() -> None:
+    state = _rejected_design()
+    rejection = state.latest_rejection
+    assert rejection is not None
+    assert rejection.challenge_deadline == WINDOW_END
+    assert challengeable(state, WINDOW_END) is rejection
+    assert challengeable(state, WINDOW_END + timedelta(microseconds=1)) is None
+
+
+def test_a_challenge_after_the_window_is_refused() -> None:
+    state = _rejected_design()
+    with pytest.raises(errors.ChallengeWindowClosed, match="closed at 2026-03-16"):
+        _challenge(state, at=WINDOW_END + timedelta(seconds=1))
+
+
+def test_a_challenge_goes_to_the_service_owner() -> None:
+    state = _rejected_design()
+    _challenge(state)
+    waiting = describe_change(state, T0).waiting
+    assert waiting.kind is WaitKind.SUBMISSION
+    assert waiting.escalation is not None
+    assert "challenges the reject of 'design approved'" in waiting.escalation
+    with pytest.raises(errors.ChallengeAlreadyFiled):
+        _challenge(state)
+
+
+def test_uphold_leaves_the_reject_standing() -> None:
+    state = _rejected_design()
+    _challenge(state)
+    _resolve(state, ChallengeOutcome.UPHOLD)
+    assert state.stage == "intent"
+    assert state.open_escalation is None
+    with pytest.raises(errors.NoPendingChallenge):
+        _resolve(state, ChallengeOutcome.OVERTURN)
+
+
+def test_overturn_restores_the_gate_as_it_was_before_the_reject() -> None:
+    state = _rejected_design()
+    _challenge(state)
+    _resolve(state, ChallengeOutcome.OVERTURN)
+    assert (state.stage, state.gate.id, state.gate.status) == (
+        "design",
+        "1.design.1",
+        GateStatus.IN_REVIEW,
+    )
+    assert [(s.person, s.decision) for s in state.gate.signoffs] == [("pol-a", Decision.APPROVE)]
+    assert state.past_gates[-1].id == "1.intent.2"
+    assert state.past_gates[-1].status is GateStatus.WITHDRAWN
+    sign(state, "dig-lead", Role.DIGITAL)
+    sign(state, "ops-b", Role.OPERATIONS)
+    assert state.stage == "delivery"
+
+
+def test_only_the_team_challenges_and_only_the_named_owner_resolves() -> None:
+    state = _rejected_design()
+    with pytest.raises(errors.NotEligible, match="challenge a reject"):
+        _challenge(state, actor="ops-a")
+    _challenge(state)
+    with pytest.raises(errors.NotEligible, match="not named as service owner"):
+        _resolve(state, ChallengeOutcome.OVERTURN, actor="pol-a")
+
+
+def test_nothing_to_challenge_without_a_reject() -> None:
+    with pytest.raises(errors.NothingToChallenge):
+        _challenge(fresh_state())
+
+
+def test_version_1_playbooks_have_no_challenge_window() -> None:
+    state = fresh_state(version=1)
+    submit(state)
+    sign(state, "ops-a", Role.OPERATIONS, Decision.REJECT, comment="no", reject_to="intent")
+    with pytest.raises(errors.NothingToChallenge, match="cannot be challenged"):
+        _challenge(state)
+
+
+def test_a_reject_that_closed_the_change_can_be_overturned() -> None:
+    state = fresh_state()
+    submit(state)
+    sign(state, "ops-a", Role.OPERATIONS, Decision.REJECT, comment="no budget", reject_to="close")
+    assert state.status == "rejected"
+    _challenge(state)
+    assert describe_change(state, T0).waiting.kind is WaitKind.CHALLENGE
+    _resolve(state, ChallengeOutcome.OVERTURN)
+    assert (state.status, state.stage, state.gate.status) == (
+        "active",
+        "intent",
+        GateStatus.IN_REVIEW,
+    )

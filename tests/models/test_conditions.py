@@ -1,0 +1,147 @@
+"""Rule 4: conditional passes, and conditions holding the next gate until closed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from models import errors
+from models.change import ChangeState
+from models.commands import CloseCondition, ConditionInput, Decide
+from models.conditions import apply_close_condition
+from models.gate import ActOutcome, ConditionStatus, Decision
+from models.lifecycle import apply_decide
+from models.roles import Role
+from models.signing import complete_gate
+from models.views import describe_change, describe_gate
+from tests.factories import (
+    OWNER,
+    T0,
+    authority,
+    everyone_at,
+    evidence,
+    fresh_state,
+    pass_gate,
+    record_all_measurements,
+    sign,
+    submit,
+)
+
+DUE = date(2026, 4, 1)
+
+
+def _condition(owner: str = "ops-b") -> ConditionInput:
+    return ConditionInput(description="Brief the call centre", owner=owner, due=DUE)
+
+
+def _amber_intent() -> ChangeState:
+    state = fresh_state()
+    submit(state)
+    sign(state, "pol-a", Role.POLICY)
+    sign(state, "dig-lead", Role.DIGITAL)
+    sign(
+        state, "ops-a", Role.OPERATIONS, Decision.APPROVE_WITH_CONDITIONS, conditions=[_condition()]
+    )
+    return state
+
+
+def _close(state: ChangeState, person: str = "ops-b", condition_id: str | None = None) -> None:
+    cid = condition_id or state.conditions[0].id
+    cmd = CloseCondition(
+        actor=person, condition_id=cid, note="briefing held", evidence=[evidence("briefing")]
+    )
+    apply_close_condition(state, cmd, authority(person), T0)
+
+
+def test_a_gate_passes_with_its_own_conditions_open() -> None:
+    state = _amber_intent()
+    assert state.stage == "design"
+    [condition] = state.conditions
+    assert (condition.status, condition.binding, condition.owner) == (
+        ConditionStatus.OPEN,
+        True,
+        "ops-b",
+    )
+
+
+def test_the_next_gate_waits_for_an_open_condition_then_passes_once_it_closes() -> None:
+    state = _amber_intent()
+    pass_gate(state)
+    assert state.stage == "design"
+    unmet = describe_gate(state, state.gate).unmet
+    assert any("Brief the call centre" in line and "owner ops-b" in line for line in unmet)
+    _close(state)
+    complete_gate(state, T0, "ops-b", None, everyone_at(T0))
+    assert state.stage == "delivery"
+
+
+def test_only_the_owner_closes_a_condition_and_only_once() -> None:
+    state = _amber_intent()
+    with pytest.raises(errors.NotConditionOwner, match="only the condition's owner, ops-b"):
+        _close(state, person="ops-a")
+    _close(state)
+    with pytest.raises(errors.ConditionClosed):
+        _close(state)
+    with pytest.raises(errors.ConditionNotFound):
+        _close(state, condition_id="c999-1")
+
+
+def test_approve_with_conditions_needs_conditions_and_only_it_takes_them() -> None:
+    state = fresh_state()
+    submit(state)
+    with pytest.raises(errors.ConditionsRequired):
+        sign(state, "ops-a", Role.OPERATIONS, Decision.APPROVE_WITH_CONDITIONS)
+    with pytest.raises(errors.InvalidRequest, match="only for an approve_with_conditions"):
+        sign(state, "ops-a", Role.OPERATIONS, conditions=[_condition()])
+
+
+def test_a_condition_due_in_the_past_is_refused() -> None:
+    state = fresh_state()
+    submit(state)
+    late = ConditionInput(description="too late", owner="ops-b", due=date(2020, 1, 1))
+    with pytest.raises(errors.InvalidRequest, match="due date is in the past"):
+        sign(state, "ops-a", Role.OPERATIONS, Decision.APPROVE_WITH_CONDITIONS, conditions=[late])
+
+
+def test_adopting_is_refused_while_a_condition_is_open() -> None:
+    state = fresh_state()
+    for _ in range(3):
+        pass_gate(state)
+    record_all_measurements(state)
+    submit(state)
+    sign(state, "pol-a", Role.POLICY)
+    sign(state, "dig-lead", Role.DIGITAL)
+    sign(
+        state, "ops-a", Role.OPERATIONS, Decision.APPROVE_WITH_CONDITIONS, conditions=[_condition()]
+    )
+    assert state.stage == "act"
+    adopt = Decide(actor=OWNER, outcome=ActOutcome.ADOPT)
+    with pytest.raises(errors.ConditionsOpen, match="Brief the call centre"):
+        apply_decide(state, adopt, authority(OWNER), T0)
+    _close(state)
+    apply_decide(state, adopt, authority(OWNER), T0)
+    assert state.status == "completed"
+
+
+def test_conditions_of_an_approval_that_stopped_counting_are_withdrawn() -> None:
+    state = fresh_state()
+    submit(state)
+    sign(
+        state, "ops-a", Role.OPERATIONS, Decision.APPROVE_WITH_CONDITIONS, conditions=[_condition()]
+    )
+    submit(state, text="reworked")
+    for person, role in [
+        ("pol-a", Role.POLICY),
+        ("dig-lead", Role.DIGITAL),
+        ("ops-a", Role.OPERATIONS),
+    ]:
+        sign(state, person, role)
+    assert state.stage == "design"
+    assert state.conditions[0].status is ConditionStatus.WITHDRAWN
+
+
+def test_open_conditions_are_listed_on_the_change() -> None:
+    state = _amber_intent()
+    view = describe_change(state, T0)
+    assert [c.description for c in view.conditions] == ["Brief the call centre"]

@@ -1,0 +1,48 @@
+"""Rule 7: authority re-checked when the quorum would complete."""
+
+from __future__ import annotations
+
+from models.authority import Authority
+from models.change import ChangeState
+from models.gate import GateStatus
+from models.roles import Role
+from models.signing import apply_sign_off, complete_gate, gate_ready
+from models.views import describe_gate
+from tests.factories import T0, authority, everyone_at, fresh_state, later, sign_command, submit
+
+
+def _quorum_reached_without_completing() -> ChangeState:
+    state = fresh_state()
+    submit(state)
+    for person, role in [
+        ("pol-a", Role.POLICY),
+        ("dig-lead", Role.DIGITAL),
+        ("ops-a", Role.OPERATIONS),
+    ]:
+        apply_sign_off(state, sign_command(state, person, role), authority(person), T0)
+    return state
+
+
+def test_a_revoked_approver_stops_counting_and_the_gate_stays_open() -> None:
+    state = _quorum_reached_without_completing()
+    assert gate_ready(state)
+    revoked = everyone_at(later(5), **{"pol-a": Authority(person="pol-a", active=True, roles=[])})
+    events = complete_gate(state, later(5), "ops-a", Role.OPERATIONS, revoked)
+    assert [e.kind for e in events] == ["approval_lapsed"]
+    assert state.gate.status is GateStatus.IN_REVIEW
+    unmet = describe_gate(state, state.gate).unmet
+    assert "needs 1 more policy approval (eligible: pol-b)" in unmet
+    assert any(line.startswith("pol-a's policy approval no longer counts") for line in unmet)
+
+
+def test_when_everyone_still_holds_their_role_the_gate_passes() -> None:
+    state = _quorum_reached_without_completing()
+    events = complete_gate(state, later(5), "ops-a", Role.OPERATIONS, everyone_at(later(5)))
+    assert [e.kind for e in events][:2] == ["gate_passed", "stage_entered"]
+    assert state.stage == "design"
+
+
+def test_completion_does_nothing_before_the_quorum() -> None:
+    state = fresh_state()
+    submit(state)
+    assert complete_gate(state, T0, "ops-a", Role.OPERATIONS, everyone_at(T0)) == []
