@@ -10,6 +10,7 @@ from temporalio.client import Client
 
 from api.deps import Resources
 from api.errors import install_error_handlers
+from api.limits import BodySizeLimit
 from api.routes import changes, delegations, me, people, system
 from throughline import db
 from throughline.changes import ChangeCommands
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
 
     app = FastAPI(title="Throughline", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit)
     for router in (changes.router, delegations.router, me.router, people.router, system.router):
         app.include_router(router)
     return app

@@ -41,13 +41,20 @@ def get_resources(request: Request) -> Resources:
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
+def get_sessions(resources: ResourcesDep) -> async_sessionmaker[AsyncSession]:
+    """For handlers that read briefly and then wait on Temporal: no transaction held open."""
+    return resources.sessions
+
+
 async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed on success, rolled back on any refusal."""
+    """One transaction per handler: committed before the response is sent, so a failed
+    commit is the client's answer; rolled back on any refusal."""
     async with resources.sessions() as session, session.begin():
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+SessionsDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessions)]
 
 
 def get_commands(resources: ResourcesDep) -> ChangeCommands:
@@ -71,17 +78,19 @@ class Caller:
 
 async def current_caller(
     resources: ResourcesDep,
-    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     """The person a valid token names, with the roles the directory grants them right now."""
     if credentials is None:
         raise Unauthenticated("send a bearer token: Authorization: Bearer <token>")
     person_id = read_token(credentials.credentials, resources.token_secret)
-    person = await session.get(Person, person_id)
-    if person is None or not person.active:
-        raise Unauthenticated(f"the token's person {person_id!r} is not active in the directory")
-    roles = await directory.active_roles(session, person_id)
+    async with resources.sessions() as session:
+        person = await session.get(Person, person_id)
+        if person is None or not person.active:
+            raise Unauthenticated(
+                f"the token's person {person_id!r} is not active in the directory"
+            )
+        roles = await directory.active_roles(session, person_id)
     return Caller(id=person.id, name=person.name, roles=roles)
 
 

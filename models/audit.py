@@ -82,10 +82,40 @@ class ChainVerdict(Strict):
     first_bad_seq: int | None = None
     problem: str | None = None
     head_hash: str | None = None
+    anchored_to: str | None = Field(
+        default=None,
+        description="Where the expected last event came from: temporal (the workflow "
+        "itself) or read_model; the log must end exactly there.",
+    )
 
 
-def verify_chain(change_id: str, events: list[AuditEvent]) -> ChainVerdict:
-    """Check sequence, linkage and every hash; report the first event that breaks."""
+class ChainAnchor(Strict):
+    """The last event a log must end at, from a source the log's own store cannot edit."""
+
+    seq: int
+    hash: str
+    source: str
+
+
+def verify_chain(
+    change_id: str, events: list[AuditEvent], anchor: ChainAnchor | None = None
+) -> ChainVerdict:
+    """Check sequence, linkage and every hash, and that the log ends at its anchor."""
+    verdict = _verify_links(change_id, events)
+    if anchor is None or not verdict.intact:
+        return verdict
+    verdict.anchored_to = anchor.source
+    if len(events) != anchor.seq or verdict.head_hash != anchor.hash:
+        verdict.intact = False
+        verdict.first_bad_seq = min(len(events), anchor.seq) + 1
+        verdict.problem = (
+            f"the log ends at event {len(events)} but {anchor.source} records {anchor.seq} "
+            "events: events were removed or replaced"
+        )
+    return verdict
+
+
+def _verify_links(change_id: str, events: list[AuditEvent]) -> ChainVerdict:
     expected_prev = GENESIS_HASH
     for index, event in enumerate(sorted(events, key=lambda e: e.seq), start=1):
         problem = _event_problem(event, index, expected_prev)

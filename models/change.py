@@ -10,7 +10,14 @@ from pydantic import Field
 
 from models.audit import GENESIS_HASH, AuditEvent, event_hash
 from models.evidence import Measurement
-from models.gate import ActOutcome, Condition, ConditionStatus, GateState, GateStatus
+from models.gate import (
+    ActOutcome,
+    Condition,
+    ConditionStatus,
+    GateState,
+    GateStatus,
+    counted_approvers,
+)
 from models.intake import ChangeIntake, Strict
 from models.playbook import Playbook
 from models.rejection import Rejection
@@ -49,6 +56,18 @@ class Handoff(Strict):
     closed_at: datetime | None = None
 
 
+class GateSummary(Strict):
+    """A closed gate of an earlier cycle, kept compact once its cycle ends."""
+
+    id: str
+    name: str
+    status: GateStatus
+    revision: int | None
+    opened_at: datetime
+    closed_at: datetime | None
+    approvers: dict[Role, list[str]]
+
+
 class CycleSummary(Strict):
     iteration: int
     outcome: ActOutcome
@@ -56,6 +75,19 @@ class CycleSummary(Strict):
     comment: str | None
     decided_at: datetime
     measurements: list[Measurement]
+    gates: list[GateSummary] = Field(default_factory=list)
+
+
+def summarise_gate(gate: GateState) -> GateSummary:
+    return GateSummary(
+        id=gate.id,
+        name=gate.name,
+        status=gate.status,
+        revision=gate.revision,
+        opened_at=gate.opened_at,
+        closed_at=gate.closed_at,
+        approvers=counted_approvers(gate),
+    )
 
 
 class ChangeState(Strict):

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from models.evidence import EvidenceInput, EvidenceItem
+from models.evidence import EVIDENCE_LIMIT, EvidenceInput, EvidenceItem
 from models.gate import ActOutcome, Decision
 from models.intake import ChangeIntake, PersonId, ShortText, Strict, Text
 from models.playbook import Playbook
@@ -38,12 +38,12 @@ class Command(Strict):
 
 class SubmitWorkRequest(Strict):
     summary: Text
-    evidence: list[EvidenceInput] = Field(min_length=1, max_length=100)
+    evidence: list[EvidenceInput] = Field(min_length=1, max_length=EVIDENCE_LIMIT)
 
 
 class SubmitWork(Command):
     summary: Text
-    evidence: list[EvidenceItem] = Field(min_length=1, max_length=100)
+    evidence: list[EvidenceItem] = Field(min_length=1, max_length=EVIDENCE_LIMIT)
 
 
 class ConditionInput(Strict):
@@ -83,13 +83,13 @@ class SignOffCommand(Command, SignOffRequest):
 
 class CloseConditionRequest(Strict):
     note: Text
-    evidence: list[EvidenceInput] = Field(min_length=1, max_length=100)
+    evidence: list[EvidenceInput] = Field(min_length=1, max_length=EVIDENCE_LIMIT)
 
 
 class CloseCondition(Command):
     condition_id: ShortText
     note: Text
-    evidence: list[EvidenceItem] = Field(min_length=1, max_length=100)
+    evidence: list[EvidenceItem] = Field(min_length=1, max_length=EVIDENCE_LIMIT)
 
 
 class ChallengeRequest(Strict):

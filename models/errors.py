@@ -152,6 +152,11 @@ class NoPendingChallenge(Conflict):
     code = "no_pending_challenge"
 
 
+class ChangeTooLarge(ThroughlineError):
+    status = 413
+    code = "change_too_large"
+
+
 class InvalidRequest(ThroughlineError):
     status = 422
     code = "invalid_request"
@@ -183,6 +188,11 @@ class UnknownPlaybook(InvalidRequest):
 
 class ConditionsRequired(InvalidRequest):
     code = "conditions_required"
+
+
+class TooBusy(ThroughlineError):
+    status = 429
+    code = "too_busy"
 
 
 class Unavailable(ThroughlineError):

@@ -11,6 +11,7 @@ from pydantic import (
     Field,
     SerializerFunctionWrapHandler,
     StringConstraints,
+    UrlConstraints,
     field_serializer,
     model_serializer,
     model_validator,
@@ -20,6 +21,8 @@ from models.intake import ShortText, Strict, Text
 from models.roles import Role
 
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$", to_lower=True)]
+Uri = Annotated[AnyUrl, UrlConstraints(max_length=2048)]
+EVIDENCE_LIMIT = 50
 
 
 def fingerprint(content: str) -> str:
@@ -29,7 +32,7 @@ def fingerprint(content: str) -> str:
 
 class EvidenceItem(Strict):
     title: ShortText
-    uri: AnyUrl
+    uri: Uri
     sha256: Sha256
     roles: list[Role] = Field(
         default_factory=list, description="Roles this evidence concerns; empty means all roles."
@@ -56,7 +59,7 @@ class EvidenceInput(Strict):
     """Evidence as a client sends it: a sha256, or the content for the server to hash."""
 
     title: ShortText
-    uri: AnyUrl
+    uri: Uri
     sha256: Sha256 | None = None
     content: Annotated[str, Field(max_length=1_000_000)] | None = None
     roles: list[Role] = Field(

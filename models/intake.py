@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from models.roles import Role
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LIST_LIMIT = 50
+
+
+def _printable(value: str) -> str:
+    # A NUL or other control character cannot be stored by every database; refusing it
+    # here keeps it from ever reaching a projection that would retry it forever.
+    if _CONTROL_CHARACTERS.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
+    AfterValidator(_printable),
+]
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_printable),
+]
 PersonId = Annotated[
     str,
     StringConstraints(
@@ -20,9 +48,10 @@ PersonId = Annotated[
 
 
 class Strict(BaseModel):
-    """Base for request and domain types: unknown fields are errors, not silently dropped."""
+    """Base for request and domain types: unknown fields are errors, not silently dropped,
+    and numbers are finite (JSON cannot carry infinity or NaN through Temporal)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class PolicyIntent(Strict):
@@ -85,10 +114,10 @@ class Prioritisation(Strict):
 class NamedPeople(Strict):
     """The people named for each signing role; they are who the gates wait on."""
 
-    policy: list[PersonId] = Field(default_factory=list)
-    digital: list[PersonId] = Field(default_factory=list)
-    operations: list[PersonId] = Field(default_factory=list)
-    service_owner: list[PersonId] = Field(default_factory=list)
+    policy: list[PersonId] = Field(default_factory=list, max_length=LIST_LIMIT)
+    digital: list[PersonId] = Field(default_factory=list, max_length=LIST_LIMIT)
+    operations: list[PersonId] = Field(default_factory=list, max_length=LIST_LIMIT)
+    service_owner: list[PersonId] = Field(default_factory=list, max_length=LIST_LIMIT)
 
     def for_role(self, role: Role) -> list[str]:
         return list(getattr(self, role.value, []))
@@ -101,8 +130,8 @@ class ChangeIntake(Strict):
     title: ShortText
     service: ShortText
     intent: PolicyIntent
-    user_groups: list[UserGroup] = Field(min_length=1)
-    success_measures: list[SuccessMeasure]
+    user_groups: list[UserGroup] = Field(min_length=1, max_length=LIST_LIMIT)
+    success_measures: list[SuccessMeasure] = Field(max_length=LIST_LIMIT)
     people: NamedPeople
     prioritisation: Prioritisation | None = None
     playbook: ShortText = "pdca"

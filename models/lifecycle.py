@@ -13,7 +13,7 @@ from typing import Any
 from models.audit import AuditEvent
 from models.authority import Authorities
 from models.carryover import reassess_approvals
-from models.change import ChangeState, ChangeStatus, CycleSummary
+from models.change import ChangeState, ChangeStatus, CycleSummary, summarise_gate
 from models.commands import Decide, NewChange, RecordMeasurement, SubmitWork, Withdraw
 from models.evidence import Measurement, Submission
 from models.gate import ActOutcome, GateDecision, GateState, GateStatus
@@ -149,6 +149,7 @@ def _cycle_summary(state: ChangeState, decision: GateDecision) -> CycleSummary:
         comment=decision.comment,
         decided_at=decision.at,
         measurements=list(state.measurements),
+        gates=[summarise_gate(g) for g in [*state.past_gates, state.gate]],
     )
 
 
@@ -183,16 +184,14 @@ def apply_withdraw(
     state: ChangeState, cmd: Withdraw, authorities: Authorities, now: datetime
 ) -> list[AuditEvent]:
     check_withdraw(state, cmd)
-    authority = authorities.of(cmd.actor)
-    if not authority.active:
-        authority.require(Role.DIGITAL)
     role = Role.SERVICE_OWNER if cmd.actor in state.intake.people.service_owner else Role.DIGITAL
+    authorities.of(cmd.actor).require(role)
     return [close_change(state, ChangeStatus.WITHDRAWN, now, cmd.actor, role, cmd.reason)]
 
 
 def carry_into_new_run(state: ChangeState) -> ChangeState:
-    """Drop what the read model already holds, so each run's history stays bounded."""
+    """Keep each run's history bounded: gates of earlier cycles live on as the compact
+    summaries in `cycles` (and in full in the read model); handoffs are small and stay."""
     carried = state.model_copy(deep=True)
     carried.past_gates = [g for g in carried.past_gates if g.iteration == carried.iteration]
-    carried.handoffs = [h for h in carried.handoffs if h.closed_at is None]
     return carried

@@ -9,8 +9,25 @@ from __future__ import annotations
 from models.commands import RequestKey
 from models.errors import IdempotencyKeyReused
 from models.results import CommandResult, Receipt
+from models.views import GateView
 
-RECEIPTS_KEPT = 200
+RECEIPTS_KEPT = 100
+
+
+def compact(result: CommandResult) -> CommandResult:
+    """Receipts travel in every continue-as-new input, so they keep the outcome (status,
+    stage, each role's progress, what is unmet) and drop the bulky detail."""
+
+    def trim(gate: GateView | None) -> GateView | None:
+        if gate is None:
+            return None
+        return gate.model_copy(
+            update={"submission": None, "signoffs": [], "approval_notes": [], "conditions": []}
+        )
+
+    trimmed = trim(result.gate)
+    assert trimmed is not None
+    return result.model_copy(update={"gate": trimmed, "closed_gate": trim(result.closed_gate)})
 
 
 class ReceiptBook:
@@ -36,7 +53,7 @@ class ReceiptBook:
         if request is None:
             return
         self._by_key[request.key] = Receipt(
-            key=request.key, fingerprint=request.fingerprint, result=result
+            key=request.key, fingerprint=request.fingerprint, result=compact(result)
         )
         while len(self._by_key) > self._keep:
             del self._by_key[next(iter(self._by_key))]

@@ -213,6 +213,8 @@ def describe_gate(state: ChangeState, gate: GateState) -> GateView:
 
 def _role_progress(state: ChangeState, gate: GateState) -> list[RoleProgress]:
     counted = counted_approvers(gate)
+    if gate.decision is not None:
+        counted = {Role.SERVICE_OWNER: [gate.decision.decided_by]}
     return [
         RoleProgress(
             role=role,

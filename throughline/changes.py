@@ -1,25 +1,30 @@
 """Commands on service changes: the one place that talks to ServiceChangeWorkflow.
 
 The API and the CLI both call this. It turns an Idempotency-Key into a Temporal
-update id and maps every Temporal failure onto a typed domain error.
+update id, bounds every call by the configured timeout, and maps every Temporal
+failure onto a typed domain error.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
     WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
@@ -27,6 +32,8 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from models.audit import ChainAnchor
+from models.change import ChangeState
 from models.commands import (
     Challenge,
     ChallengeRequest,
@@ -50,9 +57,13 @@ from models.commands import (
     WithdrawRequest,
 )
 from models.errors import (
+    AlreadyExists,
     ChangeClosed,
     ChangeNotFound,
+    IdempotencyKeyReused,
+    InvalidRequest,
     ThroughlineError,
+    TooBusy,
     Unavailable,
     error_class_for,
 )
@@ -60,15 +71,24 @@ from models.intake import ChangeIntake
 from models.playbook import latest_playbook
 from models.results import ChangeStart, CommandResult
 from models.rules import check_staffing
+from models.tables import ChangeRow
 from models.views import ChangeView, describe_gate
 from throughline.settings import Settings
 from throughline.store import directory
 from throughline.temporal import workflow_id
 from workflows.service_change import ServiceChangeWorkflow
 
+log = logging.getLogger(__name__)
 C = TypeVar("C", bound=Command)
-Update = Callable[..., Awaitable[CommandResult]]
+T = TypeVar("T")
 _CHANGE_IDS = uuid.UUID("6f1d2c3e-8a4b-4e59-9d0a-2b7c1e5f3a90")
+_TEMPORAL_ERRORS = (
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+    WorkflowQueryFailedError,
+    RPCError,
+    TimeoutError,
+)
 
 
 def request_key(actor: str, key: str | None, body: BaseModel) -> RequestKey | None:
@@ -78,6 +98,11 @@ def request_key(actor: str, key: str | None, body: BaseModel) -> RequestKey | No
     canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     return RequestKey(key=f"{actor}:{key}", fingerprint=digest)
+
+
+def change_id_for(request: RequestKey | None) -> str:
+    """A keyed proposal always maps to the same change id, so a retry finds it."""
+    return str(uuid.uuid5(_CHANGE_IDS, request.key)) if request else str(uuid.uuid4())
 
 
 def _update_id(request: RequestKey | None) -> str:
@@ -91,11 +116,12 @@ def _update_id(request: RequestKey | None) -> str:
 def domain_error(cause: BaseException | None) -> ThroughlineError:
     if isinstance(cause, ApplicationError) and cause.type:
         return error_class_for(cause.type)(cause.message)
-    return ThroughlineError(f"the command failed: {cause}")
+    log.error("a command failed without a domain reason", extra={"cause": repr(cause)})
+    return Unavailable("the change could not apply the command; an operator has been alerted")
 
 
 async def propose(
-    session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
     commands: ChangeCommands,
     intake: ChangeIntake,
     proposer: str,
@@ -103,20 +129,51 @@ async def propose(
 ) -> CommandResult:
     """Check the named people against the directory, then start the change."""
     playbook = latest_playbook(intake.playbook)
-    people = sorted(intake.people.everyone())
-    found = await directory.authorities(session, people, datetime.now(UTC))
-    check_staffing(intake, playbook, found)
+    request = request_key(proposer, key, intake)
+    async with sessions() as session:
+        found = await directory.authorities(session, sorted(intake.people.everyone()), _now())
+        check_staffing(intake, playbook, found, proposer)
+        existing = await session.get(ChangeRow, change_id_for(request)) if request else None
+    if existing is not None:
+        return _already_proposed(existing, intake, proposer)
     return await commands.create(intake, proposer, key)
 
 
+def _already_proposed(row: ChangeRow, intake: ChangeIntake, proposer: str) -> CommandResult:
+    """A retried proposal whose change exists: the same answer, or a refusal if it differs."""
+    state = ChangeState.model_validate(row.snapshot)
+    if state.intake != intake or state.proposer != proposer:
+        raise IdempotencyKeyReused(
+            "this Idempotency-Key already created a different change; use a new key"
+        )
+    return _result_from_state(state, "open")
+
+
+def _result_from_state(state: ChangeState, command: str) -> CommandResult:
+    return CommandResult(
+        change_id=state.change_id,
+        command=command,
+        seq=state.seq,
+        status=state.status,
+        stage=state.stage,
+        iteration=state.iteration,
+        gate=describe_gate(state, state.gate),
+    )
+
+
 async def require_signer_now(
-    session: AsyncSession, person: str, body: SignOffRequest, change_id: str
+    sessions: async_sessionmaker[AsyncSession], person: str, body: SignOffRequest, change_id: str
 ) -> None:
     """Refuse at once (403) a sign-off the directory would not allow; the workflow checks
     again at its own moment, which is what counts."""
     people = [person, *([body.acting_for] if body.acting_for else [])]
-    found = await directory.authorities(session, people, datetime.now(UTC), change_id)
+    async with sessions() as session:
+        found = await directory.authorities(session, people, _now(), change_id)
     found.require_signer(person, body.role, body.acting_for)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 class ChangeCommands:
@@ -130,7 +187,7 @@ class ChangeCommands:
 
     async def create(self, intake: ChangeIntake, proposer: str, key: str | None) -> CommandResult:
         request = request_key(proposer, key, intake)
-        change_id = str(uuid.uuid5(_CHANGE_IDS, request.key)) if request else str(uuid.uuid4())
+        change_id = change_id_for(request)
         new = NewChange(
             change_id=change_id,
             intake=intake,
@@ -146,31 +203,19 @@ class ChangeCommands:
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
         opening = OpenChange(actor=proposer, request=request)
-        try:
-            return await self._client.execute_update_with_start_workflow(
-                ServiceChangeWorkflow.open,
-                opening,
-                start_workflow_operation=start,
-                id=_update_id(request),
-                rpc_timeout=self._rpc_timeout,
-            )
-        except WorkflowAlreadyStartedError:
-            return await self._closed_creation(change_id)
-        except (WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, RPCError) as e:
-            raise await self._translate(change_id, e) from None
-
-    async def _closed_creation(self, change_id: str) -> CommandResult:
-        """The key created a change that has since closed: answer with its final state."""
-        state = await self._handle(change_id).query(ServiceChangeWorkflow.state)
-        return CommandResult(
-            change_id=change_id,
-            command="open",
-            seq=state.seq,
-            status=state.status,
-            stage=state.stage,
-            iteration=state.iteration,
-            gate=describe_gate(state, state.gate),
+        started = self._client.execute_update_with_start_workflow(
+            ServiceChangeWorkflow.open,
+            opening,
+            start_workflow_operation=start,
+            id=_update_id(request),
+            rpc_timeout=self._rpc_timeout,
         )
+        try:
+            return await self._bounded(change_id, started)
+        except WorkflowAlreadyStartedError:
+            raise AlreadyExists(
+                f"this Idempotency-Key created change {change_id}, which has closed"
+            ) from None
 
     async def submit(
         self, change_id: str, actor: str, body: SubmitWorkRequest, key: str | None
@@ -232,11 +277,17 @@ class ChangeCommands:
         update = ServiceChangeWorkflow.resolve_challenge
         return await self._update(change_id, update, cmd, body, key)
 
-    async def live_view(self, change_id: str) -> ChangeView:
+    async def chain_anchor(self, change_id: str) -> ChainAnchor | None:
+        """The workflow's own last audit event, or None if Temporal cannot say."""
         try:
-            return await self._handle(change_id).query(ServiceChangeWorkflow.view)
-        except RPCError as error:
-            raise await self._translate(change_id, error) from None
+            view = await self.live_view(change_id)
+        except ThroughlineError:
+            return None
+        return ChainAnchor(seq=view.last_seq, hash=view.last_hash, source="temporal")
+
+    async def live_view(self, change_id: str) -> ChangeView:
+        query = self._handle(change_id).query(ServiceChangeWorkflow.view)
+        return await self._bounded(change_id, query)
 
     async def _update(
         self,
@@ -249,27 +300,45 @@ class ChangeCommands:
     ) -> CommandResult:
         # The scope keeps one key from matching two different targets of one command.
         cmd.request = request_key(cmd.actor, f"{key}:{scope}" if key and scope else key, body)
-        try:
-            result: CommandResult = await self._handle(change_id).execute_update(
-                update, cmd, id=_update_id(cmd.request), rpc_timeout=self._rpc_timeout
-            )
-        except (WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, RPCError) as e:
-            raise await self._translate(change_id, e) from None
+        call = self._handle(change_id).execute_update(
+            update, cmd, id=_update_id(cmd.request), rpc_timeout=self._rpc_timeout
+        )
+        result: CommandResult = await self._bounded(change_id, call)
         return result
+
+    async def _bounded(self, change_id: str, call: Awaitable[T]) -> T:
+        """Await a Temporal call for at most the configured time, as a domain outcome."""
+        try:
+            async with asyncio.timeout(self._settings.update_timeout_seconds):
+                return await call
+        except _TEMPORAL_ERRORS as error:
+            raise await self._translate(change_id, error) from None
 
     def _handle(self, change_id: str) -> WorkflowHandle[Any, Any]:
         return self._client.get_workflow_handle(workflow_id(change_id))
 
-    async def _translate(self, change_id: str, error: Exception) -> ThroughlineError:
+    async def _translate(self, change_id: str, error: BaseException) -> ThroughlineError:
         if isinstance(error, WorkflowUpdateFailedError):
             return domain_error(error.cause)
-        if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
+        if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError | TimeoutError):
             return Unavailable(
-                "the change did not confirm in time; retry with the same Idempotency-Key"
+                "the change did not confirm in time; it may still take effect, so retry "
+                "with the same Idempotency-Key"
             )
-        if isinstance(error, RPCError) and error.status is RPCStatusCode.NOT_FOUND:
+        if isinstance(error, RPCError):
+            return await self._rpc_error(change_id, error)
+        log.error("a query failed", extra={"change_id": change_id, "error": str(error)})
+        return Unavailable("the change could not answer; an operator has been alerted")
+
+    async def _rpc_error(self, change_id: str, error: RPCError) -> ThroughlineError:
+        if error.status is RPCStatusCode.NOT_FOUND:
             return await self._missing_or_closed(change_id)
-        return Unavailable(f"Temporal could not be reached: {error}")
+        if error.status is RPCStatusCode.RESOURCE_EXHAUSTED:
+            return TooBusy("too many commands are in flight for this change; retry shortly")
+        if error.status is RPCStatusCode.INVALID_ARGUMENT:
+            log.error("Temporal refused a request", extra={"change_id": change_id})
+            return InvalidRequest("Temporal refused the request as invalid or too large")
+        return Unavailable("Temporal did not answer; retry with the same Idempotency-Key")
 
     async def _missing_or_closed(self, change_id: str) -> ThroughlineError:
         try:

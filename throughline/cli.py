@@ -179,7 +179,10 @@ def people_revoke(person_id: str, role: Role) -> None:
 @token_app.command("create")
 def token_create(
     person: Annotated[str, typer.Option("--person", help="The person's id.")],
-    hours: Annotated[float | None, typer.Option(help="Lifetime; defaults to the setting.")] = None,
+    hours: Annotated[
+        float | None,
+        typer.Option(min=0.01, max=24 * 366, help="Lifetime; defaults to the setting."),
+    ] = None,
 ) -> None:
     """Print a signed bearer token for a person in the directory."""
     settings = Settings()

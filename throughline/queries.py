@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.audit import verify_chain
+from models.audit import ChainAnchor, verify_chain
 from models.errors import GateNotFound, ThroughlineError
 from models.reports import (
     AuditLog,
@@ -92,10 +92,15 @@ async def timeline(session: AsyncSession, change_id: str) -> Timeline:
     return Timeline(change_id=change_id, events=entries, handoffs=handoffs)
 
 
-async def audit_log(session: AsyncSession, change_id: str) -> AuditLog:
-    await readmodel.require_change(session, change_id)
+async def audit_log(session: AsyncSession, change_id: str, anchor: ChainAnchor | None) -> AuditLog:
+    """The audit events, checked against the workflow's own head when Temporal answers,
+    else against the read model's record of the last event."""
+    row = await readmodel.require_change(session, change_id)
     events = await readmodel.audit_events(session, change_id)
-    return AuditLog(change_id=change_id, events=events, verdict=verify_chain(change_id, events))
+    anchor = anchor or ChainAnchor(seq=row.last_seq, hash=row.last_hash, source="read_model")
+    return AuditLog(
+        change_id=change_id, events=events, verdict=verify_chain(change_id, events, anchor)
+    )
 
 
 async def inbox(session: AsyncSession, person_id: str, roles: list[Role]) -> Inbox:

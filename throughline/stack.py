@@ -81,9 +81,9 @@ class Child:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def check_ports_free(host: str, ports: dict[str, tuple[int, str]]) -> None:
+def check_ports_free(ports: dict[str, tuple[str, int, str]]) -> None:
     """Refuse to start when a port is taken, naming the setting that moves it."""
-    for what, (port, setting) in ports.items():
+    for what, (host, port, setting) in ports.items():
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             try:
                 probe.bind((host, port))
@@ -104,11 +104,13 @@ class EmbeddedStack:
         self._stopping = False
 
     def run(self) -> int:
-        self._preflight()
         previous = {
             s: signal.signal(s, self._request_stop) for s in (signal.SIGINT, signal.SIGTERM)
         }
         try:
+            self._preflight()
+            if self._stopping:
+                return 0
             self._start_all()
             if self._stopping:
                 return 0
@@ -123,13 +125,13 @@ class EmbeddedStack:
         self._stopping = True
 
     def _preflight(self) -> None:
+        settings, host = self.settings, self.host
         check_ports_free(
-            self.host,
             {
-                "Temporal": (self.settings.temporal_port, "THROUGHLINE_TEMPORAL_ADDRESS"),
-                "Temporal UI": (self.settings.ui_port, "THROUGHLINE_UI_PORT"),
-                "API": (self.settings.api_port, "THROUGHLINE_API_PORT"),
-            },
+                "Temporal": (host, settings.temporal_port, "THROUGHLINE_TEMPORAL_ADDRESS"),
+                "Temporal UI": (host, settings.ui_port, "THROUGHLINE_UI_PORT"),
+                "API": (settings.api_host, settings.api_port, "THROUGHLINE_API_PORT"),
+            }
         )
         (self.data_dir / "logs").mkdir(parents=True, exist_ok=True)
         self.settings.signing_secret()

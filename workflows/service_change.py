@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
         SubmitWork,
         Withdraw,
     )
-    from models.errors import IdempotencyKeyReused, ThroughlineError
+    from models.errors import ChangeTooLarge, IdempotencyKeyReused, ThroughlineError
     from models.gate import Decision
     from models.projection import ProjectionBatch
     from models.receipts import ReceiptBook
@@ -56,6 +56,7 @@ PERSISTENT = RetryPolicy(
 # A healthy write takes milliseconds; a short timeout means a dead worker's attempt is
 # retried elsewhere quickly. A late attempt that still commits is harmless: idempotent.
 PROJECTION_TIMEOUT = timedelta(seconds=15)
+STATE_BUDGET_BYTES = 1_000_000
 DIRECTORY_TIMEOUT = timedelta(seconds=10)
 
 
@@ -107,6 +108,9 @@ class ServiceChangeWorkflow:
         self._receipts = ReceiptBook(start.receipts)
         self._run_iteration = self._state.iteration
         self._projection_lock = asyncio.Lock()
+        # Keys of commands still being handled: a second request with the same key and a
+        # different body must be refused even before the first has a receipt.
+        self._in_flight: dict[str, str] = {}
 
     @workflow.run
     async def run(self, start: ChangeStart) -> ChangeOutcome:  # noqa: ARG002
@@ -269,8 +273,30 @@ class ServiceChangeWorkflow:
 
     def _validate(self, cmd: C, check: Check[C]) -> None:
         with refusals_as_application_errors():
+            self._refuse_key_in_flight_for_another_body(cmd)
             if self._receipts.replay(cmd.request) is None:
+                self._refuse_growth_past_budget(cmd)
                 check(self._state, cmd)
+
+    def _refuse_key_in_flight_for_another_body(self, cmd: Command) -> None:
+        request = cmd.request
+        if request and self._in_flight.get(request.key, request.fingerprint) != request.fingerprint:
+            raise IdempotencyKeyReused(
+                "this Idempotency-Key is in use by a different request right now; "
+                "use a new key for a new request"
+            )
+
+    def _refuse_growth_past_budget(self, cmd: Command) -> None:
+        # Every projection carries the state; past this size a payload could exceed
+        # Temporal's limits and wedge the change, so growth is refused while it can be.
+        if isinstance(cmd, Withdraw | Decide | ResolveChallenge):
+            return
+        size = len(self._state.model_dump_json())
+        if size > STATE_BUDGET_BYTES:
+            raise ChangeTooLarge(
+                f"this change's record is {size // 1000} kB, over the {STATE_BUDGET_BYTES // 1000}"
+                " kB limit for one cycle; decide the act gate or withdraw the change"
+            )
 
     async def _execute(
         self, name: str, cmd: C, transition: Transition[C], role: Role | None = None
@@ -279,6 +305,17 @@ class ServiceChangeWorkflow:
             earlier = self._receipts.replay(cmd.request)
         if earlier is not None:
             return earlier
+        if cmd.request is None:
+            return await self._apply(name, cmd, transition, role)
+        self._in_flight[cmd.request.key] = cmd.request.fingerprint
+        try:
+            return await self._apply(name, cmd, transition, role)
+        finally:
+            self._in_flight.pop(cmd.request.key, None)
+
+    async def _apply(
+        self, name: str, cmd: C, transition: Transition[C], role: Role | None
+    ) -> CommandResult:
         authorities = await self._authorities(cmd.people())
         gate_before = self._state.gate.id
         # The state may have moved while we awaited the directory; the transition
@@ -355,13 +392,14 @@ class ServiceChangeWorkflow:
                 state=self._state.model_copy(deep=True),
                 events=list(self._outbox),
             )
-            self._outbox.clear()
             await workflow.execute_activity_method(
                 ProjectionActivities.project_change,
                 batch,
                 start_to_close_timeout=PROJECTION_TIMEOUT,
                 retry_policy=PERSISTENT,
             )
+            # Only events the database now holds leave the outbox, so none is ever lost.
+            self._outbox = [e for e in self._outbox if e.seq > batch.state.seq]
             self._projected_seq = batch.state.seq
 
     def _publish_search_attributes(self) -> None:

@@ -16,6 +16,7 @@ from api.deps import (
     Reader,
     ServiceOwner,
     SessionDep,
+    SessionsDep,
     Withdrawer,
 )
 from api.errors import error_responses
@@ -30,7 +31,7 @@ from models.commands import (
     SubmitWorkRequest,
     WithdrawRequest,
 )
-from models.intake import ChangeIntake
+from models.intake import ChangeIntake, ShortText
 from models.reports import AuditLog, ChangeList, Timeline
 from models.results import CommandResult
 from models.roles import Role
@@ -41,7 +42,7 @@ from throughline.store.readmodel import ChangeFilter
 router = APIRouter(prefix="/changes", tags=["changes"])
 
 ChangeId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
-COMMAND_ERRORS = error_responses(401, 403, 404, 409, 422, 503)
+COMMAND_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 503)
 READ_ERRORS = error_responses(401, 403, 404, 422)
 
 
@@ -50,18 +51,18 @@ READ_ERRORS = error_responses(401, 403, 404, 422)
     status_code=201,
     summary="Propose a service change",
     response_model=CommandResult,
-    responses=error_responses(401, 403, 409, 422, 503),
+    responses=error_responses(401, 403, 409, 413, 422, 429, 503),
 )
 async def propose_change(
     *,
     intake: Annotated[ChangeIntake, Body(openapi_examples=examples.INTAKE)],
     caller: Digital,
-    session: SessionDep,
+    sessions: SessionsDep,
     commands: CommandsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommandResult:
     """Propose a change; its workflow starts at the playbook's first stage."""
-    return await changes.propose(session, commands, intake, caller.id, idempotency_key)
+    return await changes.propose(sessions, commands, intake, caller.id, idempotency_key)
 
 
 @router.get(
@@ -74,12 +75,12 @@ async def list_changes(
     *,
     caller: Reader,  # noqa: ARG001
     session: SessionDep,
-    stage: Annotated[str | None, Query(max_length=64)] = None,
+    stage: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z_]+$")] = None,
     status: ChangeStatus | None = None,
     waiting_on: Annotated[Role | None, Query(description="Changes waiting on this role")] = None,
-    service: Annotated[str | None, Query(max_length=200)] = None,
+    service: Annotated[ShortText | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ChangeList:
     """List changes, newest first, filtered by stage, status, service or waiting-on role."""
     where = ChangeFilter(
@@ -130,13 +131,13 @@ async def sign_off(
     change_id: ChangeId,
     body: Annotated[SignOffRequest, Body(openapi_examples=examples.SIGN_OFF)],
     caller: CurrentCaller,
-    session: SessionDep,
+    sessions: SessionsDep,
     commands: CommandsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommandResult:
     """Approve (with or without conditions), request changes or reject the revision under
     review, in one of your roles or acting for a holder who delegated to you."""
-    await changes.require_signer_now(session, caller.id, body, change_id)
+    await changes.require_signer_now(sessions, caller.id, body, change_id)
     return await commands.sign_off(change_id, caller.id, body, idempotency_key)
 
 
@@ -287,6 +288,14 @@ async def get_timeline(*, change_id: ChangeId, caller: Reader, session: SessionD
     response_model=AuditLog,
     responses=READ_ERRORS,
 )
-async def get_audit(*, change_id: ChangeId, caller: Auditor, session: SessionDep) -> AuditLog:  # noqa: ARG001
-    """The hash-chained audit events of a change, and whether the chain is intact."""
-    return await queries.audit_log(session, change_id)
+async def get_audit(
+    *,
+    change_id: ChangeId,
+    caller: Auditor,  # noqa: ARG001
+    session: SessionDep,
+    commands: CommandsDep,
+) -> AuditLog:
+    """The hash-chained audit events of a change, and whether the chain is intact and ends
+    where the workflow itself says it does."""
+    anchor = await commands.chain_anchor(change_id)
+    return await queries.audit_log(session, change_id, anchor)

@@ -43,24 +43,21 @@ async def delegate(
     idempotency_key: IdempotencyKey = None,
 ) -> DelegationOut:
     """Let another person act for you in a role you hold directly, for a bounded period."""
-    if idempotency_key:
-        earlier = await idempotency.earlier_response(session, caller.id, idempotency_key, body)
-        if earlier is not None:
-            return DelegationOut.model_validate(earlier)
-    row = await delegations.delegate(
-        session,
-        delegator=caller.id,
-        delegate_to=body.delegate,
-        role=body.role,
-        starts_at=body.starts_at,
-        ends_at=body.ends_at,
-        change_id=body.change_id,
-        reason=body.reason,
-    )
-    created = queries.delegation_out(row)
-    if idempotency_key:
-        await idempotency.remember(session, caller.id, idempotency_key, body, created)
-    return created
+
+    async def create() -> DelegationOut:
+        row = await delegations.delegate(
+            session,
+            delegator=caller.id,
+            delegate_to=body.delegate,
+            role=body.role,
+            starts_at=body.starts_at,
+            ends_at=body.ends_at,
+            change_id=body.change_id,
+            reason=body.reason,
+        )
+        return queries.delegation_out(row)
+
+    return await idempotency.once(session, caller.id, idempotency_key, body, create, DelegationOut)
 
 
 @router.get(

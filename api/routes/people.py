@@ -18,7 +18,7 @@ from throughline.store import directory, idempotency
 
 router = APIRouter(prefix="/people", tags=["people"])
 
-PersonPath = Annotated[str, Path(min_length=1, max_length=64)]
+PersonPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
 
 
 class PersonCreate(Strict):
@@ -50,17 +50,14 @@ async def add_person(
     idempotency_key: IdempotencyKey = None,
 ) -> PersonOut:
     """Add a person to the directory with their roles."""
-    if idempotency_key:
-        earlier = await idempotency.earlier_response(session, caller.id, idempotency_key, body)
-        if earlier is not None:
-            return PersonOut.model_validate(earlier)
-    person = await directory.add_person(
-        session, name=body.name, person_id=body.id, roles=body.roles, by=caller.id
-    )
-    added = await queries.person_out(session, person)
-    if idempotency_key:
-        await idempotency.remember(session, caller.id, idempotency_key, body, added)
-    return added
+
+    async def add() -> PersonOut:
+        person = await directory.add_person(
+            session, name=body.name, person_id=body.id, roles=body.roles, by=caller.id
+        )
+        return await queries.person_out(session, person)
+
+    return await idempotency.once(session, caller.id, idempotency_key, body, add, PersonOut)
 
 
 @router.put(

@@ -183,14 +183,17 @@ def test_waiting_on_names_eligible_people_but_not_the_submitter() -> None:
     assert {"pol-a", "pol-b", "dig-b", "ops-a", "ops-b"} <= set(waiting.people)
 
 
-def test_carrying_into_a_new_run_keeps_only_the_current_cycle() -> None:
+def test_a_new_run_keeps_earlier_cycles_compactly_and_every_handoff() -> None:
     state = fresh_state()
     for _ in range(4):
         pass_gate(state)
     decide(state, ActOutcome.ADAPT, comment="again")
     carried = carry_into_new_run(state)
     assert all(g.iteration == 2 for g in carried.past_gates)
-    assert [h.closed_at for h in carried.handoffs] == [None]
+    first_cycle = carried.cycles[0].gates
+    assert [g.status for g in first_cycle] == ["passed"] * 4 + ["decided"]
+    assert first_cycle[0].approvers[Role.POLICY] == ["pol-a"]
+    assert carried.handoffs == state.handoffs
     assert (carried.seq, carried.last_hash) == (state.seq, state.last_hash)
     assert carried.next_revision == state.next_revision
     assert OWNER in carried.intake.people.service_owner

@@ -12,6 +12,7 @@ from models.authority import Authorities, Authority, DelegationGrant
 from models.errors import AlreadyExists, InvalidRequest, PersonNotFound
 from models.roles import Role
 from models.tables import DelegationRow, Person, RoleGrant
+from throughline.store.sql import insert_missing
 
 
 def slug(name: str) -> str:
@@ -30,12 +31,14 @@ async def add_person(
     by: str | None = None,
 ) -> Person:
     pid = person_id or slug(name)
-    if await session.get(Person, pid) is not None:
-        raise AlreadyExists(f"a person with id {pid!r} already exists")
     now = datetime.now(UTC)
-    person = Person(id=pid, name=name, active=True, created_at=now)
-    session.add(person)
-    await session.flush()
+    # Insert-if-absent: of two concurrent adds of one id, exactly one wins, the other
+    # gets a clear 409 rather than a database error.
+    row = {"id": pid, "name": name, "active": True, "created_at": now}
+    if not await insert_missing(session, Person, [row]):
+        raise AlreadyExists(f"a person with id {pid!r} already exists")
+    person = await session.get(Person, pid)
+    assert person is not None
     for role in dict.fromkeys(roles):
         session.add(RoleGrant(person_id=pid, role=role.value, granted_at=now, granted_by=by))
     await session.flush()

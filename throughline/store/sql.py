@@ -25,12 +25,14 @@ def _table(model: type[SQLModel]) -> Table:
 
 async def insert_missing(
     session: AsyncSession, model: type[SQLModel], rows: Sequence[dict[str, Any]]
-) -> None:
-    """Insert rows whose key is absent; existing rows are never touched."""
+) -> int:
+    """Insert rows whose key is absent; existing rows are never touched. Returns how many
+    rows were inserted."""
     if not rows:
-        return
+        return 0
     statement = _insert(session, _table(model)).values(list(rows)).on_conflict_do_nothing()
-    await session.exec(statement)
+    result = await session.exec(statement)
+    return int(result.rowcount or 0)
 
 
 async def upsert(
