@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -91,3 +92,62 @@ async def test_revoking_a_role_takes_effect_on_the_next_request(api: Api, team: 
     assert revoked.json()["roles"] == []
     refused = await api.post(team.proposer, "/changes", intake_body(team))
     assert refused.status_code == 403
+
+
+def _operations(schema: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (method.upper(), path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if path != "/healthz"
+    ]
+
+
+def _concrete(path: str) -> str:
+    return (
+        path.replace("{change_id}", "some-change")
+        .replace("{person_id}", "someone")
+        .replace("{role}", "policy")
+        .replace("{condition_id}", "c1-1")
+        .replace("{delegation_id}", "1")
+    )
+
+
+async def test_every_route_refuses_a_caller_without_a_token(http: httpx.AsyncClient) -> None:
+    schema = (await http.get("/openapi.json")).json()
+    for method, path in _operations(schema):
+        response = await http.request(method, _concrete(path), json={})
+        assert response.status_code == 401, f"{method} {path}: {response.status_code}"
+
+
+OPEN_TO_ANY_PERSON = {("GET", "/me"), ("GET", "/me/inbox"), ("GET", "/delegations")}
+
+
+async def test_every_role_gated_route_refuses_a_person_with_no_roles(api: Api, team: Team) -> None:
+    nobody = f"nobody-{team.suffix}"
+    created = await api.post(team.admin, "/people", {"name": "No roles", "id": nobody})
+    assert created.status_code == 201
+    change_id = await propose(api, team)
+    schema = (await api.http.get("/openapi.json")).json()
+    for method, path in _operations(schema):
+        url = _concrete(path).replace("some-change", change_id)
+        response = await api.http.request(method, url, json=_body_for(path), headers=auth(nobody))
+        if (method, path) in OPEN_TO_ANY_PERSON:
+            assert response.status_code == 200, f"{method} {path}: {response.text}"
+        else:
+            assert response.status_code in {403, 404}, f"{method} {path}: {response.text}"
+            assert response.json()["error"] in {
+                "not_permitted", "not_eligible", "delegation_not_allowed",
+                "delegation_not_found", "not_condition_owner", "condition_not_found",
+            }  # fmt: skip
+
+
+def _body_for(path: str) -> dict[str, Any]:
+    bodies: dict[str, dict[str, Any]] = {
+        "/changes/{change_id}/sign-offs": {"role": "policy", "decision": "approve", "revision": 1},
+        "/delegations": {"delegate": "x", "role": "policy", "ends_at": "2099-01-01T00:00:00Z"},
+        "/changes/{change_id}/conditions/{condition_id}/closure": {
+            "note": "done", "evidence": [{"title": "t", "uri": "https://x.test/a", "content": "c"}]
+        },
+    }  # fmt: skip
+    return bodies.get(path, {})

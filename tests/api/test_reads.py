@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -111,3 +111,20 @@ async def test_audit_log_detects_an_edited_event(
     tampered = (await api.get(team.auditor, f"/changes/{change_id}/audit")).json()
     assert tampered["verdict"]["intact"] is False
     assert tampered["verdict"]["first_bad_seq"] == 3
+
+
+async def test_audit_notices_events_removed_from_the_end(
+    api: Api, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    change_id = await propose(api, team)
+    await submit(api, team, change_id, "intent")
+    async with sqlite_sessions() as session, session.begin():
+        await session.exec(
+            delete(AuditEventRow).where(
+                col(AuditEventRow.change_id) == change_id, col(AuditEventRow.seq) > 2
+            )
+        )
+    verdict = (await api.get(team.auditor, f"/changes/{change_id}/audit")).json()["verdict"]
+    assert verdict["intact"] is False
+    assert verdict["anchored_to"] == "temporal"
+    assert "events were removed" in verdict["problem"]

@@ -29,8 +29,8 @@ async def delegate(
     """Create a delegation; only a direct holder of the role may delegate it."""
     now = datetime.now(UTC)
     start = starts_at or now
-    _check_period(start, ends_at, now)
     await _check_people(session, delegator, delegate_to, role)
+    _check_period(start, ends_at, now)
     row = DelegationRow(
         delegator=delegator,
         delegate=delegate_to,

@@ -30,9 +30,16 @@ async def insert_missing(
     rows were inserted."""
     if not rows:
         return 0
-    statement = _insert(session, _table(model)).values(list(rows)).on_conflict_do_nothing()
+    table = _table(model)
+    # RETURNING, not rowcount: drivers report -1 for multi-row inserts.
+    statement = (
+        _insert(session, table)
+        .values(list(rows))
+        .on_conflict_do_nothing()
+        .returning(*table.primary_key.columns)
+    )
     result = await session.exec(statement)
-    return int(result.rowcount or 0)
+    return len(result.all())
 
 
 async def upsert(
