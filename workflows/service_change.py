@@ -133,11 +133,18 @@ class ServiceChangeWorkflow:
         while True:
             deadline = self._challenge_deadline_while_closed()
             timeout = deadline - workflow.now() if deadline else None
+
+            def ended_or_deadline_moved(current: datetime | None = deadline) -> bool:
+                # A reject that closes the change sets a deadline to wait for: wake up so
+                # the next round of the loop starts a timer for it.
+                return self._run_should_end() or self._challenge_deadline_while_closed() != current
+
             try:
-                await workflow.wait_condition(self._run_should_end, timeout=timeout)
-                return
+                await workflow.wait_condition(ended_or_deadline_moved, timeout=timeout)
             except TimeoutError:
                 continue  # the window closed; the condition now says whether to end
+            if self._run_should_end():
+                return
 
     def _challenge_deadline_while_closed(self) -> datetime | None:
         if not self._state.status.is_closed:
