@@ -1,11 +1,15 @@
-"""Record workflow histories for the replay test.
-
-Run after an intended, compatible workflow change, and commit the result:
+"""Record workflow histories for the replay tests.
 
     .venv/bin/python -m tests.histories.record
 
-It drives one change through request-changes, a reject, an adapt (continue-as-new)
-and an adopt on a fresh dev server, and saves every run's history here as JSON.
+It drives one change on the newest PDCA playbook through every rule: tagged evidence
+and request-changes, a delegate signing, an amber condition closed by its owner, a
+reject challenged and overturned, an adapt (continue-as-new) and an adopt. It saves
+every run's history here as JSON.
+
+Histories already committed are never re-recorded: they stand for changes in flight
+on older code (pdca_v1_* were recorded before playbook version 2 existed). Record new
+ones when the workflow gains behaviour worth guarding, and commit them beside the old.
 """
 
 from __future__ import annotations
@@ -13,21 +17,34 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import uuid
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from models.commands import DecisionRequest, SignOffRequest
+from models.commands import (
+    ChallengeRequest,
+    ChallengeResolutionRequest,
+    CloseConditionRequest,
+    ConditionInput,
+    DecisionRequest,
+    SignOffRequest,
+    SubmitWorkRequest,
+)
 from models.gate import ActOutcome, Decision
+from models.rejection import ChallengeOutcome
 from models.roles import Role
 from tests.factories import Team, new_team, seed_team
-from tests.workflows.helpers import adapt, pass_current_gate, work
+from tests.workflows.helpers import adapt, approve, pass_current_gate, work
 from throughline import db
 from throughline.binaries import find_binary
 from throughline.changes import ChangeCommands
 from throughline.settings import Settings
+from throughline.store import delegations, directory
 from throughline.temporal import workflow_id
 from workers.main import build_worker
 from workflows import search_attributes
@@ -35,26 +52,107 @@ from workflows import search_attributes
 HERE = Path(__file__).parent
 
 
-async def _drive(commands: ChangeCommands, team: Team) -> str:
+async def _drive(commands: ChangeCommands, team: Team, deputy: str) -> str:
     change_id = (await commands.create(team.intake(), team.proposer, key="record")).change_id
-    await commands.submit(change_id, team.proposer, work("intent"), key=None)
-    changes = SignOffRequest(
-        role=Role.OPERATIONS, decision=Decision.REQUEST_CHANGES, revision=1, comment="more"
-    )
-    await commands.sign_off(change_id, team.signer(Role.OPERATIONS), changes, key=None)
-    await pass_current_gate(commands, change_id, team, stage="intent")
-    await commands.submit(change_id, team.proposer, work("design"), key=None)
-    reject = SignOffRequest(
-        role=Role.POLICY, decision=Decision.REJECT, revision=3, comment="no", reject_to="intent"
-    )
-    await commands.sign_off(change_id, team.signer(Role.POLICY), reject, key=None)
-    for stage in ["intent", "design", "delivery", "check"]:
+    await _intent_with_rework(commands, change_id, team, deputy)
+    await _design_rejected_then_restored(commands, change_id, team)
+    for stage in ["delivery", "check"]:
         await pass_current_gate(commands, change_id, team, stage=stage)
     await commands.decide(change_id, team.owner, adapt(), key="adapt")
     for stage in ["design", "delivery", "check"]:
         await pass_current_gate(commands, change_id, team, stage=stage)
     await commands.decide(change_id, team.owner, DecisionRequest(outcome=ActOutcome.ADOPT), None)
     return change_id
+
+
+async def _intent_with_rework(
+    commands: ChangeCommands, change_id: str, team: Team, deputy: str
+) -> None:
+    await commands.submit(change_id, team.proposer, tagged("v1"), key=None)
+    policy = SignOffRequest(
+        role=Role.POLICY, decision=Decision.APPROVE, revision=1, acting_for=team.signer(Role.POLICY)
+    )
+    await commands.sign_off(change_id, deputy, policy, key=None)
+    changes = SignOffRequest(
+        role=Role.OPERATIONS, decision=Decision.REQUEST_CHANGES, revision=1, comment="rota"
+    )
+    await commands.sign_off(change_id, team.signer(Role.OPERATIONS), changes, key=None)
+    await commands.submit(change_id, team.proposer, tagged("v2"), key=None)
+    await commands.sign_off(change_id, team.signer(Role.DIGITAL), approve(2, Role.DIGITAL), None)
+    amber = SignOffRequest(
+        role=Role.OPERATIONS,
+        decision=Decision.APPROVE_WITH_CONDITIONS,
+        revision=2,
+        conditions=[
+            ConditionInput(
+                description="Brief the call centre",
+                owner=team.signer(Role.OPERATIONS, 1),
+                due=date(2099, 1, 1),
+            )
+        ],
+    )
+    passed = await commands.sign_off(change_id, team.signer(Role.OPERATIONS, 1), amber, None)
+    condition = passed.closed_gate.conditions[0].id if passed.closed_gate else ""
+    closure = CloseConditionRequest.model_validate(
+        {
+            "note": "briefed",
+            "evidence": [{"title": "briefing", "uri": "https://x.test/b", "content": "b"}],
+        }
+    )
+    await commands.close_condition(
+        change_id, team.signer(Role.OPERATIONS, 1), condition, closure, None
+    )
+
+
+async def _design_rejected_then_restored(
+    commands: ChangeCommands, change_id: str, team: Team
+) -> None:
+    submitted = await commands.submit(change_id, team.proposer, work("design"), key=None)
+    revision = submitted.gate.revision or 0
+    await commands.sign_off(
+        change_id, team.signer(Role.POLICY), approve(revision, Role.POLICY), None
+    )
+    reject = SignOffRequest(
+        role=Role.DIGITAL,
+        decision=Decision.REJECT,
+        revision=revision,
+        comment="no",
+        reject_to="intent",
+    )
+    await commands.sign_off(change_id, team.signer(Role.DIGITAL), reject, key=None)
+    await commands.challenge(
+        change_id, team.proposer, ChallengeRequest(reason="it was agreed"), None
+    )
+    overturn = ChallengeResolutionRequest(outcome=ChallengeOutcome.OVERTURN, comment="agreed")
+    await commands.resolve_challenge(change_id, team.owner, overturn, key=None)
+    await commands.sign_off(
+        change_id, team.signer(Role.DIGITAL, 1), approve(revision, Role.DIGITAL), None
+    )
+    await commands.sign_off(
+        change_id, team.signer(Role.OPERATIONS), approve(revision, Role.OPERATIONS), None
+    )
+
+
+def tagged(version: str) -> SubmitWorkRequest:
+    return SubmitWorkRequest.model_validate(
+        {
+            "summary": f"intent {version}",
+            "evidence": [
+                {
+                    "title": "policy note",
+                    "uri": "https://x.test/p",
+                    "content": "policy",
+                    "roles": ["policy"],
+                },
+                {
+                    "title": "ops plan",
+                    "uri": "https://x.test/o",
+                    "content": f"ops {version}",
+                    "roles": ["operations"],
+                },
+            ],
+        }
+    )
 
 
 async def _save_runs(client: Client, change_id: str) -> list[Path]:
@@ -64,10 +162,27 @@ async def _save_runs(client: Client, change_id: str) -> list[Path]:
     for index, run in enumerate(sorted(runs, key=lambda r: r.start_time), start=1):
         handle = client.get_workflow_handle(run.id, run_id=run.run_id)
         history = await handle.fetch_history()
-        path = HERE / f"service_change_lifecycle_run{index}.json"
+        path = HERE / f"pdca_v2_governance_run{index}.json"
         path.write_text(history.to_json())
         saved.append(path)
     return saved
+
+
+async def _delegate(sessions: async_sessionmaker[AsyncSession], team: Team) -> str:
+    deputy = f"deputy-{team.suffix}"
+    async with sessions() as session, session.begin():
+        await directory.add_person(session, name="Deputy", person_id=deputy, roles=[])
+        await delegations.delegate(
+            session,
+            delegator=team.signer(Role.POLICY),
+            delegate_to=deputy,
+            role=Role.POLICY,
+            starts_at=None,
+            ends_at=datetime.now(UTC) + timedelta(days=30),
+            change_id=None,
+            reason="recording",
+        )
+    return deputy
 
 
 async def record() -> list[Path]:
@@ -83,8 +198,9 @@ async def record() -> list[Path]:
     task_queue = f"record-{uuid.uuid4()}"
     async with env, build_worker(env.client, task_queue, sessions):
         team = await seed_team(sessions, new_team())
+        deputy = await _delegate(sessions, team)
         commands = ChangeCommands(env.client, Settings(task_queue=task_queue))
-        change_id = await _drive(commands, team)
+        change_id = await _drive(commands, team, deputy)
         await env.client.get_workflow_handle(workflow_id(change_id)).result()
         for _ in range(50):
             saved = await _save_runs(env.client, change_id)

@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
+from temporalio import workflow
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
+from temporalio.worker import (
+    Interceptor,
+    Replayer,
+    StartActivityInput,
+    UnsandboxedWorkflowRunner,
+    WorkflowInboundInterceptor,
+    WorkflowInterceptorClassInput,
+    WorkflowOutboundInterceptor,
+)
 
 from models.authority import Authorities, Authority
+from models.projection import ProjectionBatch
 from models.roles import Role
 from workflows.service_change import ServiceChangeWorkflow
 
@@ -50,3 +61,59 @@ async def test_a_changed_workflow_fails_replay(monkeypatch: pytest.MonkeyPatch) 
     )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is not None
+
+
+class _CaptureProjections(Interceptor):
+    """Collects what the workflow would send to project_change while it replays."""
+
+    def __init__(self) -> None:
+        self.batches: list[ProjectionBatch] = []
+
+    def workflow_interceptor_class(
+        self, input: WorkflowInterceptorClassInput
+    ) -> type[WorkflowInboundInterceptor]:
+        batches = self.batches
+
+        class Outbound(WorkflowOutboundInterceptor):
+            def start_activity(self, input: StartActivityInput) -> workflow.ActivityHandle[Any]:
+                if input.activity == "project_change":
+                    batches.append(input.args[0])
+                return self.next.start_activity(input)
+
+        class Inbound(WorkflowInboundInterceptor):
+            def init(self, outbound: WorkflowOutboundInterceptor) -> None:
+                super().init(Outbound(outbound))
+
+        return Inbound
+
+
+async def _recorded_batches(history: WorkflowHistory) -> list[ProjectionBatch]:
+    batches = []
+    for event in history.events:
+        if not event.HasField("activity_task_scheduled_event_attributes"):
+            continue
+        scheduled = event.activity_task_scheduled_event_attributes
+        if scheduled.activity_type.name == "project_change":
+            [batch] = await pydantic_data_converter.decode(
+                scheduled.input.payloads, [ProjectionBatch]
+            )
+            batches.append(batch)
+    return batches
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_replay_reproduces_the_recorded_audit_chain(path: Path) -> None:
+    """Hashes are computed in the workflow; if replaying today's code produced different
+    audit events, a change continued after an upgrade would fork its stored chain."""
+    history = WorkflowHistory.from_json(path.stem, await asyncio.to_thread(path.read_text))
+    capture = _CaptureProjections()
+    replayer = Replayer(
+        workflows=[ServiceChangeWorkflow],
+        data_converter=pydantic_data_converter,
+        interceptors=[capture],
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    )
+    await replayer.replay_workflow(history, raise_on_replay_failure=True)
+    recorded = await _recorded_batches(history)
+    assert len(recorded) > 5
+    assert [b.events for b in capture.batches] == [b.events for b in recorded]
