@@ -2,10 +2,52 @@
 
 from __future__ import annotations
 
-from tests.api.client import Api
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
+
+from api.app import create_app
+from tests.api.client import SECRET, Api
 from tests.api.flows import run_whole_lifecycle
-from tests.factories import Team
+from tests.factories import Team, new_team, seed_team
+from throughline import db
+from throughline.settings import Settings
+from workers.main import build_worker
 
 
 async def test_whole_pdca_lifecycle_over_http(api: Api, team: Team) -> None:
+    await run_whole_lifecycle(api, team)
+
+
+@pytest.fixture
+async def postgres_api(
+    postgres_url: str, temporal_client: Client, task_queue: str
+) -> AsyncIterator[tuple[Api, async_sessionmaker[AsyncSession]]]:
+    """The same stack as the other API tests, but the worker and the API on PostgreSQL."""
+    engine = db.make_engine(postgres_url)
+    sessions = db.session_factory(engine)
+    settings = Settings(
+        task_queue=task_queue, database_url=postgres_url, token_secret=SecretStr(SECRET)
+    )
+    app = create_app(settings, temporal=temporal_client)
+    async with (
+        build_worker(temporal_client, task_queue, sessions),
+        app.router.lifespan_context(app),
+    ):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://pg.test") as http:
+            yield Api(http), sessions
+    await engine.dispose()
+
+
+async def test_whole_pdca_lifecycle_over_http_on_postgresql(
+    postgres_api: tuple[Api, async_sessionmaker[AsyncSession]],
+) -> None:
+    api, sessions = postgres_api
+    team = await seed_team(sessions, new_team())
     await run_whole_lifecycle(api, team)

@@ -6,7 +6,7 @@ import pytest
 
 from models import errors
 from models.authority import Authority
-from models.commands import SignOffCommand, SubmitWork, Withdraw
+from models.commands import SubmitWork, Withdraw
 from models.gate import Decision, GateStatus, quorum_met, unmet_roles
 from models.lifecycle import apply_submit, apply_withdraw
 from models.roles import Role
@@ -229,8 +229,3 @@ def test_withdraw_needs_a_permitted_person() -> None:
     assert state.status == "withdrawn"
     assert state.open_handoff is None
     assert state.closing_comment == "funding moved"
-
-
-def test_signoff_command_carries_the_role_it_was_given() -> None:
-    cmd = SignOffCommand(actor="pol-a", role=Role.POLICY, decision=Decision.APPROVE, revision=1)
-    assert cmd.role is Role.POLICY

@@ -70,7 +70,8 @@ class _CaptureProjections(Interceptor):
         self.batches: list[ProjectionBatch] = []
 
     def workflow_interceptor_class(
-        self, input: WorkflowInterceptorClassInput
+        self,
+        input: WorkflowInterceptorClassInput,  # noqa: ARG002  (the SDK's signature)
     ) -> type[WorkflowInboundInterceptor]:
         batches = self.batches
 

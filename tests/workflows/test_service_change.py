@@ -133,6 +133,30 @@ async def test_concurrent_signers_are_each_counted_once(
     assert sorted(s.person for s in passed.signoffs) == sorted(team.signer(r) for r in SIGNING)
 
 
+async def test_racing_signers_beyond_the_quorum_pass_the_gate_once(
+    commands: ChangeCommands, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Different people at once, no keys: each passes the validator, then the handler's
+    re-check after its await decides who still counts and refuses the rest."""
+    created = await commands.create(team.intake(), team.proposer, key=None)
+    change_id = created.change_id
+    await commands.submit(change_id, team.proposer, work("intent"), key=None)
+    signers = [(role, team.signer(role, index)) for role in SIGNING for index in (0, 1)]
+    outcomes = await asyncio.gather(
+        *[commands.sign_off(change_id, who, approve(1, role), key=None) for role, who in signers],
+        return_exceptions=True,
+    )
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert all(isinstance(o, errors.GateClosed) for o in refused), refused
+    async with sqlite_sessions() as session:
+        events = await readmodel.audit_events(session, change_id)
+        state = await readmodel.change_state(session, change_id)
+    assert [e.kind for e in events].count("gate_passed") == 1
+    passed = state.past_gates[0]
+    counted = [s.person for s in passed.counting_approvals()]
+    assert len(counted) == len(set(counted)) == len(signers) - len(refused)
+
+
 async def test_adapt_continues_as_new_and_keeps_idempotency(
     commands: ChangeCommands, team: Team, temporal_client: Client
 ) -> None:
