@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 
 from pydantic import (
     AnyUrl,
     Field,
-    SerializerFunctionWrapHandler,
     StringConstraints,
     UrlConstraints,
     field_serializer,
-    model_serializer,
     model_validator,
 )
 
@@ -34,21 +32,16 @@ class EvidenceItem(Strict):
     title: ShortText
     uri: Uri
     sha256: Sha256
+    # Evidence is part of hashed audit payloads: untagged items keep the shape they had
+    # before tagging existed, so recorded changes replay to the same hashes.
     roles: list[Role] = Field(
-        default_factory=list, description="Roles this evidence concerns; empty means all roles."
+        default_factory=list,
+        exclude_if=lambda roles: not roles,
+        description="Roles this evidence concerns; empty means all roles.",
     )
 
     def concerns(self, role: Role) -> bool:
         return not self.roles or role in self.roles
-
-    @model_serializer(mode="wrap")
-    def _omit_empty_roles(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Evidence is part of hashed audit payloads; untagged items keep the shape they
-        # had before tagging existed, so recorded changes replay to the same hashes.
-        data: dict[str, Any] = handler(self)
-        if not self.roles:
-            data.pop("roles", None)
-        return data
 
     @field_serializer("uri")
     def _uri_as_text(self, uri: AnyUrl) -> str:

@@ -79,3 +79,13 @@ async def test_protected_routes_list_401(http: httpx.AsyncClient) -> None:
     for method, path, operation in _operations(schema):
         if path not in {"/healthz"}:
             assert "401" in operation["responses"], f"{method} {path} does not list 401"
+
+
+async def test_every_schema_in_the_contract_is_typed(http: httpx.AsyncClient) -> None:
+    schemas = (await http.get("/openapi.json")).json()["components"]["schemas"]
+    untyped = [
+        name
+        for name, schema in schemas.items()
+        if schema.get("type") == "object" and "properties" not in schema
+    ]
+    assert untyped == []
