@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The temporal and temporal-test-server binaries live in the venv's bin.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format bench clean
 
 install: $(STAMP)
 
@@ -28,6 +28,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python -m benchmarks.updates
 
 format: install
 	$(BIN)/ruff format .

@@ -128,6 +128,10 @@ def _lapse_approvals(
 ) -> list[AuditEvent]:
     events = []
     for approval in state.gate.counting_approvals():
+        if not approval.people <= set(authorities.by_person):
+            # Signed while the directory was being read: checked at its own signing a
+            # moment ago, and not part of this reading, so not judged by it.
+            continue
         lapsed = authorities.still_authorised(approval.person, approval.role, approval.acting_for)
         if lapsed is None:
             continue

@@ -57,6 +57,12 @@ PERSISTENT = RetryPolicy(
 # retried elsewhere quickly. A late attempt that still commits is harmless: idempotent.
 PROJECTION_TIMEOUT = timedelta(seconds=15)
 STATE_BUDGET_BYTES = 1_000_000
+# Directory and calendar reads run as local activities: the worker does them itself and
+# records only the answer, which saves a round trip through the server per command.
+# Histories recorded before this patch replay with ordinary activities. The projection
+# stays an ordinary activity, because its recorded input is what `throughline rebuild`
+# restores the read model from.
+LOCAL_READS = "local-directory-and-calendar-reads"
 DIRECTORY_TIMEOUT = timedelta(seconds=10)
 
 
@@ -373,6 +379,13 @@ class ServiceChangeWorkflow:
             days=governance.challenge_window_working_days,
             calendar=governance.holiday_calendar,
         )
+        if workflow.patched(LOCAL_READS):
+            return await workflow.execute_local_activity_method(
+                CalendarActivities.end_of_working_days,
+                query,
+                start_to_close_timeout=DIRECTORY_TIMEOUT,
+                retry_policy=PERSISTENT,
+            )
         return await workflow.execute_activity_method(
             CalendarActivities.end_of_working_days,
             query,
@@ -382,6 +395,13 @@ class ServiceChangeWorkflow:
 
     async def _authorities(self, people: list[str]) -> Authorities:
         query = AuthorityQuery(people=people, as_of=workflow.now(), change_id=self._state.change_id)
+        if workflow.patched(LOCAL_READS):
+            return await workflow.execute_local_activity_method(
+                DirectoryActivities.read_authorities,
+                query,
+                start_to_close_timeout=DIRECTORY_TIMEOUT,
+                retry_policy=PERSISTENT,
+            )
         return await workflow.execute_activity_method(
             DirectoryActivities.read_authorities,
             query,

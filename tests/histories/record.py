@@ -1,6 +1,6 @@
 """Record workflow histories for the replay tests.
 
-    .venv/bin/python -m tests.histories.record
+    .venv/bin/python -m tests.histories.record NAME
 
 It drives one change on the newest PDCA playbook through every rule: tagged evidence
 and request-changes, a delegate signing, an amber condition closed by its owner, a
@@ -15,6 +15,7 @@ ones when the workflow gains behaviour worth guarding, and commit them beside th
 from __future__ import annotations
 
 import asyncio
+import sys
 import tempfile
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecution
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -155,17 +156,28 @@ def tagged(version: str) -> SubmitWorkRequest:
     )
 
 
-async def _save_runs(client: Client, change_id: str) -> list[Path]:
-    query = f"WorkflowId = '{workflow_id(change_id)}'"
-    runs = [w async for w in client.list_workflows(query)]
+async def _save_runs(client: Client, change_id: str, name: str) -> list[Path]:
+    runs = await _both_runs(client, change_id)
     saved = []
     for index, run in enumerate(sorted(runs, key=lambda r: r.start_time), start=1):
-        handle = client.get_workflow_handle(run.id, run_id=run.run_id)
-        history = await handle.fetch_history()
-        path = HERE / f"pdca_v2_governance_run{index}.json"
+        path = HERE / f"{name}_run{index}.json"
+        if path.exists():
+            raise SystemExit(f"{path.name} exists; committed histories are never re-recorded")
+        history = await client.get_workflow_handle(run.id, run_id=run.run_id).fetch_history()
         path.write_text(history.to_json())
         saved.append(path)
     return saved
+
+
+async def _both_runs(client: Client, change_id: str) -> list[WorkflowExecution]:
+    """Visibility lags a little: wait until it lists the run before and after the adapt."""
+    query = f"WorkflowId = '{workflow_id(change_id)}'"
+    for _ in range(50):
+        runs = [w async for w in client.list_workflows(query)]
+        if len(runs) == 2:
+            return runs
+        await asyncio.sleep(0.2)
+    raise SystemExit("the two runs never appeared in visibility")
 
 
 async def _delegate(sessions: async_sessionmaker[AsyncSession], team: Team) -> str:
@@ -185,7 +197,7 @@ async def _delegate(sessions: async_sessionmaker[AsyncSession], team: Team) -> s
     return deputy
 
 
-async def record() -> list[Path]:
+async def record(name: str) -> list[Path]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=find_binary("temporal"),
         search_attributes=list(search_attributes.ALL),
@@ -202,15 +214,13 @@ async def record() -> list[Path]:
         commands = ChangeCommands(env.client, Settings(task_queue=task_queue))
         change_id = await _drive(commands, team, deputy)
         await env.client.get_workflow_handle(workflow_id(change_id)).result()
-        for _ in range(50):
-            saved = await _save_runs(env.client, change_id)
-            if len(saved) == 2:
-                break
-            await asyncio.sleep(0.2)
+        saved = await _save_runs(env.client, change_id, name)
     await engine.dispose()
     return saved
 
 
 if __name__ == "__main__":
-    for path in asyncio.run(record()):
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: python -m tests.histories.record NAME (for example pdca_v2_next)")
+    for path in asyncio.run(record(sys.argv[1])):
         print(f"recorded {path}")  # noqa: T201
