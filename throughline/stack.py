@@ -85,6 +85,9 @@ def check_ports_free(ports: dict[str, tuple[str, int, str]]) -> None:
     """Refuse to start when a port is taken, naming the setting that moves it."""
     for what, (host, port, setting) in ports.items():
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            # As the servers themselves do: connections of a previous run lingering in
+            # TIME_WAIT do not block the port, but a live listener still does.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((host, port))
             except OSError:
