@@ -1,0 +1,150 @@
+"""Rules that depend on time, over HTTP, on a dev server whose workflow clocks we move.
+
+- A delegation that expires between a delegate's sign-off and the quorum completing
+  stops counting, and a fresh sign-off under it is refused.
+- A reject's challenge window closes after ten working days.
+- A change closed by a reject stays open for challenges until its window ends, then
+  finishes by itself.
+
+The API checks a delegation against the wall clock for a quick answer; the workflow
+checks it again against its own clock, which is the one that counts and the one
+these tests move forward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from api.app import create_app
+from models.roles import Role
+from tests.api.client import SECRET, Api, auth
+from tests.api.flows import propose, sign, submit
+from tests.factories import Team, new_team, seed_team
+from throughline.binaries import find_binary
+from throughline.settings import Settings
+from throughline.temporal import workflow_id
+from workers.main import build_worker
+from workflows import search_attributes
+
+TIME_SKIPPING = ["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"]
+
+
+@pytest.fixture(scope="module")
+async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping_v2(
+        dev_server_existing_path=find_binary("temporal"),
+        dev_server_extra_args=TIME_SKIPPING,
+        search_attributes=list(search_attributes.ALL),
+        data_converter=pydantic_data_converter,
+        dev_server_log_level="error",
+    )
+    async with env:
+        yield env
+
+
+@pytest.fixture
+async def skipping_app(
+    skipping_env: WorkflowEnvironment,
+    task_queue: str,
+    sqlite_url: str,
+    sqlite_sessions: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[FastAPI]:
+    settings = Settings(
+        task_queue=task_queue,
+        database_url=sqlite_url,
+        token_secret=SecretStr(SECRET),
+        update_timeout_seconds=60,
+    )
+    app = create_app(settings, temporal=skipping_env.client)
+    worker: Worker = build_worker(skipping_env.client, task_queue, sqlite_sessions)
+    async with worker, app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+async def api(skipping_app: FastAPI) -> AsyncIterator[Api]:
+    transport = httpx.ASGITransport(app=skipping_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://time.test") as http:
+        yield Api(http)
+
+
+@pytest.fixture
+async def team(sqlite_sessions: async_sessionmaker[AsyncSession]) -> Team:
+    return await seed_team(sqlite_sessions, new_team())
+
+
+async def _fast_forward(env: WorkflowEnvironment, change_id: str, days: int) -> None:
+    handle = env.client.get_workflow_handle(workflow_id(change_id))
+    assert await env.fast_forward(handle, timedelta(days=days))
+
+
+async def test_a_delegation_across_its_expiry(
+    api: Api, skipping_env: WorkflowEnvironment, team: Team
+) -> None:
+    holder, deputy = team.signer(Role.POLICY), f"deputy-{team.suffix}"
+    await api.post(team.admin, "/people", {"name": "Deputy", "id": deputy})
+    ends = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    delegation = {"delegate": deputy, "role": "policy", "ends_at": ends}
+    assert (await api.post(holder, "/delegations", delegation)).status_code == 201
+
+    change_id = await propose(api, team)
+    revision = await submit(api, team, change_id, "intent")
+    await sign(api, deputy, change_id, Role.POLICY, revision, acting_for=holder)
+    await sign(api, team.signer(Role.DIGITAL), change_id, Role.DIGITAL, revision)
+    await _fast_forward(skipping_env, change_id, days=3)
+    held = await sign(api, team.signer(Role.OPERATIONS), change_id, Role.OPERATIONS, revision)
+    assert (held["stage"], held["gate"]["status"]) == ("intent", "in_review")
+    assert any("expired at" in line for line in held["gate"]["unmet"])
+
+    again = await submit(api, team, change_id, "intent again")
+    body = {"role": "policy", "decision": "approve", "revision": again, "acting_for": holder}
+    refused = await api.post(deputy, f"/changes/{change_id}/sign-offs", body)
+    assert (refused.status_code, refused.json()["error"]) == (403, "delegation_not_active")
+    assert "expired at" in refused.json()["detail"]
+
+
+async def test_a_challenge_after_ten_working_days_is_refused(
+    api: Api, skipping_env: WorkflowEnvironment, team: Team
+) -> None:
+    change_id = await propose(api, team)
+    revision = await submit(api, team, change_id, "intent")
+    rejected = await sign(
+        api, team.signer(Role.POLICY), change_id, Role.POLICY, revision,
+        "reject", comment="unclear", reject_to="intent",
+    )  # fmt: skip
+    assert rejected["stage"] == "intent"
+    await _fast_forward(skipping_env, change_id, days=16)
+    late = await api.post(team.proposer, f"/changes/{change_id}/challenges", {"reason": "late"})
+    assert (late.status_code, late.json()["error"]) == (409, "challenge_window_closed")
+
+
+async def test_a_change_closed_by_a_reject_waits_out_its_challenge_window(
+    api: Api, skipping_env: WorkflowEnvironment, team: Team
+) -> None:
+    change_id = await propose(api, team)
+    revision = await submit(api, team, change_id, "intent")
+    closed = await sign(
+        api, team.signer(Role.POLICY), change_id, Role.POLICY, revision,
+        "reject", comment="no", reject_to="close",
+    )  # fmt: skip
+    assert closed["status"] == "rejected"
+    handle = skipping_env.client.get_workflow_handle(workflow_id(change_id))
+    assert (await handle.describe()).status is WorkflowExecutionStatus.RUNNING
+    await _fast_forward(skipping_env, change_id, days=16)
+    assert (await handle.result())["status"] == "rejected"
+    after = await api.http.post(
+        f"/changes/{change_id}/challenges", json={"reason": "late"}, headers=auth(team.proposer)
+    )
+    assert (after.status_code, after.json()["error"]) == (409, "change_closed")
