@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 from pydantic import BaseModel, ConfigDict
@@ -27,12 +28,17 @@ def is_working_day(day: date, calendar: str) -> bool:
     return day.weekday() < 5 and day not in _holidays(calendar, day.year)
 
 
+ZONES = {"GB": "Europe/London"}
+
+
 def end_of_working_days(start: datetime, days: int, calendar: str) -> datetime:
-    """The last moment (UTC) of the n-th working day after the day of `start`."""
-    day = start.astimezone(UTC).date()
+    """The last moment of the n-th working day after the day of `start`, days counted in
+    the calendar's own time zone (a reject at 00:30 BST falls on that British day)."""
+    zone = ZoneInfo(ZONES.get(calendar.split("-")[0], "UTC"))
+    day = start.astimezone(zone).date()
     counted = 0
     while counted < days:
         day += timedelta(days=1)
         if is_working_day(day, calendar):
             counted += 1
-    return datetime.combine(day, time.max, tzinfo=UTC)
+    return datetime.combine(day, time.max, tzinfo=zone).astimezone(UTC)

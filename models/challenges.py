@@ -11,7 +11,7 @@ from models.authority import Authorities
 from models.calendar import end_of_working_days
 from models.change import ChangeState, ChangeStatus
 from models.commands import Challenge, ResolveChallenge, SignOffCommand
-from models.conditions import reopen_with_gate
+from models.conditions import reopen_with_gate, withdraw_with_gate
 from models.errors import (
     ChallengeAlreadyFiled,
     ChallengeWindowClosed,
@@ -81,6 +81,44 @@ def pending_challenge(state: ChangeState) -> Rejection | None:
     return None
 
 
+def awaiting_challenge(state: ChangeState, now: datetime) -> bool:
+    """A change that a reject closed stays open while it can still be challenged, or while
+    a challenge waits for the service owner."""
+    rejection = state.latest_rejection
+    closed_by_reject = (
+        state.status is ChangeStatus.REJECTED
+        and rejection is not None
+        and rejection.change_was_closed
+    )
+    if not closed_by_reject:
+        return False
+    return challengeable(state, now) is not None or pending_challenge(state) is not None
+
+
+def lapse_pending(
+    state: ChangeState, now: datetime, actor: str, role: Role | None, reason: str
+) -> list[AuditEvent]:
+    """Close a challenge that events have overtaken, so no one waits on it for ever."""
+    rejection = pending_challenge(state)
+    if rejection is None or rejection.challenge is None:
+        return []
+    challenge = rejection.challenge
+    challenge.outcome, challenge.comment, challenge.resolved_at = (
+        ChallengeOutcome.LAPSED,
+        reason,
+        now,
+    )
+    close_escalation(state, now)
+    lapsed = state.record(
+        kind="challenge_lapsed",
+        actor=actor,
+        role=role,
+        at=now,
+        payload={"rejection_seq": rejection.seq, "reason": reason},
+    )
+    return [lapsed]
+
+
 def _require_open_or_closed_by(state: ChangeState, rejection: Rejection | None) -> None:
     closed_by_reject = (
         state.status is ChangeStatus.REJECTED and rejection and rejection.change_was_closed
@@ -133,7 +171,7 @@ def apply_challenge(
 def check_resolve(state: ChangeState, cmd: ResolveChallenge) -> None:
     rejection = pending_challenge(state)
     _require_open_or_closed_by(state, state.latest_rejection)
-    if rejection is None:
+    if rejection is None or rejection.iteration != state.iteration:
         raise NoPendingChallenge("no challenge is waiting for a decision on this change")
     if cmd.actor not in state.intake.people.service_owner:
         raise NotEligible(f"{cmd.actor} is not named as service owner on this change")
@@ -176,6 +214,7 @@ def _restore(
     if not state.gate.status.is_closed:
         state.gate.status = GateStatus.WITHDRAWN
         state.gate.closed_at = now
+    withdraw_with_gate(state, state.gate, "its gate was withdrawn when a reject was overturned")
     state.past_gates = [g for g in [*state.past_gates, state.gate] if g.id != restored.id]
     state.gate, state.stage = restored, restored.stage
     if state.status is ChangeStatus.REJECTED:

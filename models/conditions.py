@@ -54,6 +54,10 @@ def blocking_conditions(state: ChangeState) -> list[Condition]:
     return [c for c in state.open_conditions() if c.binding and c.gate_id != state.gate.id]
 
 
+def binding_conditions(state: ChangeState) -> list[Condition]:
+    return [c for c in state.open_conditions() if c.binding]
+
+
 def bind_on_pass(state: ChangeState, gate: GateState) -> None:
     """A passing gate binds its conditions, except those whose approval did not count."""
     counting = {cid for s in gate.counting_approvals() for cid in s.condition_ids}
@@ -67,11 +71,17 @@ def bind_on_pass(state: ChangeState, gate: GateState) -> None:
             condition.note = "withdrawn: the approval that raised it did not count"
 
 
-def withdraw_with_gate(state: ChangeState, gate: GateState) -> None:
+def withdraw_with_gate(state: ChangeState, gate: GateState, why: str = GATE_REJECTED) -> None:
     for condition in state.open_conditions():
         if condition.gate_id == gate.id:
             condition.status = ConditionStatus.WITHDRAWN
-            condition.note = GATE_REJECTED
+            condition.note = why
+
+
+def withdraw_all(state: ChangeState, why: str) -> None:
+    for condition in state.open_conditions():
+        condition.status = ConditionStatus.WITHDRAWN
+        condition.note = why
 
 
 def reopen_with_gate(state: ChangeState, gate: GateState) -> None:

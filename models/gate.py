@@ -112,6 +112,10 @@ class SignOff(Strict):
     at: datetime
     counts: bool = Field(description="Whether this approval still counts towards the quorum.")
     not_counted_reason: str | None = None
+    lapsed_at_revision: int | None = Field(
+        default=None,
+        description="The revision under review when the re-check found its authority gone.",
+    )
 
     @property
     def counted_as(self) -> str:

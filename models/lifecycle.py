@@ -13,6 +13,7 @@ from typing import Any
 from models.audit import AuditEvent
 from models.authority import Authorities
 from models.carryover import reassess_approvals
+from models.challenges import lapse_pending
 from models.change import ChangeState, ChangeStatus, CycleSummary, summarise_gate
 from models.commands import Decide, NewChange, RecordMeasurement, SubmitWork, Withdraw
 from models.evidence import Measurement, Submission
@@ -156,9 +157,9 @@ def _cycle_summary(state: ChangeState, decision: GateDecision) -> CycleSummary:
 def _after_decision(state: ChangeState, decision: GateDecision, now: datetime) -> list[AuditEvent]:
     actor, role = decision.decided_by, Role.SERVICE_OWNER
     if decision.outcome is ActOutcome.ADOPT:
-        return [close_change(state, ChangeStatus.COMPLETED, now, actor, role, decision.comment)]
+        return close_change(state, ChangeStatus.COMPLETED, now, actor, role, decision.comment)
     if decision.outcome is ActOutcome.ABANDON:
-        return [close_change(state, ChangeStatus.ABANDONED, now, actor, role, decision.comment)]
+        return close_change(state, ChangeStatus.ABANDONED, now, actor, role, decision.comment)
     assert decision.restart_at is not None
     return _start_next_cycle(state, decision.restart_at, now, actor)
 
@@ -166,6 +167,7 @@ def _after_decision(state: ChangeState, decision: GateDecision, now: datetime) -
 def _start_next_cycle(
     state: ChangeState, restart_at: str, now: datetime, actor: str
 ) -> list[AuditEvent]:
+    lapsed = lapse_pending(state, now, actor, Role.SERVICE_OWNER, "a new cycle began")
     state.iteration += 1
     state.measurements = []
     state.stage_visits = {}
@@ -177,16 +179,24 @@ def _start_next_cycle(
         payload={"iteration": state.iteration, "restart_at": restart_at},
     )
     reason = f"adapt: cycle {state.iteration} starts again at {restart_at}"
-    return [began, *enter_stage(state, restart_at, now, actor, Role.SERVICE_OWNER, reason)]
+    return [*lapsed, began, *enter_stage(state, restart_at, now, actor, Role.SERVICE_OWNER, reason)]
 
 
 def apply_withdraw(
-    state: ChangeState, cmd: Withdraw, authorities: Authorities, now: datetime
+    state: ChangeState,
+    cmd: Withdraw,
+    authorities: Authorities,
+    now: datetime,
+    require_role: bool = True,
 ) -> list[AuditEvent]:
     check_withdraw(state, cmd)
     role = Role.SERVICE_OWNER if cmd.actor in state.intake.people.service_owner else Role.DIGITAL
-    authorities.of(cmd.actor).require(role)
-    return [close_change(state, ChangeStatus.WITHDRAWN, now, cmd.actor, role, cmd.reason)]
+    authority = authorities.of(cmd.actor)
+    if require_role:
+        authority.require(role)
+    elif not authority.active:
+        authority.require(Role.DIGITAL)
+    return close_change(state, ChangeStatus.WITHDRAWN, now, cmd.actor, role, cmd.reason)
 
 
 def carry_into_new_run(state: ChangeState) -> ChangeState:

@@ -13,6 +13,8 @@ from models.roles import Role
 class ChallengeOutcome(StrEnum):
     UPHOLD = "uphold"
     OVERTURN = "overturn"
+    LAPSED = "lapsed"
+    """Closed without a decision: a later reject, a new cycle or the change's close made it moot."""
 
 
 class ChallengeRecord(Strict):

@@ -130,7 +130,10 @@ def _check_one_role(gate: GateState, cmd: SignOffCommand) -> None:
 
 def _check_not_signed_yet(gate: GateState, cmd: SignOffCommand) -> None:
     for person in _identities(cmd):
-        if any(s.revision == cmd.revision for s in gate.signoffs_by(person)):
+        # A sign-off whose authority lapsed no longer speaks for anyone: its signer may
+        # sign again once their role or delegation is back.
+        signed = [s for s in gate.signoffs_by(person) if s.lapsed_at_revision is None]
+        if any(s.revision == cmd.revision for s in signed):
             raise AlreadySigned(f"{person} already signed revision {cmd.revision}")
         carried = [s for s in gate.counting_approvals() if person in s.people]
         if cmd.decision.approves and carried:
@@ -219,7 +222,7 @@ def check_decide(state: ChangeState, cmd: Decide) -> None:
         raise NotEligible(f"{cmd.actor} is not named as service owner on this change")
     if cmd.outcome is not ActOutcome.ADOPT and not cmd.comment:
         raise CommentRequired(f"an {cmd.outcome} decision must carry a comment saying why")
-    open_conditions = state.open_conditions()
+    open_conditions = [c for c in state.open_conditions() if c.binding]
     if cmd.outcome is ActOutcome.ADOPT and open_conditions:
         listed = "; ".join(f"{c.description!r} (owner {c.owner})" for c in open_conditions)
         raise ConditionsOpen(f"adopt needs every condition closed; still open: {listed}")

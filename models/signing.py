@@ -11,7 +11,7 @@ from datetime import datetime
 
 from models.audit import AuditEvent
 from models.authority import Authorities
-from models.challenges import challenge_deadline, record_rejection
+from models.challenges import challenge_deadline, lapse_pending, record_rejection
 from models.change import ChangeState, ChangeStatus
 from models.commands import SignOffCommand
 from models.conditions import (
@@ -113,22 +113,27 @@ def complete_gate(
     actor: str,
     role: Role | None,
     authorities: Authorities | None,
+    judge_only_people_read: bool = True,
 ) -> list[AuditEvent]:
     """Pass the gate if it is ready; with authorities, first drop approvals that lapsed."""
     if not gate_ready(state):
         return []
-    events = _lapse_approvals(state, authorities, now) if authorities is not None else []
+    events = (
+        _lapse_approvals(state, authorities, now, judge_only_people_read)
+        if authorities is not None
+        else []
+    )
     if not gate_ready(state):
         return events
     return [*events, *_pass_gate(state, now, actor, role)]
 
 
 def _lapse_approvals(
-    state: ChangeState, authorities: Authorities, now: datetime
+    state: ChangeState, authorities: Authorities, now: datetime, judge_only_people_read: bool
 ) -> list[AuditEvent]:
     events = []
     for approval in state.gate.counting_approvals():
-        if not approval.people <= set(authorities.by_person):
+        if judge_only_people_read and not approval.people <= set(authorities.by_person):
             # Signed while the directory was being read: checked at its own signing a
             # moment ago, and not part of this reading, so not judged by it.
             continue
@@ -136,6 +141,7 @@ def _lapse_approvals(
         if lapsed is None:
             continue
         approval.counts = False
+        approval.lapsed_at_revision = state.gate.revision
         approval.not_counted_reason = (
             f"no longer counts: {lapsed} (checked when the quorum would have completed)"
         )
@@ -180,6 +186,7 @@ def _pass_gate(
 def _reject(
     state: ChangeState, cmd: SignOffCommand, before: GateState, now: datetime
 ) -> list[AuditEvent]:
+    lapsed = lapse_pending(state, now, cmd.actor, cmd.role, "a later reject overtook it")
     gate = state.gate
     gate.status = GateStatus.REJECTED
     gate.closed_at = now
@@ -202,9 +209,7 @@ def _reject(
     record_rejection(state, cmd, before, rejected.seq, now, deadline)
     if target == CLOSE:
         comment = f"rejected at {gate.name!r}: {cmd.comment}"
-        return [
-            rejected,
-            close_change(state, ChangeStatus.REJECTED, now, cmd.actor, cmd.role, comment),
-        ]
+        closing = close_change(state, ChangeStatus.REJECTED, now, cmd.actor, cmd.role, comment)
+        return [*lapsed, rejected, *closing]
     reason = f"{_who(cmd)} rejected at {gate.name!r}: {cmd.comment}"
-    return [rejected, *enter_stage(state, target, now, cmd.actor, cmd.role, reason)]
+    return [*lapsed, rejected, *enter_stage(state, target, now, cmd.actor, cmd.role, reason)]

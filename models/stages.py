@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from models.audit import AuditEvent
+from models.challenges import lapse_pending
 from models.change import ChangeState, ChangeStatus
+from models.conditions import withdraw_all
 from models.gate import GateState, GateStatus
 from models.handoffs import close_all, hand_to_next
 from models.playbook import GateKind, Playbook
@@ -57,7 +59,10 @@ def close_change(
     actor: str,
     role: Role,
     comment: str | None,
-) -> AuditEvent:
+) -> list[AuditEvent]:
+    """Close the change; a waiting challenge lapses and open conditions are withdrawn."""
+    lapsed = lapse_pending(state, now, actor, role, f"the change closed as {status}")
+    withdraw_all(state, f"the change closed as {status}")
     state.status = status
     state.closed_at = now
     state.closing_comment = comment
@@ -65,10 +70,11 @@ def close_change(
         state.gate.status = GateStatus.CLOSED_UNDECIDED
         state.gate.closed_at = now
     close_all(state, now)
-    return state.record(
+    closed = state.record(
         kind="change_closed",
         actor=actor,
         role=role,
         at=now,
         payload={"status": status.value, "comment": comment},
     )
+    return [*lapsed, closed]

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from models.authority import Authorities
 from models.change import ChangeState, CycleSummary, Handoff
 from models.commands import SignOffCommand
 from models.conditions import blocking_conditions
@@ -26,6 +27,7 @@ from models.gate import (
     GateStatus,
     SignOff,
     counted_approvers,
+    quorum_met,
 )
 from models.intake import ChangeIntake, Strict
 from models.playbook import GateKind
@@ -39,7 +41,13 @@ class WaitKind(StrEnum):
     SIGN_OFF = "sign_off"
     DECISION = "decision"
     CHALLENGE = "challenge"
+    CONDITION = "condition"
     NOTHING = "nothing"
+
+
+class Exclusion(Strict):
+    person: str
+    reason: str = Field(description="The rule that stops them, as a sign-off would be told.")
 
 
 class RoleProgress(Strict):
@@ -49,6 +57,9 @@ class RoleProgress(Strict):
     signed_by: list[str] = Field(description="Who counts for this role; holders, not delegates.")
     not_yet_signed: list[str] = Field(
         description="Named people who could still approve for this role at this gate."
+    )
+    cannot_sign: list[Exclusion] = Field(
+        default_factory=list, description="Named people who may not approve here, and why."
     )
 
 
@@ -168,13 +179,15 @@ def describe_change(state: ChangeState, now: datetime) -> ChangeView:
     )
 
 
-def report_gate(state: ChangeState, gate_id: str | None, now: datetime) -> GateReport:
+def report_gate(
+    state: ChangeState, gate_id: str | None, now: datetime, directory: Authorities | None = None
+) -> GateReport:
     gate = state.gate if gate_id in (None, state.gate.id) else _past_gate(state, gate_id)
     return GateReport(
         change_id=state.change_id,
         title=state.intake.title,
         status=state.status,
-        gate=describe_gate(state, gate),
+        gate=describe_gate(state, gate, directory),
         waiting=waiting_on(state, now) if gate is state.gate else None,
     )
 
@@ -187,8 +200,12 @@ def _past_gate(state: ChangeState, gate_id: str | None) -> GateState:
     raise ThroughlineError(f"no gate {gate_id!r} in this cycle; known gates: {known}")
 
 
-def describe_gate(state: ChangeState, gate: GateState) -> GateView:
-    roles = _role_progress(state, gate)
+def describe_gate(
+    state: ChangeState, gate: GateState, directory: Authorities | None = None
+) -> GateView:
+    """With a directory reading, people who no longer hold a role are not offered as able
+    to sign for it; without one (inside the workflow), only the change's rules apply."""
+    roles = _role_progress(state, gate, directory)
     current = gate is state.gate
     return GateView(
         id=gate.id,
@@ -211,37 +228,62 @@ def describe_gate(state: ChangeState, gate: GateState) -> GateView:
     )
 
 
-def _role_progress(state: ChangeState, gate: GateState) -> list[RoleProgress]:
+def _role_progress(
+    state: ChangeState, gate: GateState, directory: Authorities | None = None
+) -> list[RoleProgress]:
     counted = counted_approvers(gate)
     if gate.decision is not None:
         counted = {Role.SERVICE_OWNER: [gate.decision.decided_by]}
-    return [
-        RoleProgress(
-            role=role,
-            required=need,
-            given=len(counted[role]),
-            signed_by=counted[role],
-            not_yet_signed=_could_still_sign(state, gate, role),
+    progress = []
+    for role, need in gate.quorum.items():
+        able, unable = _who_may_approve(state, gate, role, directory)
+        progress.append(
+            RoleProgress(
+                role=role,
+                required=need,
+                given=len(counted[role]),
+                signed_by=counted[role],
+                not_yet_signed=able,
+                cannot_sign=unable,
+            )
         )
-        for role, need in gate.quorum.items()
-    ]
+    return progress
 
 
-def _could_still_sign(state: ChangeState, gate: GateState, role: Role) -> list[str]:
+def _who_may_approve(
+    state: ChangeState, gate: GateState, role: Role, directory: Authorities | None
+) -> tuple[list[str], list[Exclusion]]:
     if gate.status.is_closed or gate.kind is GateKind.DECISION:
-        return []
-    return [p for p in state.intake.people.for_role(role) if _may_approve(state, gate, role, p)]
+        return [], []
+    able: list[str] = []
+    unable: list[Exclusion] = []
+    for person in state.intake.people.for_role(role):
+        reason = _why_not(state, gate, role, person, directory)
+        if reason is None:
+            able.append(person)
+        elif not _already_counts(gate, role, person):
+            unable.append(Exclusion(person=person, reason=reason))
+    return able, unable
 
 
-def _may_approve(state: ChangeState, gate: GateState, role: Role, person: str) -> bool:
+def _already_counts(gate: GateState, role: Role, person: str) -> bool:
+    return any(s.role == role and person in s.people for s in gate.counting_approvals())
+
+
+def _why_not(
+    state: ChangeState, gate: GateState, role: Role, person: str, directory: Authorities | None
+) -> str | None:
+    """The refusal an approval by this person would get now, or None if it would stand."""
     trial = SignOffCommand(
         actor=person, role=role, decision=Decision.APPROVE, revision=gate.revision or 1
     )
     try:
         check_signer(state, gate, trial)
-    except ThroughlineError:
-        return False
-    return True
+        if directory is not None:
+            directory.of(person).require(role)
+    except ThroughlineError as refusal:
+        return refusal.message
+    return None
 
 
 def _unmet_rules(state: ChangeState, gate: GateState, roles: list[RoleProgress]) -> list[str]:
@@ -252,6 +294,12 @@ def _unmet_rules(state: ChangeState, gate: GateState, roles: list[RoleProgress])
     if gate.status is not GateStatus.IN_REVIEW:
         return [_work_needed(state, gate)]
     gaps = [_quorum_gap(progress) for progress in roles if progress.given < progress.required]
+    gaps += [
+        f"{e.person} may not approve as {p.role}: {e.reason}"
+        for p in roles
+        if p.given < p.required
+        for e in p.cannot_sign
+    ]
     return [*gaps, *_lapsed(gate), *_held_by_conditions(state)]
 
 
@@ -285,10 +333,7 @@ def _lapsed(gate: GateState) -> list[str]:
     return [
         f"{s.counted_as}'s {s.role} approval {s.not_counted_reason}"
         for s in gate.signoffs
-        if s.decision.approves
-        and s.revision == gate.revision
-        and not s.counts
-        and (s.not_counted_reason or "").startswith("no longer counts")
+        if s.lapsed_at_revision is not None and s.lapsed_at_revision == gate.revision
     ]
 
 
@@ -368,6 +413,9 @@ def _closed_wait(state: ChangeState, now: datetime, side: str | None) -> Waiting
 
 
 def _who_acts_next(state: ChangeState) -> tuple[WaitKind, list[Role], list[str]]:
+    holding = blocking_conditions(state)
+    if holding and quorum_met(state.gate) and state.gate.status is GateStatus.IN_REVIEW:
+        return WaitKind.CONDITION, [], list(dict.fromkeys(c.owner for c in holding))
     actors = [a for a in next_actors(state) if a[0] is not WaitKind.CHALLENGE]
     kind = actors[0][0] if actors else _main_kind(state)
     roles = list(dict.fromkeys(role for _, role, _ in actors))

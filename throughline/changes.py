@@ -58,6 +58,7 @@ from models.commands import (
 )
 from models.errors import (
     AlreadyExists,
+    ChallengeWindowClosed,
     ChangeClosed,
     ChangeNotFound,
     IdempotencyKeyReused,
@@ -170,6 +171,32 @@ async def require_signer_now(
     async with sessions() as session:
         found = await directory.authorities(session, people, _now(), change_id)
     found.require_signer(person, body.role, body.acting_for)
+
+
+async def challenge(
+    sessions: async_sessionmaker[AsyncSession],
+    commands: ChangeCommands,
+    change_id: str,
+    actor: str,
+    body: ChallengeRequest,
+    key: str | None,
+) -> CommandResult:
+    """A change closed by a reject finishes when its window ends; a challenge after that
+    is refused for the window, not merely because the change is closed."""
+    try:
+        return await commands.challenge(change_id, actor, body, key)
+    except ChangeClosed:
+        async with sessions() as session:
+            row = await session.get(ChangeRow, change_id)
+        rejection = ChangeState.model_validate(row.snapshot).latest_rejection if row else None
+        if rejection is None or rejection.challenge_deadline is None:
+            raise
+        if _now() > rejection.challenge_deadline:
+            raise ChallengeWindowClosed(
+                f"the window to challenge the reject of {rejection.gate_name!r} closed at "
+                f"{rejection.challenge_deadline.isoformat()}"
+            ) from None
+        raise
 
 
 def _now() -> datetime:

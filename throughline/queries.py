@@ -35,9 +35,14 @@ async def change_view(session: AsyncSession, change_id: str) -> ChangeView:
 
 
 async def gate_report(session: AsyncSession, change_id: str, gate_id: str | None) -> GateReport:
+    """The gate as the rules see it, with the directory's current answer about who still
+    holds each role."""
     state = await readmodel.change_state(session, change_id)
+    now = datetime.now(UTC)
+    people = sorted(state.intake.people.everyone())
+    found = await directory.authorities(session, people, now, change_id)
     try:
-        return report_gate(state, gate_id, datetime.now(UTC))
+        return report_gate(state, gate_id, now, found)
     except ThroughlineError as unknown:
         raise GateNotFound(unknown.message) from None
 

@@ -63,6 +63,8 @@ STATE_BUDGET_BYTES = 1_000_000
 # stays an ordinary activity, because its recorded input is what `throughline rebuild`
 # restores the read model from.
 LOCAL_READS = "local-directory-and-calendar-reads"
+RECHECK_JUDGES_PEOPLE_READ = "recheck-judges-only-people-it-read"
+WITHDRAW_REQUIRES_ROLE = "withdraw-requires-the-role"
 DIRECTORY_TIMEOUT = timedelta(seconds=10)
 
 
@@ -124,7 +126,7 @@ class ServiceChangeWorkflow:
         await self._project_through(self._state.seq)
         await self._wait_until_run_ends()
         await self._settle()
-        if self._state.status.is_closed:
+        if self._state.status.is_closed and not self._awaiting_challenge():
             return self._outcome()
         workflow.continue_as_new(
             ChangeStart(
@@ -152,20 +154,23 @@ class ServiceChangeWorkflow:
             if self._run_should_end():
                 return
 
+    def _awaiting_challenge(self) -> bool:
+        return challenges.awaiting_challenge(self._state, workflow.now())
+
     def _challenge_deadline_while_closed(self) -> datetime | None:
-        if not self._state.status.is_closed:
+        if not self._awaiting_challenge():
             return None
         rejection = challenges.challengeable(self._state, workflow.now())
         return rejection.challenge_deadline if rejection else None
 
     def _run_should_end(self) -> bool:
+        """True when this run should finish: the change has closed for good, a new cycle
+        began, or Temporal suggests a fresh run (a change still open to a challenge then
+        continues as new rather than ending)."""
         state = self._state
         if state.iteration > self._run_iteration or workflow.info().is_continue_as_new_suggested():
             return True
-        if not state.status.is_closed:
-            return False
-        still_challengeable = challenges.challengeable(state, workflow.now()) is not None
-        return not still_challengeable and challenges.pending_challenge(state) is None
+        return state.status.is_closed and not self._awaiting_challenge()
 
     async def _settle(self) -> None:
         """Wait until every handler is done and everything it wrote is projected."""
@@ -252,7 +257,16 @@ class ServiceChangeWorkflow:
 
     @workflow.update
     async def withdraw(self, cmd: Withdraw) -> CommandResult:
-        return await self._execute("withdraw", cmd, lifecycle.apply_withdraw)
+        # Withdrawing came to require the role one withdraws in; under a patch, so a
+        # recorded withdrawal replays as it happened.
+        require_role = workflow.patched(WITHDRAW_REQUIRES_ROLE)
+
+        def withdraw(
+            s: ChangeState, c: Withdraw, a: Authorities, now: datetime
+        ) -> list[AuditEvent]:
+            return lifecycle.apply_withdraw(s, c, a, now, require_role=require_role)
+
+        return await self._execute("withdraw", cmd, withdraw)
 
     @withdraw.validator
     def _validate_withdraw(self, cmd: Withdraw) -> None:
@@ -302,7 +316,7 @@ class ServiceChangeWorkflow:
     def _refuse_growth_past_budget(self, cmd: Command) -> None:
         # Every projection carries the state; past this size a payload could exceed
         # Temporal's limits and wedge the change, so growth is refused while it can be.
-        if isinstance(cmd, Withdraw | Decide | ResolveChallenge):
+        if isinstance(cmd, Withdraw | Decide | ResolveChallenge | CloseCondition):
             return
         size = len(self._state.model_dump_json())
         if size > STATE_BUDGET_BYTES:
@@ -366,8 +380,16 @@ class ServiceChangeWorkflow:
         if self._state.playbook.governance.recheck_authority_at_quorum:
             authorities = await self._authorities(signing.people_to_recheck(self._state))
         # Another command may have moved the gate during that await; complete_gate
-        # re-checks readiness before it passes anything.
-        events = signing.complete_gate(self._state, workflow.now(), actor, role, authorities)
+        # re-checks readiness before it passes anything, and judges only the people it
+        # read (a fix that runs under a patch, so recorded histories replay unchanged).
+        events = signing.complete_gate(
+            self._state,
+            workflow.now(),
+            actor,
+            role,
+            authorities,
+            judge_only_people_read=workflow.patched(RECHECK_JUDGES_PEOPLE_READ),
+        )
         self._outbox.extend(events)
 
     async def _challenge_deadline(self) -> datetime | None:

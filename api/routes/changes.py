@@ -137,7 +137,10 @@ async def sign_off(
 ) -> CommandResult:
     """Approve (with or without conditions), request changes or reject the revision under
     review, in one of your roles or acting for a holder who delegated to you."""
-    await changes.require_signer_now(sessions, caller.id, body, change_id)
+    if idempotency_key is None:
+        # Quick refusal from today's directory. With a key, a retry must reach its first
+        # answer even if the directory changed since; the workflow checks either way.
+        await changes.require_signer_now(sessions, caller.id, body, change_id)
     return await commands.sign_off(change_id, caller.id, body, idempotency_key)
 
 
@@ -245,12 +248,13 @@ async def challenge(
     change_id: ChangeId,
     body: Annotated[ChallengeRequest, Body(openapi_examples=examples.CHALLENGE)],
     caller: Digital,
+    sessions: SessionsDep,
     commands: CommandsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommandResult:
     """Within the playbook's window of working days, ask the service owner to overturn the
     latest reject."""
-    return await commands.challenge(change_id, caller.id, body, idempotency_key)
+    return await changes.challenge(sessions, commands, change_id, caller.id, body, idempotency_key)
 
 
 @router.post(

@@ -79,7 +79,7 @@ async def my_delegations(*, caller: CurrentCaller, session: SessionDep) -> list[
 )
 async def revoke(
     *,
-    delegation_id: Annotated[int, Path(ge=1, le=2**62)],
+    delegation_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     caller: CurrentCaller,
     session: SessionDep,
 ) -> DelegationOut:

@@ -30,9 +30,10 @@ def test_a_revoked_approver_stops_counting_and_the_gate_stays_open() -> None:
     events = complete_gate(state, later(5), "ops-a", Role.OPERATIONS, revoked)
     assert [e.kind for e in events] == ["approval_lapsed"]
     assert state.gate.status is GateStatus.IN_REVIEW
-    unmet = describe_gate(state, state.gate).unmet
+    unmet = describe_gate(state, state.gate, revoked).unmet
     assert "needs 1 more policy approval (eligible: pol-b)" in unmet
     assert any(line.startswith("pol-a's policy approval no longer counts") for line in unmet)
+    assert "pol-a may not approve as policy: pol-a does not hold the policy role" in " ".join(unmet)
 
 
 def test_when_everyone_still_holds_their_role_the_gate_passes() -> None:

@@ -8,11 +8,14 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.errors import DelegationNotAllowed, DelegationNotFound, InvalidRequest, NotPermitted
-from models.roles import SIGNING_ROLES, Role
+from models.roles import Role
 from models.tables import DelegationRow
 from throughline.store import directory
 
 LONGEST_DELEGATION = timedelta(days=90)
+# Decisions at the act gate and on challenges take no `acting_for` yet, so a delegated
+# service-owner role could never be used; it is refused rather than silently useless.
+DELEGABLE = frozenset({Role.POLICY, Role.DIGITAL, Role.OPERATIONS})
 
 
 async def delegate(
@@ -58,8 +61,10 @@ def _check_period(start: datetime, end: datetime, now: datetime) -> None:
 async def _check_people(
     session: AsyncSession, delegator: str, delegate_to: str, role: Role
 ) -> None:
-    if role not in SIGNING_ROLES:
-        raise InvalidRequest(f"the {role} role cannot be delegated; only signing roles can")
+    if role not in DELEGABLE:
+        raise InvalidRequest(
+            f"the {role} role cannot be delegated; policy, digital and operations can"
+        )
     if delegator == delegate_to:
         raise InvalidRequest("you cannot delegate to yourself")
     if role not in await directory.active_roles(session, delegator):

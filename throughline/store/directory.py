@@ -128,7 +128,8 @@ async def authorities(
 
 
 def _in_force(grant: RoleGrant, as_of: datetime) -> bool:
-    return grant.revoked_at is None or grant.revoked_at > as_of
+    granted = grant.granted_at <= as_of
+    return granted and (grant.revoked_at is None or grant.revoked_at > as_of)
 
 
 def as_grant(row: DelegationRow) -> DelegationGrant:

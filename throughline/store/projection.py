@@ -28,7 +28,7 @@ from models.tables import (
     SubmissionRow,
 )
 from models.views import WaitKind, next_actors, waiting_on
-from throughline.store.sql import insert_missing, upsert
+from throughline.store.sql import columns_of, insert_missing, upsert
 
 log = logging.getLogger(__name__)
 
@@ -124,13 +124,16 @@ def _submission_rows(change_id: str, gates: list[GateState]) -> list[dict[str, A
 
 def _signoff_rows(change_id: str, gates: list[GateState]) -> list[dict[str, Any]]:
     return [
-        {
-            "change_id": change_id,
-            **s.model_dump(mode="python", exclude={"person", "condition_ids"}),
-            "person_id": s.person,
-            "role": s.role.value,
-            "decision": s.decision.value,
-        }
+        columns_of(
+            SignOffRow,
+            {
+                "change_id": change_id,
+                **s.model_dump(mode="python"),
+                "person_id": s.person,
+                "role": s.role.value,
+                "decision": s.decision.value,
+            },
+        )
         for gate in gates
         for s in gate.signoffs
     ]
@@ -138,18 +141,28 @@ def _signoff_rows(change_id: str, gates: list[GateState]) -> list[dict[str, Any]
 
 def _measurement_rows(state: ChangeState) -> list[dict[str, Any]]:
     return [
-        {"change_id": state.change_id, "iteration": state.iteration, **m.model_dump(mode="python")}
+        columns_of(
+            MeasurementRow,
+            {
+                "change_id": state.change_id,
+                "iteration": state.iteration,
+                **m.model_dump(mode="python"),
+            },
+        )
         for m in state.measurements
     ]
 
 
 def _handoff_rows(state: ChangeState) -> list[dict[str, Any]]:
     return [
-        {
-            "change_id": state.change_id,
-            **h.model_dump(mode="python", exclude={"roles"}),
-            "roles": [r.value for r in h.roles],
-        }
+        columns_of(
+            HandoffRow,
+            {
+                "change_id": state.change_id,
+                **h.model_dump(mode="python"),
+                "roles": [r.value for r in h.roles],
+            },
+        )
         for h in state.handoffs
     ]
 
