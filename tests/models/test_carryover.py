@@ -81,8 +81,13 @@ def test_after_request_changes_only_the_asking_role_and_changed_evidence_re_revi
 
 def test_a_role_that_asked_for_changes_re_reviews_even_with_unchanged_evidence() -> None:
     state = fresh_state()
-    submit(state, items=[POLICY_NOTE, OPS_PLAN, SHARED])
+    items = [POLICY_NOTE, OPS_PLAN, SHARED]
+    submit(state, items=items)
     sign(state, "pol-a", Role.POLICY)
-    sign(state, "ops-a", Role.OPERATIONS, Decision.REQUEST_CHANGES, comment="check again")
-    submit(state, items=[POLICY_NOTE, OPS_PLAN, SHARED])
+    submit(state, items=items)
     assert unmet_roles(state.gate) == {Role.DIGITAL: 1, Role.OPERATIONS: 1}
+    sign(state, "pol-b", Role.POLICY, Decision.REQUEST_CHANGES, comment="cite the act")
+    submit(state, items=items)
+    notes = {n.role: n for n in describe_gate(state, state.gate).approval_notes}
+    assert notes[Role.POLICY].reason == "reset by revision 3: policy requested changes"
+    assert unmet_roles(state.gate) == {Role.POLICY: 1, Role.DIGITAL: 1, Role.OPERATIONS: 1}

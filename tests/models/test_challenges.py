@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from models import errors
-from models.challenges import apply_challenge, apply_resolve, challengeable
+from models.challenges import apply_challenge, apply_resolve, awaiting_challenge, challengeable
 from models.change import ChangeState
-from models.commands import Challenge, ResolveChallenge
+from models.commands import Challenge, ResolveChallenge, Withdraw
 from models.gate import Decision, GateStatus
+from models.lifecycle import apply_withdraw
 from models.rejection import ChallengeOutcome
 from models.roles import Role
 from models.views import WaitKind, describe_change
@@ -128,3 +129,41 @@ def test_a_reject_that_closed_the_change_can_be_overturned() -> None:
         "intent",
         GateStatus.IN_REVIEW,
     )
+
+
+def test_a_waiting_challenge_lapses_when_the_change_is_withdrawn() -> None:
+    state = _rejected_design()
+    _challenge(state)
+    events = apply_withdraw(state, Withdraw(actor=PROPOSER, reason="stop"), authority(PROPOSER), T0)
+    assert [e.kind for e in events] == ["challenge_lapsed", "change_closed"]
+    rejection = state.latest_rejection
+    assert rejection is not None
+    assert rejection.challenge is not None
+    assert rejection.challenge.outcome is ChallengeOutcome.LAPSED
+    assert state.open_escalation is None
+    assert not awaiting_challenge(state, T0)
+
+
+def test_a_waiting_challenge_lapses_when_a_later_reject_overtakes_it() -> None:
+    state = _rejected_design()
+    _challenge(state)
+    submit(state, text="intent again")
+    sign(state, "ops-b", Role.OPERATIONS, Decision.REJECT, comment="again no", reject_to="intent")
+    first, second = state.rejections
+    assert first.challenge is not None
+    assert first.challenge.outcome is ChallengeOutcome.LAPSED
+    assert second.challenge is None
+    assert state.open_escalation is None
+    with pytest.raises(errors.NoPendingChallenge):
+        _resolve(state, ChallengeOutcome.OVERTURN)
+
+
+def test_only_a_change_closed_by_its_reject_waits_for_a_challenge() -> None:
+    state = fresh_state()
+    submit(state)
+    sign(state, "ops-a", Role.OPERATIONS, Decision.REJECT, comment="no budget", reject_to="close")
+    assert awaiting_challenge(state, T0)
+    assert not awaiting_challenge(state, WINDOW_END + timedelta(seconds=1))
+    withdrawn = _rejected_design()
+    apply_withdraw(withdrawn, Withdraw(actor=PROPOSER, reason="x"), authority(PROPOSER), T0)
+    assert not awaiting_challenge(withdrawn, T0)

@@ -7,16 +7,27 @@ from datetime import date
 import pytest
 
 from models import errors
+from models.authority import Authority
+from models.challenges import apply_challenge, apply_resolve
 from models.change import ChangeState
-from models.commands import CloseCondition, ConditionInput, Decide
+from models.commands import (
+    Challenge,
+    CloseCondition,
+    ConditionInput,
+    Decide,
+    ResolveChallenge,
+    Withdraw,
+)
 from models.conditions import apply_close_condition
 from models.gate import ActOutcome, ConditionStatus, Decision
-from models.lifecycle import apply_decide
+from models.lifecycle import apply_decide, apply_withdraw
+from models.rejection import ChallengeOutcome
 from models.roles import Role
-from models.signing import complete_gate
+from models.signing import apply_sign_off, complete_gate
 from models.views import describe_change, describe_gate
 from tests.factories import (
     OWNER,
+    PROPOSER,
     T0,
     authority,
     everyone_at,
@@ -25,6 +36,7 @@ from tests.factories import (
     pass_gate,
     record_all_measurements,
     sign,
+    sign_command,
     submit,
 )
 
@@ -145,3 +157,38 @@ def test_open_conditions_are_listed_on_the_change() -> None:
     state = _amber_intent()
     view = describe_change(state, T0)
     assert [c.description for c in view.conditions] == ["Brief the call centre"]
+
+
+def test_an_inactive_owner_cannot_be_given_a_condition() -> None:
+    state = fresh_state()
+    submit(state)
+    gone = everyone_at(T0, **{"ops-b": Authority(person="ops-b", active=False)})
+    cmd = sign_command(
+        state, "ops-a", Role.OPERATIONS, Decision.APPROVE_WITH_CONDITIONS, conditions=[_condition()]
+    )
+    with pytest.raises(errors.NotEligible, match="condition owner ops-b is not an active person"):
+        apply_sign_off(state, cmd, gone, T0)
+
+
+def test_conditions_are_withdrawn_when_the_change_closes() -> None:
+    state = _amber_intent()
+    apply_withdraw(state, Withdraw(actor=PROPOSER, reason="stop"), authority(PROPOSER), T0)
+    assert [c.status for c in state.conditions] == [ConditionStatus.WITHDRAWN]
+    assert state.open_conditions() == []
+
+
+def test_conditions_raised_at_a_gate_a_challenge_withdraws_are_withdrawn_with_it() -> None:
+    state = fresh_state()
+    pass_gate(state)
+    submit(state, text="design")
+    sign(state, "pol-a", Role.POLICY)
+    sign(state, "ops-a", Role.OPERATIONS, Decision.REJECT, comment="no", reject_to="intent")
+    submit(state, text="intent again")
+    sign(
+        state, "ops-b", Role.OPERATIONS, Decision.APPROVE_WITH_CONDITIONS, conditions=[_condition()]
+    )
+    apply_challenge(state, Challenge(actor=PROPOSER, reason="x"), authority(PROPOSER), T0)
+    overturn = ResolveChallenge(actor=OWNER, outcome=ChallengeOutcome.OVERTURN, comment="yes")
+    apply_resolve(state, overturn, authority(OWNER), T0)
+    assert state.gate.id == "1.design.1"
+    assert [c.status for c in state.conditions] == [ConditionStatus.WITHDRAWN]
