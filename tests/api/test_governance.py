@@ -163,6 +163,7 @@ async def test_amber_conditions_hold_the_next_gate_until_their_owner_closes_them
     assert (held["stage"], held["gate"]["status"]) == ("design", "in_review")
     report = await _gate(api, team, change_id)
     assert [c["description"] for c in report["gate"]["blocked_by"]] == ["Brief the call centre"]
+    assert (report["waiting"]["kind"], report["waiting"]["people"]) == ("condition", [owner])
     assert any("Brief the call centre" in line for line in report["gate"]["unmet"])
 
     path = f"/changes/{change_id}/conditions/{item['condition_id']}/closure"
