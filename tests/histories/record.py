@@ -1,11 +1,14 @@
 """Record workflow histories for the replay tests.
 
-    .venv/bin/python -m tests.histories.record NAME
+    .venv/bin/python -m tests.histories.record SCENARIO NAME
 
-It drives one change on the newest PDCA playbook through every rule: tagged evidence
-and request-changes, a delegate signing, an amber condition closed by its owner, a
-reject challenged and overturned, an adapt (continue-as-new) and an adopt. It saves
-every run's history here as JSON.
+Scenarios, on the newest PDCA playbook:
+- governance: one change through tagged evidence and request-changes, a delegate
+  signing, an amber condition closed by its owner, a reject challenged and overturned,
+  an adapt (continue-as-new) and an adopt;
+- edges: an approval that lapses when the quorum is re-checked, a withdrawal that lapses
+  a waiting challenge, and a reject that closes a change whose challenge is upheld.
+Every run's history is saved here as JSON, named NAME_<change>_run<n>.json.
 
 Histories already committed are never re-recorded: they stand for changes in flight
 on older code (pdca_v1_* were recorded before playbook version 2 existed). Record new
@@ -35,6 +38,7 @@ from models.commands import (
     DecisionRequest,
     SignOffRequest,
     SubmitWorkRequest,
+    WithdrawRequest,
 )
 from models.gate import ActOutcome, Decision
 from models.rejection import ChallengeOutcome
@@ -156,8 +160,57 @@ def tagged(version: str) -> SubmitWorkRequest:
     )
 
 
-async def _save_runs(client: Client, change_id: str, name: str) -> list[Path]:
-    runs = await _both_runs(client, change_id)
+async def _drive_edges(
+    commands: ChangeCommands, team: Team, sessions: async_sessionmaker[AsyncSession]
+) -> list[str]:
+    return [
+        await _approval_lapses(commands, team, sessions),
+        await _withdrawal_lapses_a_challenge(commands, team),
+        await _closing_reject_upheld(commands, team),
+    ]
+
+
+async def _approval_lapses(
+    commands: ChangeCommands, team: Team, sessions: async_sessionmaker[AsyncSession]
+) -> str:
+    change_id = (await commands.create(team.intake(), team.proposer, key="lapse")).change_id
+    await commands.submit(change_id, team.proposer, work("intent"), key=None)
+    await commands.sign_off(change_id, team.signer(Role.POLICY), approve(1, Role.POLICY), None)
+    async with sessions() as session, session.begin():
+        await directory.revoke_role(session, team.signer(Role.POLICY), Role.POLICY, by=None)
+    for role in [Role.DIGITAL, Role.OPERATIONS]:
+        await commands.sign_off(change_id, team.signer(role), approve(1, role), None)
+    await commands.sign_off(change_id, team.signer(Role.POLICY, 1), approve(1, Role.POLICY), None)
+    return change_id
+
+
+async def _withdrawal_lapses_a_challenge(commands: ChangeCommands, team: Team) -> str:
+    change_id = (await commands.create(team.intake(), team.proposer, key="withdraw")).change_id
+    await commands.submit(change_id, team.proposer, work("intent"), key=None)
+    reject = SignOffRequest(
+        role=Role.DIGITAL, decision=Decision.REJECT, revision=1, comment="no", reject_to="intent"
+    )
+    await commands.sign_off(change_id, team.signer(Role.DIGITAL), reject, key=None)
+    await commands.challenge(change_id, team.proposer, ChallengeRequest(reason="please"), None)
+    await commands.withdraw(change_id, team.proposer, WithdrawRequest(reason="moved on"), None)
+    return change_id
+
+
+async def _closing_reject_upheld(commands: ChangeCommands, team: Team) -> str:
+    change_id = (await commands.create(team.intake(), team.proposer, key="close")).change_id
+    await commands.submit(change_id, team.proposer, work("intent"), key=None)
+    close = SignOffRequest(
+        role=Role.OPERATIONS, decision=Decision.REJECT, revision=1, comment="no", reject_to="close"
+    )
+    await commands.sign_off(change_id, team.signer(Role.OPERATIONS), close, key=None)
+    await commands.challenge(change_id, team.proposer, ChallengeRequest(reason="please"), None)
+    uphold = ChallengeResolutionRequest(outcome=ChallengeOutcome.UPHOLD, comment="it stands")
+    await commands.resolve_challenge(change_id, team.owner, uphold, key=None)
+    return change_id
+
+
+async def _save_runs(client: Client, change_id: str, name: str, runs_expected: int) -> list[Path]:
+    runs = await _all_runs(client, change_id, runs_expected)
     saved = []
     for index, run in enumerate(sorted(runs, key=lambda r: r.start_time), start=1):
         path = HERE / f"{name}_run{index}.json"
@@ -169,15 +222,15 @@ async def _save_runs(client: Client, change_id: str, name: str) -> list[Path]:
     return saved
 
 
-async def _both_runs(client: Client, change_id: str) -> list[WorkflowExecution]:
-    """Visibility lags a little: wait until it lists the run before and after the adapt."""
+async def _all_runs(client: Client, change_id: str, expected: int) -> list[WorkflowExecution]:
+    """Visibility lags a little: wait until it lists every run of the change."""
     query = f"WorkflowId = '{workflow_id(change_id)}'"
     for _ in range(50):
         runs = [w async for w in client.list_workflows(query)]
-        if len(runs) == 2:
+        if len(runs) == expected:
             return runs
         await asyncio.sleep(0.2)
-    raise SystemExit("the two runs never appeared in visibility")
+    raise SystemExit(f"the {expected} runs never appeared in visibility")
 
 
 async def _delegate(sessions: async_sessionmaker[AsyncSession], team: Team) -> str:
@@ -197,7 +250,7 @@ async def _delegate(sessions: async_sessionmaker[AsyncSession], team: Team) -> s
     return deputy
 
 
-async def record(name: str) -> list[Path]:
+async def record(scenario: str, name: str) -> list[Path]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=find_binary("temporal"),
         search_attributes=list(search_attributes.ALL),
@@ -212,15 +265,24 @@ async def record(name: str) -> list[Path]:
         team = await seed_team(sessions, new_team())
         deputy = await _delegate(sessions, team)
         commands = ChangeCommands(env.client, Settings(task_queue=task_queue))
-        change_id = await _drive(commands, team, deputy)
-        await env.client.get_workflow_handle(workflow_id(change_id)).result()
-        saved = await _save_runs(env.client, change_id, name)
+        if scenario == "governance":
+            change_id = await _drive(commands, team, deputy)
+            await env.client.get_workflow_handle(workflow_id(change_id)).result()
+            saved = await _save_runs(env.client, change_id, name, runs_expected=2)
+        else:
+            saved = []
+            for letter, change_id in zip(
+                "abc", await _drive_edges(commands, team, sessions), strict=True
+            ):
+                saved += await _save_runs(
+                    env.client, change_id, f"{name}_{letter}", runs_expected=1
+                )
     await engine.dispose()
     return saved
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: python -m tests.histories.record NAME (for example pdca_v2_next)")
-    for path in asyncio.run(record(sys.argv[1])):
+    if len(sys.argv) != 3 or sys.argv[1] not in {"governance", "edges"}:
+        raise SystemExit("usage: python -m tests.histories.record governance|edges NAME")
+    for path in asyncio.run(record(sys.argv[1], sys.argv[2])):
         print(f"recorded {path}")  # noqa: T201

@@ -116,5 +116,5 @@ async def test_replay_reproduces_the_recorded_audit_chain(path: Path) -> None:
     )
     await replayer.replay_workflow(history, raise_on_replay_failure=True)
     recorded = await _recorded_batches(history)
-    assert len(recorded) > 5
+    assert len(recorded) >= 3
     assert [b.events for b in capture.batches] == [b.events for b in recorded]
