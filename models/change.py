@@ -120,25 +120,15 @@ class ChangeState(Strict):
     @property
     def open_handoff(self) -> Handoff | None:
         """The open handoff of the main line of responsibility."""
-        return next(
-            (
-                h
-                for h in reversed(self.handoffs)
-                if h.closed_at is None and h.kind is HandoffKind.FLOW
-            ),
-            None,
-        )
+        return self._latest_open(HandoffKind.FLOW)
 
     @property
     def open_escalation(self) -> Handoff | None:
-        return next(
-            (
-                h
-                for h in reversed(self.handoffs)
-                if h.closed_at is None and h.kind is HandoffKind.ESCALATION
-            ),
-            None,
-        )
+        return self._latest_open(HandoffKind.ESCALATION)
+
+    def _latest_open(self, kind: HandoffKind) -> Handoff | None:
+        open_ones = (h for h in reversed(self.handoffs) if h.closed_at is None and h.kind is kind)
+        return next(open_ones, None)
 
     @property
     def latest_rejection(self) -> Rejection | None:

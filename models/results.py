@@ -6,8 +6,9 @@ from pydantic import Field
 
 from models.change import ChangeState
 from models.commands import NewChange, RequestKey
+from models.gate import GateState
 from models.intake import Strict
-from models.views import GateView
+from models.views import GateView, describe_gate
 
 
 class CommandResult(Strict):
@@ -51,3 +52,17 @@ class ChangeOutcome(Strict):
     iteration: int
     last_seq: int
     last_hash: str
+
+
+def result_of(state: ChangeState, command: str, closed: GateState | None = None) -> CommandResult:
+    """What a command returns: the change's state now, and the gate it closed, if any."""
+    return CommandResult(
+        change_id=state.change_id,
+        command=command,
+        seq=state.seq,
+        status=state.status,
+        stage=state.stage,
+        iteration=state.iteration,
+        gate=describe_gate(state, state.gate),
+        closed_gate=describe_gate(state, closed) if closed else None,
+    )

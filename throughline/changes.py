@@ -70,10 +70,10 @@ from models.errors import (
 )
 from models.intake import ChangeIntake
 from models.playbook import latest_playbook
-from models.results import ChangeStart, CommandResult
+from models.results import ChangeStart, CommandResult, result_of
 from models.rules import check_staffing
 from models.tables import ChangeRow
-from models.views import ChangeView, describe_gate
+from models.views import ChangeView
 from throughline.settings import Settings
 from throughline.store import directory
 from throughline.temporal import workflow_id
@@ -147,19 +147,7 @@ def _already_proposed(row: ChangeRow, intake: ChangeIntake, proposer: str) -> Co
         raise IdempotencyKeyReused(
             "this Idempotency-Key already created a different change; use a new key"
         )
-    return _result_from_state(state, "open")
-
-
-def _result_from_state(state: ChangeState, command: str) -> CommandResult:
-    return CommandResult(
-        change_id=state.change_id,
-        command=command,
-        seq=state.seq,
-        status=state.status,
-        stage=state.stage,
-        iteration=state.iteration,
-        gate=describe_gate(state, state.gate),
-    )
+    return result_of(state, "open")
 
 
 async def require_signer_now(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -39,12 +39,14 @@ with workflow.unsafe.imports_passed_through():
     from models.gate import Decision
     from models.projection import ProjectionBatch
     from models.receipts import ReceiptBook
-    from models.results import ChangeOutcome, ChangeStart, CommandResult
+    from models.results import ChangeOutcome, ChangeStart, CommandResult, result_of
     from models.roles import Role
-    from models.views import ChangeView, describe_change, describe_gate, next_actors
+    from models.views import ChangeView, describe_change, next_actors
     from workflows import search_attributes
 
 C = TypeVar("C", bound=Command)
+Q = TypeVar("Q")
+R = TypeVar("R")
 Transition = Callable[[ChangeState, C, Authorities, datetime], list[AuditEvent]]
 Check = Callable[[ChangeState, C], None]
 
@@ -358,18 +360,8 @@ class ServiceChangeWorkflow:
         return result
 
     def _result(self, name: str, gate_before: str) -> CommandResult:
-        state = self._state
-        closed = next((g for g in state.past_gates if g.id == gate_before), None)
-        return CommandResult(
-            change_id=state.change_id,
-            command=name,
-            seq=state.seq,
-            status=state.status,
-            stage=state.stage,
-            iteration=state.iteration,
-            gate=describe_gate(state, state.gate),
-            closed_gate=describe_gate(state, closed) if closed else None,
-        )
+        closed = next((g for g in self._state.past_gates if g.id == gate_before), None)
+        return result_of(self._state, name, closed)
 
     # Side effects, all through activities
 
@@ -401,34 +393,21 @@ class ServiceChangeWorkflow:
             days=governance.challenge_window_working_days,
             calendar=governance.holiday_calendar,
         )
-        if workflow.patched(LOCAL_READS):
-            return await workflow.execute_local_activity_method(
-                CalendarActivities.end_of_working_days,
-                query,
-                start_to_close_timeout=DIRECTORY_TIMEOUT,
-                retry_policy=PERSISTENT,
-            )
-        return await workflow.execute_activity_method(
-            CalendarActivities.end_of_working_days,
-            query,
-            start_to_close_timeout=DIRECTORY_TIMEOUT,
-            retry_policy=PERSISTENT,
-        )
+        return await self._read(CalendarActivities.end_of_working_days, query)
 
     async def _authorities(self, people: list[str]) -> Authorities:
         query = AuthorityQuery(people=people, as_of=workflow.now(), change_id=self._state.change_id)
+        return await self._read(DirectoryActivities.read_authorities, query)
+
+    async def _read(self, activity: Callable[[Any, Q], Awaitable[R]], query: Q) -> R:
+        """A read of the outside world: a local activity under LOCAL_READS (the worker
+        does it and records the answer), an ordinary one in histories from before."""
         if workflow.patched(LOCAL_READS):
             return await workflow.execute_local_activity_method(
-                DirectoryActivities.read_authorities,
-                query,
-                start_to_close_timeout=DIRECTORY_TIMEOUT,
-                retry_policy=PERSISTENT,
+                activity, query, start_to_close_timeout=DIRECTORY_TIMEOUT, retry_policy=PERSISTENT
             )
         return await workflow.execute_activity_method(
-            DirectoryActivities.read_authorities,
-            query,
-            start_to_close_timeout=DIRECTORY_TIMEOUT,
-            retry_policy=PERSISTENT,
+            activity, query, start_to_close_timeout=DIRECTORY_TIMEOUT, retry_policy=PERSISTENT
         )
 
     async def _project_through(self, seq: int) -> None:

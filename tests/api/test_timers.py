@@ -23,7 +23,6 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import WorkflowExecutionStatus
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -32,24 +31,15 @@ from models.roles import Role
 from tests.api.client import SECRET, Api, auth
 from tests.api.flows import propose, sign, submit
 from tests.factories import Team, new_team, seed_team
-from throughline.binaries import find_binary
+from tests.processes import dev_server_environment
 from throughline.settings import Settings
 from throughline.temporal import workflow_id
 from workers.main import build_worker
-from workflows import search_attributes
-
-TIME_SKIPPING = ["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"]
 
 
 @pytest.fixture(scope="module")
 async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_time_skipping_v2(
-        dev_server_existing_path=find_binary("temporal"),
-        dev_server_extra_args=TIME_SKIPPING,
-        search_attributes=list(search_attributes.ALL),
-        data_converter=pydantic_data_converter,
-        dev_server_log_level="error",
-    )
+    env = await dev_server_environment(time_skipping=True)
     async with env:
         yield env
 

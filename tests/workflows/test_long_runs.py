@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client, WorkflowExecutionStatus
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -20,14 +19,13 @@ from models.gate import Decision
 from models.rejection import ChallengeOutcome
 from models.roles import Role
 from tests.factories import Team, new_team, seed_team
+from tests.processes import dev_server_environment
 from tests.workflows.helpers import approve, work
-from throughline.binaries import find_binary
 from throughline.changes import ChangeCommands
 from throughline.settings import Settings
 from throughline.store import readmodel
 from throughline.temporal import workflow_id
 from workers.main import build_worker
-from workflows import search_attributes
 
 pytestmark = pytest.mark.slow
 
@@ -36,13 +34,7 @@ EAGER = ["--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=25"]
 
 @pytest.fixture(scope="module")
 async def eager_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=find_binary("temporal"),
-        dev_server_extra_args=EAGER,
-        search_attributes=list(search_attributes.ALL),
-        data_converter=pydantic_data_converter,
-        dev_server_log_level="error",
-    )
+    env = await dev_server_environment(EAGER)
     async with env:
         yield env
 
