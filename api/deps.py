@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
 from models.errors import NotPermitted, Unauthenticated
-from models.roles import SIGNING_ROLES, Role
+from models.roles import Role
 from models.tables import Person
 from throughline.changes import ChangeCommands
 from throughline.settings import Settings
@@ -111,7 +111,6 @@ def RequireRole(*roles: Role) -> Any:
 
 Reader = Annotated[Caller, RequireRole(*Role)]
 Digital = Annotated[Caller, RequireRole(Role.DIGITAL)]
-Signer = Annotated[Caller, RequireRole(*sorted(SIGNING_ROLES))]
 ServiceOwner = Annotated[Caller, RequireRole(Role.SERVICE_OWNER)]
 Withdrawer = Annotated[Caller, RequireRole(Role.DIGITAL, Role.SERVICE_OWNER)]
 Auditor = Annotated[Caller, RequireRole(Role.AUDITOR, Role.ADMIN)]

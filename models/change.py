@@ -137,6 +137,10 @@ class ChangeState(Strict):
     def open_conditions(self) -> list[Condition]:
         return [c for c in self.conditions if c.status is ConditionStatus.OPEN]
 
+    def binding_conditions(self) -> list[Condition]:
+        """Open conditions whose gate passed: they hold later gates and adoption."""
+        return [c for c in self.open_conditions() if c.binding]
+
     def condition(self, condition_id: str) -> Condition | None:
         return next((c for c in self.conditions if c.id == condition_id), None)
 

@@ -51,11 +51,7 @@ def require_owners_active(cmd: SignOffCommand, authorities: Authorities) -> None
 
 def blocking_conditions(state: ChangeState) -> list[Condition]:
     """Open conditions from gates that have passed: they hold every later gate."""
-    return [c for c in state.open_conditions() if c.binding and c.gate_id != state.gate.id]
-
-
-def binding_conditions(state: ChangeState) -> list[Condition]:
-    return [c for c in state.open_conditions() if c.binding]
+    return [c for c in state.binding_conditions() if c.gate_id != state.gate.id]
 
 
 def bind_on_pass(state: ChangeState, gate: GateState) -> None:

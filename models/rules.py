@@ -222,7 +222,7 @@ def check_decide(state: ChangeState, cmd: Decide) -> None:
         raise NotEligible(f"{cmd.actor} is not named as service owner on this change")
     if cmd.outcome is not ActOutcome.ADOPT and not cmd.comment:
         raise CommentRequired(f"an {cmd.outcome} decision must carry a comment saying why")
-    open_conditions = [c for c in state.open_conditions() if c.binding]
+    open_conditions = state.binding_conditions()
     if cmd.outcome is ActOutcome.ADOPT and open_conditions:
         listed = "; ".join(f"{c.description!r} (owner {c.owner})" for c in open_conditions)
         raise ConditionsOpen(f"adopt needs every condition closed; still open: {listed}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import inspect, literal
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
@@ -29,6 +30,8 @@ async def test_migrations_are_idempotent_and_create_every_table(
     assert answer == 1
 
 
-def test_urls_are_given_async_drivers() -> None:
+def test_sqlite_and_postgresql_urls_are_told_apart_and_others_refused() -> None:
     assert db.is_sqlite("sqlite:///x.db")
     assert not db.is_sqlite("postgresql://u@h/d")
+    with pytest.raises(ValueError, match="use sqlite or postgresql"):
+        db.make_engine("mysql://u@h/d")

@@ -43,7 +43,8 @@ async def test_a_holder_delegates_and_the_delegate_is_authorised(
     holder, deputy = await _people(rollback_session)
     await _delegate(rollback_session, holder, deputy)
     found = await directory.authorities(rollback_session, [deputy, holder], datetime.now(UTC))
-    found.require_signer(deputy, Role.POLICY, acting_for=holder)
+    assert found.still_authorised(deputy, Role.POLICY, acting_for=holder) is None
+    assert found.still_authorised(deputy, Role.DIGITAL, acting_for=holder) is not None
 
 
 @pytest.mark.parametrize(
