@@ -30,6 +30,9 @@ async def test_up_keeps_changes_across_a_restart_and_stops_cleanly(tmp_path: Pat
     await engine.dispose()
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=60) as http:
         assert (await http.get("/healthz")).json()["status"] == "ok"
+        ui = await http.get(f"http://127.0.0.1:{stack.env['THROUGHLINE_UI_PORT']}/")
+        assert ui.status_code == 200
+        assert ui.text.lstrip().lower().startswith("<!doctype html>")
         api = Api(http)
         change_id = await propose(api, team)
         revision = await submit(api, team, change_id, "intent")
