@@ -1,66 +1,34 @@
 """Read-only views of a change: what it waits on, since when, and why.
 
 The workflow query, the update results and the API all render these from the same
-state, so every client tells the same story. Who could still sign is worked out by
-the rules themselves, so the view never disagrees with what a sign-off would meet.
+state, so every client tells the same story. Role progress lives in models/progress.py
+and what a change waits on in models/waiting.py.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import Field
 
 from models.authority import Authorities
 from models.change import ChangeState, CycleSummary, Handoff
-from models.commands import SignOffCommand
 from models.conditions import blocking_conditions
 from models.errors import ThroughlineError
 from models.evidence import Measurement, Submission
 from models.gate import (
     ApprovalNote,
     Condition,
-    Decision,
     GateDecision,
     GateState,
     GateStatus,
     SignOff,
-    counted_approvers,
-    quorum_met,
 )
 from models.intake import ChangeIntake, Strict
 from models.playbook import GateKind
+from models.progress import RoleProgress, role_progress
 from models.rejection import Rejection
-from models.roles import Role
-from models.rules import check_signer
-
-
-class WaitKind(StrEnum):
-    SUBMISSION = "submission"
-    SIGN_OFF = "sign_off"
-    DECISION = "decision"
-    CHALLENGE = "challenge"
-    CONDITION = "condition"
-    NOTHING = "nothing"
-
-
-class Exclusion(Strict):
-    person: str
-    reason: str = Field(description="The rule that stops them, as a sign-off would be told.")
-
-
-class RoleProgress(Strict):
-    role: Role
-    required: int
-    given: int
-    signed_by: list[str] = Field(description="Who counts for this role; holders, not delegates.")
-    not_yet_signed: list[str] = Field(
-        description="Named people who could still approve for this role at this gate."
-    )
-    cannot_sign: list[Exclusion] = Field(
-        default_factory=list, description="Named people who may not approve here, and why."
-    )
+from models.waiting import WaitingOn, waiting_on
 
 
 class MeasureCheck(Strict):
@@ -99,18 +67,6 @@ class GateView(Strict):
         default_factory=list, description="Open conditions from earlier gates that hold this gate."
     )
     decision: GateDecision | None
-
-
-class WaitingOn(Strict):
-    kind: WaitKind
-    roles: list[Role]
-    people: list[str]
-    since: datetime | None
-    waiting_seconds: float | None
-    reason: str
-    escalation: str | None = Field(
-        default=None, description="A side question waiting too, such as a challenge."
-    )
 
 
 class ChangeView(Strict):
@@ -205,7 +161,7 @@ def describe_gate(
 ) -> GateView:
     """With a directory reading, people who no longer hold a role are not offered as able
     to sign for it; without one (inside the workflow), only the change's rules apply."""
-    roles = _role_progress(state, gate, directory)
+    roles = role_progress(state, gate, directory)
     current = gate is state.gate
     return GateView(
         id=gate.id,
@@ -226,64 +182,6 @@ def describe_gate(
         blocked_by=blocking_conditions(state) if current else [],
         decision=gate.decision,
     )
-
-
-def _role_progress(
-    state: ChangeState, gate: GateState, directory: Authorities | None = None
-) -> list[RoleProgress]:
-    counted = counted_approvers(gate)
-    if gate.decision is not None:
-        counted = {Role.SERVICE_OWNER: [gate.decision.decided_by]}
-    progress = []
-    for role, need in gate.quorum.items():
-        able, unable = _who_may_approve(state, gate, role, directory)
-        progress.append(
-            RoleProgress(
-                role=role,
-                required=need,
-                given=len(counted[role]),
-                signed_by=counted[role],
-                not_yet_signed=able,
-                cannot_sign=unable,
-            )
-        )
-    return progress
-
-
-def _who_may_approve(
-    state: ChangeState, gate: GateState, role: Role, directory: Authorities | None
-) -> tuple[list[str], list[Exclusion]]:
-    if gate.status.is_closed or gate.kind is GateKind.DECISION:
-        return [], []
-    able: list[str] = []
-    unable: list[Exclusion] = []
-    for person in state.intake.people.for_role(role):
-        reason = _why_not(state, gate, role, person, directory)
-        if reason is None:
-            able.append(person)
-        elif not _already_counts(gate, role, person):
-            unable.append(Exclusion(person=person, reason=reason))
-    return able, unable
-
-
-def _already_counts(gate: GateState, role: Role, person: str) -> bool:
-    return any(s.role == role and person in s.people for s in gate.counting_approvals())
-
-
-def _why_not(
-    state: ChangeState, gate: GateState, role: Role, person: str, directory: Authorities | None
-) -> str | None:
-    """The refusal an approval by this person would get now, or None if it would stand."""
-    trial = SignOffCommand(
-        actor=person, role=role, decision=Decision.APPROVE, revision=gate.revision or 1
-    )
-    try:
-        check_signer(state, gate, trial)
-        if directory is not None:
-            directory.of(person).require(role)
-    except ThroughlineError as refusal:
-        return refusal.message
-    return None
 
 
 def _unmet_rules(state: ChangeState, gate: GateState, roles: list[RoleProgress]) -> list[str]:
@@ -368,97 +266,3 @@ def _measure_checks(state: ChangeState, gate: GateState) -> list[MeasureCheck]:
         )
         for m in state.intake.success_measures
     ]
-
-
-def waiting_on(state: ChangeState, now: datetime) -> WaitingOn:
-    """What the change waits on right now, on whom, since when and why."""
-    escalation = state.open_escalation
-    side = escalation.reason if escalation else None
-    if state.status.is_closed:
-        return _closed_wait(state, now, side)
-    handoff = state.open_handoff
-    since = handoff.opened_at if handoff else state.updated_at
-    kind, roles, people = _who_acts_next(state)
-    return WaitingOn(
-        kind=kind,
-        roles=roles,
-        people=people,
-        since=since,
-        waiting_seconds=max(0.0, (now - since).total_seconds()),
-        reason=handoff.reason if handoff else "waiting",
-        escalation=side,
-    )
-
-
-def _closed_wait(state: ChangeState, now: datetime, side: str | None) -> WaitingOn:
-    escalation = state.open_escalation
-    if escalation is None:
-        return WaitingOn(
-            kind=WaitKind.NOTHING,
-            roles=[],
-            people=[],
-            since=None,
-            waiting_seconds=None,
-            reason=f"nothing: the change is {state.status}",
-        )
-    return WaitingOn(
-        kind=WaitKind.CHALLENGE,
-        roles=[Role.SERVICE_OWNER],
-        people=state.intake.people.service_owner,
-        since=escalation.opened_at,
-        waiting_seconds=max(0.0, (now - escalation.opened_at).total_seconds()),
-        reason=escalation.reason,
-        escalation=side,
-    )
-
-
-def _who_acts_next(state: ChangeState) -> tuple[WaitKind, list[Role], list[str]]:
-    holding = blocking_conditions(state)
-    if holding and quorum_met(state.gate) and state.gate.status is GateStatus.IN_REVIEW:
-        return WaitKind.CONDITION, [], list(dict.fromkeys(c.owner for c in holding))
-    actors = [a for a in next_actors(state) if a[0] is not WaitKind.CHALLENGE]
-    kind = actors[0][0] if actors else _main_kind(state)
-    roles = list(dict.fromkeys(role for _, role, _ in actors))
-    if kind is WaitKind.SIGN_OFF:
-        roles = [p.role for p in _role_progress(state, state.gate) if p.given < p.required]
-    elif not roles:
-        roles = [_acting_role(state)]
-    return kind, roles, list(dict.fromkeys(person for _, _, person in actors))
-
-
-def _main_kind(state: ChangeState) -> WaitKind:
-    if state.gate.kind is GateKind.DECISION:
-        return WaitKind.DECISION
-    in_review = state.gate.status is GateStatus.IN_REVIEW
-    return WaitKind.SIGN_OFF if in_review else WaitKind.SUBMISSION
-
-
-def _acting_role(state: ChangeState) -> Role:
-    if state.gate.kind is GateKind.DECISION:
-        return Role.SERVICE_OWNER
-    return state.playbook.stage(state.gate.stage).owner
-
-
-def next_actors(state: ChangeState) -> list[tuple[WaitKind, Role, str]]:
-    """Who can move the change on now, as (kind, role, person); feeds each inbox."""
-    challenge = (
-        [(WaitKind.CHALLENGE, Role.SERVICE_OWNER, p) for p in state.intake.people.service_owner]
-        if state.open_escalation
-        else []
-    )
-    if state.status.is_closed:
-        return challenge
-    gate = state.gate
-    if gate.kind is GateKind.DECISION:
-        owners = state.intake.people.service_owner
-        return [(WaitKind.DECISION, Role.SERVICE_OWNER, p) for p in owners] + challenge
-    if gate.status is not GateStatus.IN_REVIEW:
-        owner = state.playbook.stage(gate.stage).owner
-        return [(WaitKind.SUBMISSION, owner, p) for p in state.team_members()] + challenge
-    signers = [
-        (WaitKind.SIGN_OFF, p.role, person)
-        for p in _role_progress(state, gate)
-        if p.given < p.required
-        for person in p.not_yet_signed
-    ]
-    return signers + challenge

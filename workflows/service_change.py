@@ -41,7 +41,8 @@ with workflow.unsafe.imports_passed_through():
     from models.receipts import ReceiptBook
     from models.results import ChangeOutcome, ChangeStart, CommandResult, result_of
     from models.roles import Role
-    from models.views import ChangeView, describe_change, next_actors
+    from models.views import ChangeView, describe_change
+    from models.waiting import next_actors
     from workflows import search_attributes
 
 C = TypeVar("C", bound=Command)

@@ -14,7 +14,8 @@ from models.gate import Decision, GateStatus
 from models.lifecycle import apply_withdraw
 from models.rejection import ChallengeOutcome
 from models.roles import Role
-from models.views import WaitKind, describe_change
+from models.views import describe_change
+from models.waiting import WaitKind
 from tests.factories import OWNER, PROPOSER, T0, authority, fresh_state, pass_gate, sign, submit
 
 # T0 is Monday 2 March 2026: ten working days later is Monday 16 March.

@@ -10,7 +10,8 @@ from models.commands import Decide, RecordMeasurement
 from models.gate import ActOutcome, Decision, GateStatus
 from models.lifecycle import apply_decide, apply_record_measurement, carry_into_new_run
 from models.roles import Role
-from models.views import WaitKind, describe_change, describe_gate
+from models.views import describe_change, describe_gate
+from models.waiting import WaitKind
 from tests.factories import (
     OWNER,
     PROPOSER,

@@ -27,7 +27,7 @@ from models.tables import (
     SignOffRow,
     SubmissionRow,
 )
-from models.views import WaitKind, next_actors, waiting_on
+from models.waiting import WaitKind, next_actors, waiting_on
 from throughline.store.sql import columns_of, insert_missing, upsert
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,131 @@
+"""What a change waits on right now: which kind of act, on whom, since when and why."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from models.change import ChangeState
+from models.conditions import blocking_conditions
+from models.gate import GateStatus, quorum_met
+from models.intake import Strict
+from models.playbook import GateKind
+from models.progress import role_progress
+from models.roles import Role
+
+
+class WaitKind(StrEnum):
+    SUBMISSION = "submission"
+    SIGN_OFF = "sign_off"
+    DECISION = "decision"
+    CHALLENGE = "challenge"
+    CONDITION = "condition"
+    NOTHING = "nothing"
+
+
+class WaitingOn(Strict):
+    kind: WaitKind
+    roles: list[Role]
+    people: list[str]
+    since: datetime | None
+    waiting_seconds: float | None
+    reason: str
+    escalation: str | None = Field(
+        default=None, description="A side question waiting too, such as a challenge."
+    )
+
+
+def waiting_on(state: ChangeState, now: datetime) -> WaitingOn:
+    """What the change waits on right now, on whom, since when and why."""
+    escalation = state.open_escalation
+    side = escalation.reason if escalation else None
+    if state.status.is_closed:
+        return _closed_wait(state, now, side)
+    handoff = state.open_handoff
+    since = handoff.opened_at if handoff else state.updated_at
+    kind, roles, people = _who_acts_next(state)
+    return WaitingOn(
+        kind=kind,
+        roles=roles,
+        people=people,
+        since=since,
+        waiting_seconds=max(0.0, (now - since).total_seconds()),
+        reason=handoff.reason if handoff else "waiting",
+        escalation=side,
+    )
+
+
+def _closed_wait(state: ChangeState, now: datetime, side: str | None) -> WaitingOn:
+    escalation = state.open_escalation
+    if escalation is None:
+        return WaitingOn(
+            kind=WaitKind.NOTHING,
+            roles=[],
+            people=[],
+            since=None,
+            waiting_seconds=None,
+            reason=f"nothing: the change is {state.status}",
+        )
+    return WaitingOn(
+        kind=WaitKind.CHALLENGE,
+        roles=[Role.SERVICE_OWNER],
+        people=state.intake.people.service_owner,
+        since=escalation.opened_at,
+        waiting_seconds=max(0.0, (now - escalation.opened_at).total_seconds()),
+        reason=escalation.reason,
+        escalation=side,
+    )
+
+
+def _who_acts_next(state: ChangeState) -> tuple[WaitKind, list[Role], list[str]]:
+    holding = blocking_conditions(state)
+    if holding and quorum_met(state.gate) and state.gate.status is GateStatus.IN_REVIEW:
+        return WaitKind.CONDITION, [], list(dict.fromkeys(c.owner for c in holding))
+    actors = [a for a in next_actors(state) if a[0] is not WaitKind.CHALLENGE]
+    kind = actors[0][0] if actors else _main_kind(state)
+    roles = list(dict.fromkeys(role for _, role, _ in actors))
+    if kind is WaitKind.SIGN_OFF:
+        roles = [p.role for p in role_progress(state, state.gate) if p.given < p.required]
+    elif not roles:
+        roles = [_acting_role(state)]
+    return kind, roles, list(dict.fromkeys(person for _, _, person in actors))
+
+
+def _main_kind(state: ChangeState) -> WaitKind:
+    if state.gate.kind is GateKind.DECISION:
+        return WaitKind.DECISION
+    in_review = state.gate.status is GateStatus.IN_REVIEW
+    return WaitKind.SIGN_OFF if in_review else WaitKind.SUBMISSION
+
+
+def _acting_role(state: ChangeState) -> Role:
+    if state.gate.kind is GateKind.DECISION:
+        return Role.SERVICE_OWNER
+    return state.playbook.stage(state.gate.stage).owner
+
+
+def next_actors(state: ChangeState) -> list[tuple[WaitKind, Role, str]]:
+    """Who can move the change on now, as (kind, role, person); feeds each inbox."""
+    challenge = (
+        [(WaitKind.CHALLENGE, Role.SERVICE_OWNER, p) for p in state.intake.people.service_owner]
+        if state.open_escalation
+        else []
+    )
+    if state.status.is_closed:
+        return challenge
+    gate = state.gate
+    if gate.kind is GateKind.DECISION:
+        owners = state.intake.people.service_owner
+        return [(WaitKind.DECISION, Role.SERVICE_OWNER, p) for p in owners] + challenge
+    if gate.status is not GateStatus.IN_REVIEW:
+        owner = state.playbook.stage(gate.stage).owner
+        return [(WaitKind.SUBMISSION, owner, p) for p in state.team_members()] + challenge
+    signers = [
+        (WaitKind.SIGN_OFF, p.role, person)
+        for p in role_progress(state, gate)
+        if p.given < p.required
+        for person in p.not_yet_signed
+    ]
+    return signers + challenge
