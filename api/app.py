@@ -6,14 +6,23 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import Scope
 from temporalio.client import Client
 
 from api.deps import Resources
 from api.errors import install_error_handlers
-from api.limits import BodySizeLimit
+from api.middleware import (
+    PUBLIC_PATHS,
+    AuthenticationGate,
+    BodySizeLimit,
+    JsonBody,
+    SecurityHeaders,
+)
 from api.routes import changes, delegations, me, people, system
 from throughline import db
 from throughline.changes import ChangeCommands
+from throughline.services.auth import Caller, authenticate
 from throughline.settings import Settings
 from throughline.temporal import connect_patiently
 
@@ -49,7 +58,28 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
 
     app = FastAPI(title="Throughline", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit)
     for router in (changes.router, delegations.router, me.router, people.router, system.router):
         app.include_router(router)
+    _add_middleware(app, settings)
     return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    """Added innermost first: a request meets security headers, CORS, authentication,
+    the size limit and the JSON check, in that order."""
+
+    async def caller_of(_scope: Scope, authorization: str | None) -> Caller:
+        resources: Resources = app.state.resources
+        return await authenticate(resources.sessions, resources.token_secret, authorization)
+
+    app.add_middleware(JsonBody, paths=lambda path: path not in PUBLIC_PATHS)
+    app.add_middleware(BodySizeLimit)
+    app.add_middleware(AuthenticationGate, authenticate=caller_of)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+        )
+    app.add_middleware(SecurityHeaders)

@@ -12,13 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
-from models.errors import NotPermitted, Unauthenticated
+from models.errors import NotPermitted
 from models.roles import Role
-from models.tables import Person
 from throughline.changes import ChangeCommands
+from throughline.services.auth import Caller, authenticate
 from throughline.settings import Settings
-from throughline.store import directory
-from throughline.tokens import read_token
 
 
 @dataclass
@@ -66,32 +64,18 @@ CommandsDep = Annotated[ChangeCommands, Depends(get_commands)]
 _bearer = HTTPBearer(auto_error=False, description="A token from `throughline token create`.")
 
 
-@dataclass(frozen=True)
-class Caller:
-    id: str
-    name: str
-    roles: list[Role]
-
-    def holds(self, role: Role) -> bool:
-        return role in self.roles
-
-
 async def current_caller(
+    request: Request,
     resources: ResourcesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    """The person a valid token names, with the roles the directory grants them right now."""
-    if credentials is None:
-        raise Unauthenticated("send a bearer token: Authorization: Bearer <token>")
-    person_id = read_token(credentials.credentials, resources.token_secret)
-    async with resources.sessions() as session:
-        person = await session.get(Person, person_id)
-        if person is None or not person.active:
-            raise Unauthenticated(
-                f"the token's person {person_id!r} is not active in the directory"
-            )
-        roles = await directory.active_roles(session, person_id)
-    return Caller(id=person.id, name=person.name, roles=roles)
+    """The caller the authentication gate found before the body was read. The bearer
+    scheme is declared here so the OpenAPI schema shows how to authenticate."""
+    caller = getattr(request.state, "caller", None)
+    if isinstance(caller, Caller):
+        return caller
+    header = f"Bearer {credentials.credentials}" if credentials else None
+    return await authenticate(resources.sessions, resources.token_secret, header)
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]

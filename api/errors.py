@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from models.errors import ThroughlineError
 
@@ -22,10 +24,15 @@ _DESCRIPTIONS = {
     404: "The change or person does not exist.",
     409: "The request conflicts with the change's current state.",
     413: "The request body, or the change's record, is over its size limit.",
+    415: "The request body is not JSON (send Content-Type: application/json).",
+    422: "The request body or parameters are invalid: not UTF-8, not JSON, nested too deeply, "
+    "or not what this route takes. The detail names the problem.",
     429: "Too many commands are in flight for this change; retry shortly.",
-    422: "The request body or parameters are invalid.",
     503: "A dependency did not answer in time; retrying with the same Idempotency-Key is safe.",
 }
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 class ErrorBody(BaseModel):
@@ -38,10 +45,14 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in statuses}
 
 
-def _body(status: int, code: str, detail: str) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+def _body(
+    status: int, code: str, detail: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    extra = dict(headers or {})
+    if status == 401:
+        extra["WWW-Authenticate"] = "Bearer"
     return JSONResponse(
-        status_code=status, content={"error": code, "detail": detail}, headers=headers
+        status_code=status, content={"error": code, "detail": detail}, headers=extra or None
     )
 
 
@@ -62,10 +73,27 @@ def _describe(problem: Any) -> str:
     return f"{location}: {message}" if location else message
 
 
-async def _http_error(_: Request, error: Exception) -> JSONResponse:
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}
-    return _body(error.status_code, codes.get(error.status_code, "http_error"), str(error.detail))
+    code = codes.get(error.status_code, "http_error")
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = ", ".join(_methods_allowed(request))
+    return _body(error.status_code, code, str(error.detail), headers)
+
+
+def _methods_allowed(request: Request) -> list[str]:
+    """Every method some route takes at this path. Starlette names only the first route
+    that matched the path, and GET and POST of one path are two routes here."""
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
 
 
 async def _database_error(_: Request, error: Exception) -> JSONResponse:

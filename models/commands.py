@@ -14,7 +14,15 @@ from pydantic import Field
 
 from models.evidence import EVIDENCE_LIMIT, EvidenceInput, EvidenceItem
 from models.gate import ActOutcome, Decision
-from models.intake import ChangeIntake, PersonId, ShortText, Strict, Text
+from models.intake import (
+    ChangeIntake,
+    Number,
+    PersonId,
+    ShortText,
+    Strict,
+    Text,
+    WholeNumber,
+)
 from models.playbook import Playbook
 from models.rejection import ChallengeOutcome
 from models.roles import Role
@@ -55,7 +63,7 @@ class ConditionInput(Strict):
 class SignOffRequest(Strict):
     role: Role
     decision: Decision
-    revision: int = Field(ge=1, description="The revision the signer reviewed.")
+    revision: WholeNumber = Field(ge=1, description="The revision the signer reviewed.")
     comment: Text | None = None
     reject_to: ShortText | None = Field(
         default=None, description="For reject: the stage to return to, or 'close'."
@@ -111,7 +119,7 @@ class ResolveChallenge(Command, ChallengeResolutionRequest):
 
 class MeasurementRequest(Strict):
     metric: ShortText
-    value: float
+    value: Number
     note: Text | None = None
 
 

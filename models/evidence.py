@@ -8,6 +8,7 @@ from typing import Annotated, Self
 
 from pydantic import (
     AnyUrl,
+    ConfigDict,
     Field,
     StringConstraints,
     UrlConstraints,
@@ -18,8 +19,15 @@ from pydantic import (
 from models.intake import ShortText, Strict, Text
 from models.roles import Role
 
-Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$", to_lower=True)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$", to_lower=True)]
 Uri = Annotated[AnyUrl, UrlConstraints(max_length=2048)]
+WebUri = Annotated[
+    AnyUrl,
+    UrlConstraints(max_length=2048, allowed_schemes=["https", "http"]),
+    Field(json_schema_extra={"pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}),
+]
+"""What a client may send: a page people can open. Anything else (javascript:, data:,
+file:) could run or leak in a browser that shows the evidence."""
 EVIDENCE_LIMIT = 50
 
 
@@ -51,8 +59,17 @@ class EvidenceItem(Strict):
 class EvidenceInput(Strict):
     """Evidence as a client sends it: a sha256, or the content for the server to hash."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["sha256"], "properties": {"sha256": {"type": "string"}}},
+                {"required": ["content"], "properties": {"content": {"type": "string"}}},
+            ]
+        }
+    )
+
     title: ShortText
-    uri: Uri
+    uri: WebUri
     sha256: Sha256 | None = None
     content: Annotated[str, Field(max_length=1_000_000)] | None = None
     roles: list[Role] = Field(

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     model_validator,
 )
+from pydantic import Strict as StrictType
+from pydantic_core import CoreSchema
 
 from models.roles import Role
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+PRINTABLE_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+"""The same rule as a JSON Schema pattern, so clients can check text before sending it."""
 LIST_LIMIT = 50
 
 
@@ -29,16 +34,33 @@ def _printable(value: str) -> str:
     return value
 
 
+class _DocumentPrintable:
+    """Puts the control-character rule into the OpenAPI schema as a pattern."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        schema = handler(core_schema)
+        schema["pattern"] = PRINTABLE_PATTERN
+        return schema
+
+
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
     AfterValidator(_printable),
+    _DocumentPrintable(),
 ]
 ShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_printable),
+    _DocumentPrintable(),
 ]
+Number = Annotated[float, StrictType()]
+"""A JSON number: true, false and numeric strings are refused, as the schema says."""
+WholeNumber = Annotated[int, StrictType()]
+Flag = Annotated[bool, StrictType()]
 PersonId = Annotated[
     str,
     StringConstraints(
@@ -62,7 +84,7 @@ class PolicyIntent(Strict):
 
 class UserGroup(Strict):
     name: ShortText
-    underserved: bool = Field(
+    underserved: Flag = Field(
         default=False, description="True when the group is underserved or vulnerable."
     )
     note: Text | None = None
@@ -70,8 +92,8 @@ class UserGroup(Strict):
 
 class SuccessMeasure(Strict):
     metric: ShortText
-    baseline: float
-    target: float
+    baseline: Number
+    target: Number
     unit: ShortText
     how_measured: Text | None = None
 

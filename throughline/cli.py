@@ -14,6 +14,7 @@ from models.errors import ThroughlineError
 from models.roles import Role
 from throughline import db, logs
 from throughline.binaries import BinaryNotFound
+from throughline.files import private_by_default
 from throughline.rebuild import changes_in_temporal, rebuild_change
 from throughline.settings import ConfigurationError, Settings
 from throughline.stack import EmbeddedStack, StackError
@@ -42,6 +43,11 @@ DEMO_TEAM: list[tuple[str, str, Role, str]] = [
     ("auditor", "Auditor", Role.AUDITOR, "AUDITOR_TOKEN"),
     ("admin", "Administrator", Role.ADMIN, "ADMIN_TOKEN"),
 ]
+
+
+@app.callback()
+def _private_files() -> None:
+    private_by_default()
 
 
 def _fail(message: str) -> typer.Exit:

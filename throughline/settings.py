@@ -10,10 +10,12 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from throughline.files import private_dir
 
 TOKEN_SECRET_FILE = "token-secret"
 
@@ -40,6 +42,18 @@ class Settings(BaseSettings):
     ui_port: int = 8233
     update_timeout_seconds: float = Field(default=30, gt=0)
     log_level: str = "INFO"
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser, comma-separated; none "
+        "by default.",
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
     @cached_property
     def database(self) -> str:
@@ -68,7 +82,7 @@ class Settings(BaseSettings):
         self.check_production()
         path = self.data_dir / TOKEN_SECRET_FILE
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(self.data_dir)
             _write_private(path, secrets.token_urlsafe(48))
         return path.read_text(encoding="utf-8").strip()
 

@@ -21,6 +21,7 @@ from typing import IO
 
 from throughline import db
 from throughline.binaries import find_binary
+from throughline.files import private_by_default, private_dir
 from throughline.settings import Settings
 from throughline.temporal import dev_server_flags
 
@@ -107,6 +108,7 @@ class EmbeddedStack:
         self._stopping = False
 
     def run(self) -> int:
+        private_by_default()
         previous = {
             s: signal.signal(s, self._request_stop) for s in (signal.SIGINT, signal.SIGTERM)
         }
@@ -136,7 +138,8 @@ class EmbeddedStack:
                 "API": (settings.api_host, settings.api_port, "THROUGHLINE_API_PORT"),
             }
         )
-        (self.data_dir / "logs").mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)
+        private_dir(self.data_dir / "logs")
         self.settings.signing_secret()
         db.migrate_sync(self.settings.database)
         self.children = [self._temporal(), self._worker(), self._api()]

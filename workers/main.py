@@ -16,6 +16,7 @@ from activities.calendar import CalendarActivities
 from activities.directory import DirectoryActivities
 from activities.projection import ProjectionActivities
 from throughline import db, logs
+from throughline.files import private_by_default
 from throughline.settings import Settings
 from throughline.temporal import connect_patiently, ensure_search_attributes
 from workflows.service_change import ServiceChangeWorkflow
@@ -57,6 +58,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
 
 
 def main() -> None:
+    private_by_default()
     settings = Settings()
     logs.configure(settings.log_level)
     settings.check_production()

@@ -42,7 +42,7 @@ from throughline.store.readmodel import ChangeFilter
 router = APIRouter(prefix="/changes", tags=["changes"])
 
 ChangeId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
-COMMAND_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 503)
+COMMAND_ERRORS = error_responses(401, 403, 404, 409, 413, 415, 422, 429, 503)
 READ_ERRORS = error_responses(401, 403, 404, 422)
 
 
@@ -51,7 +51,7 @@ READ_ERRORS = error_responses(401, 403, 404, 422)
     status_code=201,
     summary="Propose a service change",
     response_model=CommandResult,
-    responses=error_responses(401, 403, 409, 413, 422, 429, 503),
+    responses=error_responses(401, 403, 409, 413, 415, 422, 429, 503),
 )
 async def propose_change(
     *,

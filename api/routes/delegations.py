@@ -33,7 +33,7 @@ class DelegationRequest(Strict):
     status_code=201,
     summary="Delegate a role",
     response_model=DelegationOut,
-    responses=error_responses(401, 403, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 413, 415, 422),
 )
 async def delegate(
     *,

@@ -40,7 +40,7 @@ async def list_people(*, caller: Admin, session: SessionDep) -> list[PersonOut]:
     status_code=201,
     summary="Add a person",
     response_model=PersonOut,
-    responses=error_responses(401, 403, 409, 422),
+    responses=error_responses(401, 403, 409, 413, 415, 422),
 )
 async def add_person(
     *,

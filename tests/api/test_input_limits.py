@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
 import httpx
 import pytest
 
+from models.intake import PRINTABLE_PATTERN
 from tests.api.client import Api, auth
 from tests.api.flows import intake_body, propose, work_body
 from tests.factories import Team
@@ -99,3 +101,67 @@ async def test_a_change_nobody_could_sign_is_refused(api: Api, team: Team) -> No
     response = await api.post(team.proposer, "/changes", intake_body(team, people=people))
     assert response.status_code == 422
     assert "does not name enough people besides the proposer" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("change", "detail"),
+    [
+        ({"success_measures": [{"metric": "m", "baseline": 1, "target": False, "unit": "u"}]},
+         "success_measures.0.target: Input should be a valid number"),
+        ({"success_measures": [{"metric": "m", "baseline": "1", "target": 2, "unit": "u"}]},
+         "success_measures.0.baseline: Input should be a valid number"),
+        ({"user_groups": [{"name": "g", "underserved": "yes"}]},
+         "user_groups.0.underserved: Input should be a valid boolean"),
+    ],
+)  # fmt: skip
+async def test_booleans_and_strings_are_not_numbers(
+    api: Api, team: Team, change: dict[str, Any], detail: str
+) -> None:
+    response = await api.post(team.proposer, "/changes", intake_body(team, **change))
+    assert response.status_code == 422
+    assert detail in response.json()["detail"]
+
+
+async def test_a_revision_or_a_value_must_be_a_number(api: Api, team: Team) -> None:
+    change_id = await propose(api, team)
+    body = {"role": "policy", "decision": "approve", "revision": True}
+    signed = await api.post(team.signer_of("policy"), f"/changes/{change_id}/sign-offs", body)
+    assert signed.status_code == 422
+    assert "revision: Input should be a valid integer" in signed.json()["detail"]
+    measured = await api.post(
+        team.proposer, f"/changes/{change_id}/measurements", {"metric": "m", "value": "4"}
+    )
+    assert measured.status_code == 422
+    assert "value: Input should be a valid number" in measured.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "uri", ["javascript:alert(1)", "data:text/html,<script>1</script>", "file:///etc/passwd"]
+)
+async def test_evidence_links_must_be_web_pages(api: Api, team: Team, uri: str) -> None:
+    change_id = await propose(api, team)
+    body = work_body("draft")
+    body["evidence"][0]["uri"] = uri
+    response = await api.post(team.proposer, f"/changes/{change_id}/submissions", body)
+    assert response.status_code == 422
+    assert "URL scheme should be 'https' or 'http'" in response.json()["detail"]
+
+
+async def test_evidence_needs_a_fingerprint_or_content(api: Api, team: Team) -> None:
+    change_id = await propose(api, team)
+    body = {"summary": "s", "evidence": [{"title": "t", "uri": "https://x.test/a"}]}
+    response = await api.post(team.proposer, f"/changes/{change_id}/submissions", body)
+    assert response.status_code == 422
+    assert "give either sha256 or content" in response.json()["detail"]
+
+
+async def test_the_schema_states_the_rules_the_server_applies(http: httpx.AsyncClient) -> None:
+    schemas = (await http.get("/openapi.json")).json()["components"]["schemas"]
+    measure = schemas["SuccessMeasure"]["properties"]
+    assert measure["target"]["type"] == "number"
+    assert measure["metric"]["pattern"] == PRINTABLE_PATTERN
+    evidence = schemas["EvidenceInput"]
+    assert [option["required"] for option in evidence["anyOf"]] == [["sha256"], ["content"]]
+    assert evidence["properties"]["uri"]["pattern"] == "^[Hh][Tt][Tt][Pp][Ss]?://"
+    assert re.fullmatch(PRINTABLE_PATTERN, "a line\twith a tab") is not None
+    assert re.fullmatch(PRINTABLE_PATTERN, "a bell\x07") is None

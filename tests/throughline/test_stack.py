@@ -38,6 +38,7 @@ async def test_up_keeps_changes_across_a_restart_and_stops_cleanly(tmp_path: Pat
         revision = await submit(api, team, change_id, "intent")
     assert stack.stop() == 0
     assert wait_until_gone(children) == []
+    assert _modes_not_private(stack.data_dir) == []
 
     restarted = start_stack(stack.data_dir, stack.env)
     try:
@@ -49,6 +50,12 @@ async def test_up_keeps_changes_across_a_restart_and_stops_cleanly(tmp_path: Pat
             assert result["gate"]["roles"][0]["signed_by"] == [team.signer(Role.POLICY)]
     finally:
         restarted.stop()
+
+
+def _modes_not_private(data_dir: Path) -> list[str]:
+    """Paths in the data directory that anyone but their owner could read."""
+    paths = [data_dir, *data_dir.rglob("*")]
+    return [f"{p}: {oct(p.stat().st_mode & 0o777)}" for p in paths if p.stat().st_mode & 0o077]
 
 
 def test_a_taken_port_gets_a_clear_message(tmp_path: Path) -> None:

@@ -7,9 +7,15 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.errors import DelegationNotAllowed, DelegationNotFound, InvalidRequest, NotPermitted
+from models.errors import (
+    ChangeNotFound,
+    DelegationNotAllowed,
+    DelegationNotFound,
+    InvalidRequest,
+    NotPermitted,
+)
 from models.roles import Role
-from models.tables import DelegationRow
+from models.tables import ChangeRow, DelegationRow
 from throughline.store import directory
 
 LONGEST_DELEGATION = timedelta(days=90)
@@ -34,6 +40,8 @@ async def delegate(
     start = starts_at or now
     await _check_people(session, delegator, delegate_to, role)
     _check_period(start, ends_at, now)
+    if change_id is not None and await session.get(ChangeRow, change_id) is None:
+        raise ChangeNotFound(f"no change with id {change_id!r} to limit the delegation to")
     row = DelegationRow(
         delegator=delegator,
         delegate=delegate_to,

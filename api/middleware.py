@@ -1,0 +1,207 @@
+"""What every request meets before a route: security headers, authentication before the
+body is read, a size limit, and a JSON check that names what is wrong with a body.
+
+Order matters and is set in api/app.py: headers wrap everything, so refusals carry them
+too; authentication comes before any byte of the body is read, so an anonymous caller
+learns nothing from a malformed body but that it must sign in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from models.errors import ThroughlineError
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_JSON_DEPTH = 32
+"""The deepest nesting a body may have; Throughline's own bodies nest five levels."""
+
+PUBLIC_PATHS = frozenset({"/healthz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+}
+
+Authenticate = Callable[[Scope, str | None], Awaitable[Any]]
+
+
+def refusal(status: int, code: str, detail: str) -> JSONResponse:
+    """The one error shape, for refusals made before a route runs."""
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
+
+
+class SecurityHeaders:
+    """Adds the headers every response must carry, whoever produced it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class AuthenticationGate:
+    """Authenticates every non-public request before its body is read.
+
+    The caller it finds is kept in the request's state for the route's dependencies.
+    """
+
+    def __init__(self, app: ASGIApp, authenticate: Authenticate) -> None:
+        self.app = app
+        self.authenticate = authenticate
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+            await self.app(scope, receive, send)
+            return
+        try:
+            caller = await self.authenticate(scope, Headers(scope=scope).get("authorization"))
+        except ThroughlineError as error:
+            await refusal(error.status, error.code, error.message)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["caller"] = caller
+        await self.app(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """413 for a body over the limit, whether its length is declared or it is streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        try:
+            await self.app(scope, self._counting(receive), send)
+        except BodyTooLarge:
+            await self._refuse(scope, receive, send)
+
+    def _counting(self, receive: Receive) -> Receive:
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise BodyTooLarge
+            return message
+
+        return counted
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"the request body is over the {self.limit // (1024 * 1024)} MiB limit"
+        await refusal(413, "payload_too_large", detail)(scope, receive, send)
+
+
+class JsonBody:
+    """Reads a request body once and refuses it, naming the problem, unless it is JSON
+    in UTF-8 that nests no deeper than MAX_JSON_DEPTH. Routes then parse it as usual."""
+
+    def __init__(self, app: ASGIApp, paths: Callable[[str], bool]) -> None:
+        self.app = app
+        self.paths = paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.paths(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        body = await _read_all(receive)
+        problem = _problem_with(body, Headers(scope=scope).get("content-type"))
+        if problem is not None:
+            await refusal(*problem)(scope, receive, send)
+            return
+        await self.app(scope, _replay(body), send)
+
+
+async def _read_all(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+def _problem_with(body: bytes, content_type: str | None) -> tuple[int, str, str] | None:
+    if not body:
+        return None
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        detail = "send the body as JSON, with Content-Type: application/json"
+        return 415, "unsupported_media_type", detail
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return 422, "invalid_request", f"the body is not valid UTF-8 (at byte {error.start})"
+    try:
+        parsed = json.loads(text)
+    except RecursionError:
+        return 422, "invalid_request", f"the body nests deeper than {MAX_JSON_DEPTH} levels"
+    except ValueError as error:
+        return 422, "invalid_request", f"the body is not valid JSON: {error}"
+    if _depth(parsed) > MAX_JSON_DEPTH:
+        return 422, "invalid_request", f"the body nests deeper than {MAX_JSON_DEPTH} levels"
+    return None
+
+
+def _depth(value: object) -> int:
+    """How deeply arrays and objects nest, without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_JSON_DEPTH:
+            pending.extend((child, level + 1) for child in children)
+    return deepest
