@@ -42,13 +42,14 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         settings.check_production()
         await db.migrate(settings.database)
         engine = db.make_engine(settings.database)
+        sessions = db.session_factory(engine)
         client = temporal or await connect_patiently(settings)
         app.state.resources = Resources(
             settings=settings,
             engine=engine,
-            sessions=db.session_factory(engine),
+            sessions=sessions,
             temporal=client,
-            commands=ChangeCommands(client, settings),
+            commands=ChangeCommands(client, settings, sessions),
             token_secret=settings.signing_secret(),
         )
         try:

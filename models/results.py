@@ -31,6 +31,10 @@ class Receipt(Strict):
     fingerprint: str
     result: CommandResult
 
+    @classmethod
+    def of(cls, request: RequestKey, result: CommandResult) -> Receipt:
+        return cls(key=request.key, fingerprint=request.fingerprint, result=result)
+
 
 class ChangeStart(Strict):
     """Workflow input: a brand-new change, or the state carried into a new run."""

@@ -183,6 +183,21 @@ class AuditEventRow(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
+class CommandReceiptRow(SQLModel, table=True):
+    """What a keyed command answered, kept for the life of its change (or directory), so a
+    retry with the same Idempotency-Key gets the same answer however much happened since.
+    Written by the projection in the transaction that records the command's events."""
+
+    __tablename__ = "command_receipt"
+
+    log_id: str = Field(primary_key=True, max_length=100)
+    key: str = Field(primary_key=True, max_length=400)
+    fingerprint: str = Field(max_length=64)
+    seq: int
+    result: dict[str, Any] = _json()
+    recorded_at: datetime = _at()
+
+
 class IdempotentRequest(SQLModel, table=True):
     """Responses to POSTs that do not go through a workflow, kept for their retries."""
 

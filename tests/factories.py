@@ -237,7 +237,13 @@ def new_team() -> Team:
 
 
 async def seed_team(sessions: async_sessionmaker[AsyncSession], team: Team) -> Team:
-    async with sessions() as session, session.begin():
-        for person_id, roles in team.directory().items():
-            await directory.add_person(session, name=person_id, person_id=person_id, roles=roles)
+    await add_people(sessions, team.directory())
     return team
+
+
+async def add_people(
+    sessions: async_sessionmaker[AsyncSession], people: dict[str, list[Role]]
+) -> None:
+    async with sessions() as session, session.begin():
+        for person_id, roles in people.items():
+            await directory.add_person(session, name=person_id, person_id=person_id, roles=roles)

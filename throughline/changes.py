@@ -11,8 +11,10 @@ import asyncio
 import hashlib
 import json
 import logging
+import random
 import uuid
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -69,17 +71,21 @@ from models.errors import (
     error_class_for,
 )
 from models.intake import ChangeIntake
+from models.lifecycle import open_change
 from models.playbook import latest_playbook
 from models.results import ChangeStart, CommandResult, result_of
 from models.rules import check_staffing
-from models.tables import ChangeRow
+from models.tables import ChangeRow, CommandReceiptRow
 from models.views import ChangeView
 from throughline.settings import Settings
-from throughline.store import directory
+from throughline.store import directory, receipts
 from throughline.temporal import workflow_id
 from workflows.service_change import ServiceChangeWorkflow
 
 log = logging.getLogger(__name__)
+IN_FLIGHT_PER_CHANGE = 8
+FIRST_RETRY_PAUSE = 0.05
+LONGEST_RETRY_PAUSE = 1.0
 C = TypeVar("C", bound=Command)
 T = TypeVar("T")
 _CHANGE_IDS = uuid.UUID("6f1d2c3e-8a4b-4e59-9d0a-2b7c1e5f3a90")
@@ -115,8 +121,12 @@ def _update_id(request: RequestKey | None) -> str:
 
 
 def domain_error(cause: BaseException | None) -> ThroughlineError:
+    """The refusal a workflow gave, by its code. Any other failure (a workflow that could
+    not decode its input, say) is ours, not the caller's: 503, and an operator is told."""
     if isinstance(cause, ApplicationError) and cause.type:
-        return error_class_for(cause.type)(cause.message)
+        refusal = error_class_for(cause.type)
+        if refusal is not ThroughlineError:
+            return refusal(cause.message)
     log.error("a command failed without a domain reason", extra={"cause": repr(cause)})
     return Unavailable("the change could not apply the command; an operator has been alerted")
 
@@ -135,19 +145,24 @@ async def propose(
         found = await directory.authorities(session, sorted(intake.people.everyone()), _now())
         check_staffing(intake, playbook, found, proposer)
         existing = await session.get(ChangeRow, change_id_for(request)) if request else None
-    if existing is not None:
-        return _already_proposed(existing, intake, proposer)
+        if existing is not None and request is not None:
+            receipt = await receipts.find(session, existing.id, request.key)
+            return _already_proposed(existing, receipt, intake, proposer)
     return await commands.create(intake, proposer, key)
 
 
-def _already_proposed(row: ChangeRow, intake: ChangeIntake, proposer: str) -> CommandResult:
-    """A retried proposal whose change exists: the same answer, or a refusal if it differs."""
+def _already_proposed(
+    row: ChangeRow, receipt: CommandReceiptRow | None, intake: ChangeIntake, proposer: str
+) -> CommandResult:
+    """A retried proposal whose change exists: the first answer, or a refusal if it differs."""
     state = ChangeState.model_validate(row.snapshot)
     if state.intake != intake or state.proposer != proposer:
         raise IdempotencyKeyReused(
             "this Idempotency-Key already created a different change; use a new key"
         )
-    return result_of(state, "open")
+    if receipt is not None:
+        return CommandResult.model_validate(receipt.result)
+    return result_of(state, "open")  # a change created before answers were kept
 
 
 async def require_signer_now(
@@ -191,14 +206,41 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class ChangeQueues:
+    """Lets a few commands of one change be in flight from this process at a time; the
+    rest wait their turn. Temporal takes at most ten updates in flight per workflow, and
+    beyond that refuses them rather than queueing them."""
+
+    def __init__(self, per_change: int = IN_FLIGHT_PER_CHANGE) -> None:
+        self._per_change = per_change
+        self._slots: dict[str, tuple[asyncio.Semaphore, int]] = {}
+
+    @asynccontextmanager
+    async def turn(self, change_id: str) -> AsyncIterator[None]:
+        semaphore, users = self._slots.get(change_id, (asyncio.Semaphore(self._per_change), 0))
+        self._slots[change_id] = (semaphore, users + 1)
+        try:
+            async with semaphore:
+                yield
+        finally:
+            semaphore, users = self._slots[change_id]
+            if users == 1:
+                del self._slots[change_id]
+            else:
+                self._slots[change_id] = (semaphore, users - 1)
+
+
 class ChangeCommands:
-    def __init__(self, client: Client, settings: Settings) -> None:
+    def __init__(
+        self,
+        client: Client,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         self._client = client
         self._settings = settings
-
-    @property
-    def _rpc_timeout(self) -> timedelta:
-        return timedelta(seconds=self._settings.update_timeout_seconds)
+        self._sessions = sessions
+        self._queues = ChangeQueues()
 
     async def create(self, intake: ChangeIntake, proposer: str, key: str | None) -> CommandResult:
         request = request_key(proposer, key, intake)
@@ -218,19 +260,29 @@ class ChangeCommands:
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
         opening = OpenChange(actor=proposer, request=request)
-        started = self._client.execute_update_with_start_workflow(
-            ServiceChangeWorkflow.open,
-            opening,
-            start_workflow_operation=start,
-            id=_update_id(request),
-            rpc_timeout=self._rpc_timeout,
-        )
+
+        def started(rpc_timeout: timedelta) -> Awaitable[CommandResult]:
+            return self._client.execute_update_with_start_workflow(
+                ServiceChangeWorkflow.open,
+                opening,
+                start_workflow_operation=start,
+                id=_update_id(request),
+                rpc_timeout=rpc_timeout,
+            )
+
         try:
-            return await self._bounded(change_id, started)
+            return await self._patiently(change_id, started)
         except WorkflowAlreadyStartedError:
             raise AlreadyExists(
                 f"this Idempotency-Key created change {change_id}, which has closed"
             ) from None
+        except Unavailable:
+            # The start is durable even when the answer is late: if the change began, its
+            # first answer follows from what its history recorded.
+            created = await creation_answer(self._client, change_id, request)
+            if created is None:
+                raise
+            return created
 
     async def submit(
         self, change_id: str, actor: str, body: SubmitWorkRequest, key: str | None
@@ -315,11 +367,56 @@ class ChangeCommands:
     ) -> CommandResult:
         # The scope keeps one key from matching two different targets of one command.
         cmd.request = request_key(cmd.actor, f"{key}:{scope}" if key and scope else key, body)
-        call = self._handle(change_id).execute_update(
-            update, cmd, id=_update_id(cmd.request), rpc_timeout=self._rpc_timeout
-        )
-        result: CommandResult = await self._bounded(change_id, call)
-        return result
+        earlier = await self._earlier_answer(change_id, cmd.request)
+        if earlier is not None:
+            return earlier
+
+        def call(rpc_timeout: timedelta) -> Awaitable[CommandResult]:
+            handle = self._handle(change_id)
+            return handle.execute_update(
+                update, cmd, id=_update_id(cmd.request), rpc_timeout=rpc_timeout
+            )
+
+        async with self._queues.turn(change_id):
+            return await self._patiently(change_id, call)
+
+    async def _earlier_answer(
+        self, change_id: str, request: RequestKey | None
+    ) -> CommandResult | None:
+        """The answer a keyed command already got, however long ago: receipts are kept in
+        SQL for the life of the change, across every cycle."""
+        if request is None or self._sessions is None:
+            return None
+        async with self._sessions() as session:
+            receipt = await receipts.find(session, change_id, request.key)
+        if receipt is None:
+            return None
+        if receipt.fingerprint != request.fingerprint:
+            raise IdempotencyKeyReused(
+                "this Idempotency-Key was already used for a different request; "
+                "use a new key for a new request"
+            )
+        return CommandResult.model_validate(receipt.result)
+
+    async def _patiently(self, change_id: str, attempt: Callable[[timedelta], Awaitable[T]]) -> T:
+        """Try a Temporal call until it answers or the configured time is up. A change
+        with too many commands in flight, or an update the server aborted, is tried again
+        with the same update id, so it takes effect at most once."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._settings.update_timeout_seconds
+        pause = FIRST_RETRY_PAUSE
+        while True:
+            remaining = deadline - loop.time()
+            try:
+                async with asyncio.timeout(remaining):
+                    return await attempt(timedelta(seconds=remaining))
+            except RPCError as error:
+                if not _worth_retrying(error) or deadline - loop.time() < pause:
+                    raise await self._translate(change_id, error) from None
+            except _TEMPORAL_ERRORS as error:
+                raise await self._translate(change_id, error) from None
+            await asyncio.sleep(pause * random.uniform(0.5, 1.5))
+            pause = min(pause * 2, LONGEST_RETRY_PAUSE)
 
     async def _bounded(self, change_id: str, call: Awaitable[T]) -> T:
         """Await a Temporal call for at most the configured time, as a domain outcome."""
@@ -363,3 +460,35 @@ class ChangeCommands:
         if described.status is WorkflowExecutionStatus.RUNNING:
             return Unavailable("the change is running but did not answer; try again")
         return ChangeClosed(f"change {change_id!r} is closed and accepts no further commands")
+
+
+def _worth_retrying(error: RPCError) -> bool:
+    """Refusals Temporal says are temporary: too many updates in flight on one change, an
+    update aborted under load, or a server that is briefly unavailable."""
+    return error.status in {
+        RPCStatusCode.RESOURCE_EXHAUSTED,
+        RPCStatusCode.ABORTED,
+        RPCStatusCode.UNAVAILABLE,
+    }
+
+
+async def creation_answer(
+    client: Client, change_id: str, request: RequestKey | None
+) -> CommandResult | None:
+    """What creating this change answered, worked out from the start its history recorded,
+    or None if the change never began (or began from a different request)."""
+    handle = client.get_workflow_handle(workflow_id(change_id))
+    try:
+        async for event in handle.fetch_history_events(page_size=1):
+            started = event.workflow_execution_started_event_attributes
+            [start] = await client.data_converter.decode(started.input.payloads, [ChangeStart])
+            began = event.event_time.ToDatetime().replace(tzinfo=UTC)
+            break
+        else:
+            return None
+    except RPCError:
+        return None
+    if start.new is None or start.creation != request:
+        return None
+    state, _ = open_change(start.new, began)
+    return result_of(state, "open")

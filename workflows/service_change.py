@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         Decide,
         OpenChange,
         RecordMeasurement,
+        RequestKey,
         ResolveChallenge,
         SignOffCommand,
         SubmitWork,
@@ -39,7 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from models.gate import Decision
     from models.projection import ProjectionBatch
     from models.receipts import ReceiptBook
-    from models.results import ChangeOutcome, ChangeStart, CommandResult, result_of
+    from models.results import ChangeOutcome, ChangeStart, CommandResult, Receipt, result_of
     from models.roles import Role
     from models.views import ChangeView, describe_change
     from models.waiting import next_actors
@@ -68,6 +69,8 @@ STATE_BUDGET_BYTES = 1_000_000
 LOCAL_READS = "local-directory-and-calendar-reads"
 RECHECK_JUDGES_PEOPLE_READ = "recheck-judges-only-people-it-read"
 WITHDRAW_REQUIRES_ROLE = "withdraw-requires-the-role"
+PROJECT_EVERY_RECEIPT = "project-every-receipt"
+CREATED_AT_START = "created-at-the-start-time"
 DIRECTORY_TIMEOUT = timedelta(seconds=10)
 
 
@@ -108,11 +111,15 @@ class ServiceChangeWorkflow:
     @workflow.init
     def __init__(self, start: ChangeStart) -> None:
         self._outbox: list[AuditEvent] = []
+        # Full answers to keyed commands, sent with the next projection, which keeps them
+        # in SQL for the life of the change: the receipt book is only a recent window.
+        self._unprojected_receipts: list[Receipt] = []
         if start.carried is not None:
             self._state = start.carried
         else:
             assert start.new is not None, "a change starts new or carried"
-            self._state, self._outbox = lifecycle.open_change(start.new, workflow.now())
+            self._state, self._outbox = lifecycle.open_change(start.new, self._created_at())
+            self._keep_creation_receipt(start.creation)
         self._projected_seq = self._state.seq - len(self._outbox)
         self._creation = start.creation
         self._creation_result = start.creation_result
@@ -122,6 +129,18 @@ class ServiceChangeWorkflow:
         # Keys of commands still being handled: a second request with the same key and a
         # different body must be refused even before the first has a receipt.
         self._in_flight: dict[str, str] = {}
+
+    def _created_at(self) -> datetime:
+        """When the change began. Its start time, recorded by the server, lets a caller
+        whose creation timed out work out the exact answer from the history alone;
+        histories from before this replay with the first task's clock."""
+        if workflow.patched(CREATED_AT_START):
+            return workflow.info().workflow_start_time
+        return workflow.now()
+
+    def _keep_creation_receipt(self, creation: RequestKey | None) -> None:
+        if creation is not None:
+            self._unprojected_receipts.append(Receipt.of(creation, result_of(self._state, "open")))
 
     @workflow.run
     async def run(self, start: ChangeStart) -> ChangeOutcome:  # noqa: ARG002
@@ -179,7 +198,7 @@ class ServiceChangeWorkflow:
         """Wait until every handler is done and everything it wrote is projected."""
         while True:
             await workflow.wait_condition(workflow.all_handlers_finished)
-            if self._projected_seq >= self._state.seq:
+            if self._projected_seq >= self._state.seq and not self._receipts_waiting():
                 return
             await self._project_through(self._state.seq)
 
@@ -357,6 +376,8 @@ class ServiceChangeWorkflow:
         self._publish_search_attributes()
         result = self._result(name, gate_before)
         self._receipts.remember(cmd.request, result)
+        if cmd.request is not None:
+            self._unprojected_receipts.append(Receipt.of(cmd.request, result))
         await self._project_through(self._state.seq)
         return result
 
@@ -414,12 +435,13 @@ class ServiceChangeWorkflow:
     async def _project_through(self, seq: int) -> None:
         """Return once the read model holds every event up to seq."""
         async with self._projection_lock:
-            if self._projected_seq >= seq:
+            if self._projected_seq >= seq and not self._receipts_waiting():
                 return
             batch = ProjectionBatch(
                 workflow_id=workflow.info().workflow_id,
                 state=self._state.model_copy(deep=True),
                 events=list(self._outbox),
+                receipts=list(self._unprojected_receipts),
             )
             await workflow.execute_activity_method(
                 ProjectionActivities.project_change,
@@ -429,7 +451,14 @@ class ServiceChangeWorkflow:
             )
             # Only events the database now holds leave the outbox, so none is ever lost.
             self._outbox = [e for e in self._outbox if e.seq > batch.state.seq]
+            self._unprojected_receipts = self._unprojected_receipts[len(batch.receipts) :]
             self._projected_seq = batch.state.seq
+
+    def _receipts_waiting(self) -> bool:
+        """A receipt whose command's events a concurrent batch already carried still
+        needs a projection of its own; histories from before receipts were kept in SQL
+        replay without one."""
+        return bool(self._unprojected_receipts) and workflow.patched(PROJECT_EVERY_RECEIPT)
 
     def _publish_search_attributes(self) -> None:
         waiting = sorted({role.value for _, role, _ in next_actors(self._state)})

@@ -28,6 +28,7 @@ from models.tables import (
     SubmissionRow,
 )
 from models.waiting import WaitKind, next_actors, waiting_on
+from throughline.store import receipts
 from throughline.store.sql import columns_of, insert_missing, upsert
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ async def project(session: AsyncSession, batch: ProjectionBatch) -> bool:
         session, ChangeRow, [_change_row(batch)], where=col(ChangeRow.last_seq) < state.seq
     )
     await insert_missing(session, AuditEventRow, [_event_row(e) for e in batch.events])
+    await receipts.keep(session, state.change_id, batch.receipts, state.updated_at)
     stored = await session.get(ChangeRow, state.change_id, populate_existing=True)
     if stored is None or stored.last_seq != state.seq:
         return False
