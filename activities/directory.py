@@ -1,13 +1,20 @@
-"""Directory reads for the workflow: who holds which role at the moment they act."""
+"""Directory I/O for workflows: authority reads for changes, and the directory's own
+projection into SQL."""
 
 from __future__ import annotations
+
+import logging
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 
 from models.authority import Authorities, AuthorityQuery
+from models.directory.projection import DirectoryBatch
 from throughline.store import directory
+from throughline.store.directory_projection import project_directory
+
+log = logging.getLogger(__name__)
 
 
 class DirectoryActivities:
@@ -19,3 +26,14 @@ class DirectoryActivities:
         """The roles each person holds as of the workflow's own clock."""
         async with self._sessions() as session:
             return await directory.authorities(session, query.people, query.as_of, query.change_id)
+
+    @activity.defn(name="project_directory")
+    async def project_directory(self, batch: DirectoryBatch) -> int:
+        """Write the directory's tables and event log; returns how many events were new."""
+        async with self._sessions() as session, session.begin():
+            applied = await project_directory(session, batch)
+        log.info(
+            "projected directory",
+            extra={"directory_id": batch.directory_id, "events": len(batch.events), "new": applied},
+        )
+        return applied

@@ -19,10 +19,11 @@ from api.middleware import (
     JsonBody,
     SecurityHeaders,
 )
-from api.routes import changes, delegations, me, people, system
+from api.routes import changes, delegations, directory, me, people, system, tokens
 from throughline import db
 from throughline.changes import ChangeCommands
 from throughline.services.auth import Caller, authenticate
+from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.temporal import connect_patiently
 
@@ -50,7 +51,8 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
             sessions=sessions,
             temporal=client,
             commands=ChangeCommands(client, settings, sessions),
-            token_secret=settings.signing_secret(),
+            directory=DirectoryService(client, settings, sessions),
+            keys=settings.key_file(),
         )
         try:
             yield
@@ -59,8 +61,9 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
 
     app = FastAPI(title="Throughline", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
-    for router in (changes.router, delegations.router, me.router, people.router, system.router):
-        app.include_router(router)
+    routers = [changes, delegations, directory, me, people, system, tokens]
+    for module in routers:
+        app.include_router(module.router)
     _add_middleware(app, settings)
     return app
 
@@ -71,7 +74,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
 
     async def caller_of(_scope: Scope, authorization: str | None) -> Caller:
         resources: Resources = app.state.resources
-        return await authenticate(resources.sessions, resources.token_secret, authorization)
+        return await authenticate(resources.sessions, resources.keys.ring(), authorization)
 
     app.add_middleware(JsonBody, paths=lambda path: path not in PUBLIC_PATHS)
     app.add_middleware(BodySizeLimit)

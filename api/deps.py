@@ -16,7 +16,9 @@ from models.errors import NotPermitted
 from models.roles import Role
 from throughline.changes import ChangeCommands
 from throughline.services.auth import Caller, authenticate
+from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
+from throughline.tokens import KeyFile
 
 
 @dataclass
@@ -28,7 +30,8 @@ class Resources:
     sessions: async_sessionmaker[AsyncSession]
     temporal: Client
     commands: ChangeCommands
-    token_secret: str
+    directory: DirectoryService
+    keys: KeyFile
 
 
 def get_resources(request: Request) -> Resources:
@@ -61,6 +64,13 @@ def get_commands(resources: ResourcesDep) -> ChangeCommands:
 
 CommandsDep = Annotated[ChangeCommands, Depends(get_commands)]
 
+
+def get_directory(resources: ResourcesDep) -> DirectoryService:
+    return resources.directory
+
+
+DirectoryDep = Annotated[DirectoryService, Depends(get_directory)]
+
 _bearer = HTTPBearer(auto_error=False, description="A token from `throughline token create`.")
 
 
@@ -75,7 +85,7 @@ async def current_caller(
     if isinstance(caller, Caller):
         return caller
     header = f"Bearer {credentials.credentials}" if credentials else None
-    return await authenticate(resources.sessions, resources.token_secret, header)
+    return await authenticate(resources.sessions, resources.keys.ring(), header)
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
@@ -93,11 +103,17 @@ def RequireRole(*roles: Role) -> Any:
     return Depends(require)
 
 
+# Guards, for a route's `dependencies=[...]` when the handler does not read the caller.
+ANY_ROLE = RequireRole(*Role)
+ADMINS = RequireRole(Role.ADMIN)
+AUDITORS = RequireRole(Role.AUDITOR)
+ADMINS_OR_AUDITORS = RequireRole(Role.ADMIN, Role.AUDITOR)
+
 Reader = Annotated[Caller, RequireRole(*Role)]
 Digital = Annotated[Caller, RequireRole(Role.DIGITAL)]
 ServiceOwner = Annotated[Caller, RequireRole(Role.SERVICE_OWNER)]
 Withdrawer = Annotated[Caller, RequireRole(Role.DIGITAL, Role.SERVICE_OWNER)]
-Auditor = Annotated[Caller, RequireRole(Role.AUDITOR, Role.ADMIN)]
+Auditor = Annotated[Caller, RequireRole(Role.AUDITOR)]
 Admin = Annotated[Caller, RequireRole(Role.ADMIN)]
 
 IdempotencyKey = Annotated[

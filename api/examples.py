@@ -146,3 +146,10 @@ PERSON = _one(
     "A new policy lead",
     {"name": "Policy deputy", "id": "policy-deputy", "roles": ["policy"]},
 )
+
+TOKEN = _one("A token for a working day", {"hours": 8})
+
+TOKEN_REVOCATION = _one(
+    "Revoke a token that leaked",
+    {"token": "eyJhbGciOiJIUzI1NiIsImtpZCI6Imsx...the whole token"},
+)

@@ -32,8 +32,9 @@ from models.evidence import fingerprint
 from tests.factories import Team, intake_data, new_team, seed_team
 from throughline import db
 from throughline.binaries import find_binary
+from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
-from throughline.tokens import issue_token
+from throughline.tokens import KeyRing, issue_token
 from workers.main import build_worker
 from workflows import search_attributes
 
@@ -106,12 +107,13 @@ async def throughline_http(client: Client, data: Path) -> Measured:
     settings = Settings(task_queue=queue, database_url=url, token_secret=SecretStr(SECRET))
     db.migrate_sync(url)
     engine = db.make_engine(url)
-    team = await seed_team(db.session_factory(engine), new_team())
+    sessions = db.session_factory(engine)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings, temporal=client), port=port, log_level="warning")
     )
-    async with build_worker(client, queue, db.session_factory(engine)):
+    async with build_worker(client, queue, sessions):
+        team = await seed_team(DirectoryService(client, settings, sessions), new_team())
         serving = asyncio.create_task(server.serve())
         while not server.started:  # noqa: ASYNC110  (uvicorn offers a flag, not an event)
             await asyncio.sleep(0.05)
@@ -127,7 +129,8 @@ async def throughline_http(client: Client, data: Path) -> Measured:
 
 async def _one_change(http: httpx.AsyncClient, team: Team, latencies: list[float]) -> None:
     def auth(person: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {issue_token(person, SECRET, timedelta(hours=1))}"}
+        token = issue_token(person, KeyRing.of(SECRET), timedelta(hours=1)).token
+        return {"Authorization": f"Bearer {token}"}
 
     async def post(person: str, path: str, body: object) -> dict[str, object]:
         start = time.perf_counter()

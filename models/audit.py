@@ -62,6 +62,41 @@ def event_hash(
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def chain_event(
+    *,
+    log_id: str,
+    seq: int,
+    prev_hash: str,
+    at: datetime,
+    actor: str,
+    role: str | None,
+    kind: str,
+    payload: dict[str, Any],
+) -> AuditEvent:
+    """The next event of a chained log, with its hash."""
+    digest = event_hash(
+        change_id=log_id,
+        seq=seq,
+        at=at,
+        actor=actor,
+        role=role,
+        kind=kind,
+        payload=payload,
+        prev_hash=prev_hash,
+    )
+    return AuditEvent(
+        change_id=log_id,
+        seq=seq,
+        at=at,
+        actor=actor,
+        role=role,
+        kind=kind,
+        payload=payload,
+        prev_hash=prev_hash,
+        hash=digest,
+    )
+
+
 def recompute_hash(event: AuditEvent) -> str:
     return event_hash(
         change_id=event.change_id,

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from models.audit import GENESIS_HASH, AuditEvent, event_hash
+from models.audit import GENESIS_HASH, AuditEvent, chain_event
 from models.evidence import Measurement
 from models.gate import (
     ActOutcome,
@@ -165,28 +165,16 @@ class ChangeState(Strict):
     ) -> AuditEvent:
         """Append one audit event to the chain and return it."""
         self.seq += 1
-        role_text = str(role) if role is not None else None
-        digest = event_hash(
-            change_id=self.change_id,
+        event = chain_event(
+            log_id=self.change_id,
             seq=self.seq,
+            prev_hash=self.last_hash,
             at=at,
             actor=actor,
-            role=role_text,
+            role=str(role) if role is not None else None,
             kind=kind,
             payload=payload,
-            prev_hash=self.last_hash,
         )
-        event = AuditEvent(
-            change_id=self.change_id,
-            seq=self.seq,
-            at=at,
-            actor=actor,
-            role=role_text,
-            kind=kind,
-            payload=payload,
-            prev_hash=self.last_hash,
-            hash=digest,
-        )
-        self.last_hash = digest
+        self.last_hash = event.hash
         self.updated_at = at
         return event

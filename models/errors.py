@@ -62,6 +62,10 @@ class NotConditionOwner(NotPermitted):
     code = "not_condition_owner"
 
 
+class SelfGrant(NotPermitted):
+    code = "self_grant"
+
+
 class NotFound(ThroughlineError):
     status = 404
     code = "not_found"
@@ -126,6 +130,10 @@ class IdempotencyKeyReused(Conflict):
 
 class AlreadyExists(Conflict):
     code = "already_exists"
+
+
+class LastAdmin(Conflict):
+    code = "last_admin"
 
 
 class ConditionsOpen(Conflict):

@@ -107,6 +107,49 @@ class PersonOut(Strict):
     roles: list[Role]
 
 
+class DirectoryEntry(Strict):
+    """One event of the directory's chained log, with what it did in plain words."""
+
+    seq: int
+    at: datetime
+    actor: str
+    role: str | None
+    kind: str
+    summary: str = Field(description="What happened, in plain words.")
+    payload: dict[str, Any] = Field(description="Before and after, as recorded and hashed.")
+
+
+class PersonHistory(Strict):
+    person: str
+    entries: list[DirectoryEntry]
+
+
+class DirectoryLog(Strict):
+    directory_id: str
+    events: list[AuditEvent]
+    verdict: ChainVerdict
+
+
+class TokenOut(Strict):
+    token: str = Field(description="Send as Authorization: Bearer <token>.")
+    token_id: str = Field(description="The id to revoke this token by.")
+    person: str
+    expires_at: datetime
+
+
+class TokenRevocationOut(Strict):
+    token_id: str
+    person: str
+    revoked: bool = Field(description="False when the token was already revoked or expired.")
+
+
+class TokensRevokedOut(Strict):
+    person: str
+    tokens_valid_after: datetime | None = Field(
+        description="Every token issued before this moment is refused."
+    )
+
+
 def describe_event(event: AuditEvent) -> str:
     """One line for a timeline, from an audit event's kind and payload."""
     p: dict[str, Any] = event.payload

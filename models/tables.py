@@ -39,10 +39,13 @@ def _json() -> Any:
 
 
 class Person(SQLModel, table=True):
+    """A projection of the directory workflow, like every directory table."""
+
     id: str = Field(primary_key=True, max_length=64)
     name: str = Field(max_length=200)
     active: bool = True
     created_at: datetime = _at()
+    tokens_valid_after: datetime | None = _at(nullable=True)
 
 
 class RoleGrant(SQLModel, table=True):
@@ -196,6 +199,48 @@ class CommandReceiptRow(SQLModel, table=True):
     seq: int
     result: dict[str, Any] = _json()
     recorded_at: datetime = _at()
+
+
+class DirectoryEventRow(SQLModel, table=True):
+    """Append-only, chained like the audit log: every change to the directory."""
+
+    __tablename__ = "directory_event"
+    __table_args__ = (
+        Index("ix_directory_event_subject", "subject"),
+        Index("ix_directory_event_other", "other"),
+    )
+
+    log_id: str = Field(primary_key=True, max_length=100)
+    seq: int = Field(primary_key=True)
+    at: datetime = _at()
+    actor: str = Field(max_length=64)
+    role: str | None = Field(default=None, max_length=32)
+    kind: str = Field(max_length=64)
+    payload: dict[str, Any] = _json()
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    subject: str | None = Field(default=None, max_length=64, description="The person it is about.")
+    other: str | None = Field(default=None, max_length=64, description="A second person, if any.")
+
+
+class DirectoryLogRow(SQLModel, table=True):
+    """Where the directory's chain has got to in SQL: the projection's own bookmark."""
+
+    __tablename__ = "directory_log"
+
+    log_id: str = Field(primary_key=True, max_length=100)
+    last_seq: int
+    last_hash: str = Field(max_length=64)
+    updated_at: datetime = _at()
+
+
+class TokenRevocationRow(SQLModel, table=True):
+    __tablename__ = "token_revocation"
+
+    token_id: str = Field(primary_key=True, max_length=64)
+    person_id: str = Field(max_length=64, index=True)
+    revoked_at: datetime = _at()
+    expires_at: datetime = _at()
 
 
 class IdempotentRequest(SQLModel, table=True):

@@ -17,11 +17,31 @@ from temporalio.worker import Worker
 
 from tests.processes import dev_server_environment
 from throughline import db
+from throughline.services.directory import DirectoryService
+from throughline.settings import Settings
 from workers.main import build_worker
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "THROUGHLINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads the developer's THROUGHLINE_* settings or writes to ./.throughline."""
+    saved = {
+        k: v
+        for k, v in os.environ.items()
+        if k.startswith("THROUGHLINE_") and k != "THROUGHLINE_TEST_POSTGRES"
+    }
+    for name in saved:
+        del os.environ[name]
+    os.environ["THROUGHLINE_DATA_DIR"] = str(tmp_path_factory.mktemp("settings") / "data")
+    try:
+        yield
+    finally:
+        del os.environ["THROUGHLINE_DATA_DIR"]
+        os.environ.update(saved)
 
 
 @pytest.fixture(scope="session")
@@ -110,6 +130,19 @@ async def worker(
     running = build_worker(temporal_client, task_queue, sqlite_sessions)
     async with running:
         yield running
+
+
+@pytest.fixture
+def directory_service(
+    temporal_client: Client,
+    task_queue: str,
+    sqlite_url: str,
+    sqlite_sessions: async_sessionmaker[AsyncSession],
+    worker: Worker,  # noqa: ARG001  (needed running, not used directly)
+) -> DirectoryService:
+    """The directory of this test's task queue, served by this test's worker."""
+    settings = Settings(task_queue=task_queue, database_url=sqlite_url)
+    return DirectoryService(temporal_client, settings, sqlite_sessions)
 
 
 @pytest.fixture

@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from models.authority import Authorities, Authority
 from models.change import ChangeState
 from models.commands import (
@@ -19,6 +16,8 @@ from models.commands import (
     SignOffCommand,
     SubmitWork,
 )
+from models.directory.commands import BULK_LIMIT, NewPerson
+from models.directory.state import OPERATOR
 from models.evidence import EvidenceItem, fingerprint
 from models.gate import ActOutcome, Decision
 from models.intake import ChangeIntake
@@ -26,7 +25,7 @@ from models.lifecycle import apply_decide, apply_record_measurement, apply_submi
 from models.playbook import PLAYBOOKS, latest_playbook
 from models.roles import Role
 from models.signing import apply_sign_off, complete_gate
-from throughline.store import directory
+from throughline.services.directory import DirectoryService
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -236,14 +235,13 @@ def new_team() -> Team:
     return Team(suffix=uuid.uuid4().hex[:8])
 
 
-async def seed_team(sessions: async_sessionmaker[AsyncSession], team: Team) -> Team:
-    await add_people(sessions, team.directory())
+async def seed_team(directory: DirectoryService, team: Team) -> Team:
+    """The team joins the directory the way people do: through the directory workflow."""
+    await add_people(directory, team.directory())
     return team
 
 
-async def add_people(
-    sessions: async_sessionmaker[AsyncSession], people: dict[str, list[Role]]
-) -> None:
-    async with sessions() as session, session.begin():
-        for person_id, roles in people.items():
-            await directory.add_person(session, name=person_id, person_id=person_id, roles=roles)
+async def add_people(directory: DirectoryService, people: dict[str, list[Role]]) -> None:
+    new = [NewPerson(name=pid, id=pid, roles=roles) for pid, roles in people.items()]
+    for start in range(0, len(new), BULK_LIMIT):
+        await directory.add_people(OPERATOR, new[start : start + BULK_LIMIT])

@@ -8,15 +8,23 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from models.roles import Role
 from tests.api.client import SECRET
+from tests.factories import Team, add_people, seed_team
+from throughline import db
 from throughline.binaries import find_binary
+from throughline.services.directory import DirectoryService
+from throughline.settings import Settings
 from throughline.temporal import dev_server_flags
 from workflows import search_attributes
 
@@ -77,6 +85,29 @@ class Stack:
     @property
     def database_url(self) -> str:
         return f"sqlite:///{self.data_dir / 'throughline.db'}"
+
+    @asynccontextmanager
+    async def directory(self) -> AsyncIterator[DirectoryService]:
+        """The stack's directory, reached as the command line reaches it."""
+        settings = Settings(
+            temporal_address=self.env["THROUGHLINE_TEMPORAL_ADDRESS"],
+            database_url=self.database_url,
+        )
+        client = await Client.connect(
+            settings.temporal_address, data_converter=pydantic_data_converter
+        )
+        engine = db.make_engine(self.database_url)
+        try:
+            yield DirectoryService(client, settings, db.session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    async def seed(self, team: Team, others: dict[str, list[Role]] | None = None) -> Team:
+        async with self.directory() as directory:
+            await seed_team(directory, team)
+            if others:
+                await add_people(directory, others)
+        return team
 
     def stop(self, signum: int = signal.SIGTERM) -> int:
         self.process.send_signal(signum)

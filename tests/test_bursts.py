@@ -13,9 +13,8 @@ import pytest
 from models.roles import Role
 from tests.api.client import Api
 from tests.api.flows import intake_body, submit
-from tests.factories import Team, add_people, new_team, seed_team
+from tests.factories import Team, new_team
 from tests.processes import Stack, stack_env, start_stack
-from throughline import db
 
 pytestmark = pytest.mark.slow
 
@@ -43,13 +42,7 @@ async def api(stack: Stack) -> AsyncIterator[Api]:
 
 
 async def _seed(stack: Stack, people: dict[str, list[Role]] | None = None) -> Team:
-    engine = db.make_engine(stack.database_url)
-    sessions = db.session_factory(engine)
-    team = await seed_team(sessions, new_team())
-    if people:
-        await add_people(sessions, people)
-    await engine.dispose()
-    return team
+    return await stack.seed(new_team(), people)
 
 
 async def test_a_burst_of_proposals_is_answered_with_what_happened(stack: Stack, api: Api) -> None:

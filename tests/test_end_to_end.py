@@ -10,9 +10,8 @@ import pytest
 
 from tests.api.client import Api
 from tests.api.flows import run_whole_lifecycle
-from tests.factories import new_team, seed_team
+from tests.factories import new_team
 from tests.processes import Stack, start_stack
-from throughline import db
 
 pytestmark = pytest.mark.slow
 
@@ -27,9 +26,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 async def test_whole_lifecycle_over_real_http(stack: Stack) -> None:
-    engine = db.make_engine(stack.database_url)
-    team = await seed_team(db.session_factory(engine), new_team())
-    await engine.dispose()
+    team = await stack.seed(new_team())
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=60) as http:
         await run_whole_lifecycle(Api(http), team)
 

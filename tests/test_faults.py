@@ -29,6 +29,7 @@ from tests.processes import free_port, kill_hard, spawn_worker, start_dev_server
 from tests.workflows.helpers import SIGNING, approve, pass_current_gate, work
 from throughline import db
 from throughline.changes import ChangeCommands
+from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.store import readmodel
 from throughline.temporal import workflow_id
@@ -85,6 +86,13 @@ def _commands(client: Client, task_queue: str) -> ChangeCommands:
     return ChangeCommands(client, Settings(task_queue=task_queue, update_timeout_seconds=120))
 
 
+async def _seed(
+    client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession]
+) -> Team:
+    directory = DirectoryService(client, Settings(task_queue=task_queue), sessions)
+    return await seed_team(directory, new_team())
+
+
 async def _assert_each_sign_off_counted_once(
     sessions: async_sessionmaker[AsyncSession], change_id: str
 ) -> int:
@@ -107,9 +115,9 @@ async def test_worker_killed_while_a_gate_waits(
     workers: Workers,
     sessions_for: async_sessionmaker[AsyncSession],
 ) -> None:
-    team = await seed_team(sessions_for, new_team())
     commands = _commands(temporal_client, task_queue)
     first = workers.start()
+    team = await _seed(temporal_client, task_queue, sessions_for)
     change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
     await commands.submit(change_id, team.proposer, work("intent"), key=None)
     await commands.sign_off(change_id, team.signer(Role.POLICY), approve(1, Role.POLICY), None)
@@ -137,9 +145,9 @@ async def test_worker_killed_while_an_activity_runs(
     database_file: Path,
     sessions_for: async_sessionmaker[AsyncSession],
 ) -> None:
-    team = await seed_team(sessions_for, new_team())
     commands = _commands(temporal_client, task_queue)
     first = workers.start()
+    team = await _seed(temporal_client, task_queue, sessions_for)
     change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
     await commands.submit(change_id, team.proposer, work("intent"), key=None)
 
@@ -190,9 +198,9 @@ async def test_dev_server_restarted_on_the_same_file_resumes_the_change(
     try:
         client = await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
         workers.address = f"127.0.0.1:{port}"
-        team = await seed_team(sessions_for, new_team())
         commands = _commands(client, task_queue)
         workers.start()
+        team = await _seed(client, task_queue, sessions_for)
         change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
         await commands.submit(change_id, team.proposer, work("intent"), key=None)
         await commands.sign_off(change_id, team.signer(Role.POLICY), approve(1, Role.POLICY), None)

@@ -36,11 +36,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         running.stop()
 
 
-def test_walkthrough_takes_a_change_from_proposal_to_adoption(stack: Stack) -> None:
+def _run(stack: Stack, script: str) -> subprocess.CompletedProcess[str]:
     # Only the address and the venv location differ from what a newcomer runs.
-    script = walkthrough_script().replace("http://127.0.0.1:8000", stack.api_url)
+    script = script.replace("http://127.0.0.1:8000", stack.api_url)
     script = script.replace(".venv/bin/", f"{Path(sys.executable).parent}/")
-    finished = subprocess.run(
+    return subprocess.run(
         ["bash", "-c", script],
         cwd=ROOT,
         env=stack.env,
@@ -49,7 +49,12 @@ def test_walkthrough_takes_a_change_from_proposal_to_adoption(stack: Stack) -> N
         timeout=300,
         check=False,
     )
-    assert finished.returncode == 0, finished.stdout + finished.stderr
+
+
+@pytest.mark.parametrize("run", ["first", "again on the same stack"])
+def test_walkthrough_takes_a_change_from_proposal_to_adoption(stack: Stack, run: str) -> None:
+    finished = _run(stack, walkthrough_script())
+    assert finished.returncode == 0, f"{run}: " + finished.stdout + finished.stderr
     lines = finished.stdout.splitlines()
     assert [line for line in lines if line in {"design", "delivery", "check", "act"}] == [
         "design",
@@ -61,3 +66,11 @@ def test_walkthrough_takes_a_change_from_proposal_to_adoption(stack: Stack) -> N
     assert "completed" in lines
     assert "'intact': True" in finished.stdout
     assert "'met': True" in finished.stdout
+
+
+def test_a_step_that_is_refused_shows_what_the_api_said(stack: Stack) -> None:
+    helpers = walkthrough_script().split("KEY=")[0]
+    refused = _run(stack, helpers + 'get "not-a-token" /changes | field items\n')
+    assert refused.returncode == 1
+    assert 'the API answered: {"error":"unauthenticated"' in refused.stderr
+    assert "Traceback" not in refused.stderr

@@ -8,13 +8,9 @@ failure onto a typed domain error.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
-import random
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -26,12 +22,11 @@ from temporalio.client import (
     WithStartWorkflowOperation,
     WorkflowExecutionStatus,
     WorkflowHandle,
-    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from models.audit import ChainAnchor
@@ -68,7 +63,6 @@ from models.errors import (
     ThroughlineError,
     TooBusy,
     Unavailable,
-    error_class_for,
 )
 from models.intake import ChangeIntake
 from models.lifecycle import open_change
@@ -77,58 +71,29 @@ from models.results import ChangeStart, CommandResult, result_of
 from models.rules import check_staffing
 from models.tables import ChangeRow, CommandReceiptRow
 from models.views import ChangeView
+from throughline.services.calls import (
+    TEMPORAL_ERRORS,
+    WorkflowQueues,
+    domain_error,
+    patiently,
+    refuse_reuse,
+    request_key,
+    update_id,
+)
 from throughline.settings import Settings
 from throughline.store import directory, receipts
 from throughline.temporal import workflow_id
 from workflows.service_change import ServiceChangeWorkflow
 
 log = logging.getLogger(__name__)
-IN_FLIGHT_PER_CHANGE = 8
-FIRST_RETRY_PAUSE = 0.05
-LONGEST_RETRY_PAUSE = 1.0
 C = TypeVar("C", bound=Command)
 T = TypeVar("T")
 _CHANGE_IDS = uuid.UUID("6f1d2c3e-8a4b-4e59-9d0a-2b7c1e5f3a90")
-_TEMPORAL_ERRORS = (
-    WorkflowUpdateFailedError,
-    WorkflowUpdateRPCTimeoutOrCancelledError,
-    WorkflowQueryFailedError,
-    RPCError,
-    TimeoutError,
-)
-
-
-def request_key(actor: str, key: str | None, body: BaseModel) -> RequestKey | None:
-    """Scope an Idempotency-Key to its sender and fingerprint what was asked."""
-    if key is None:
-        return None
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    return RequestKey(key=f"{actor}:{key}", fingerprint=digest)
 
 
 def change_id_for(request: RequestKey | None) -> str:
     """A keyed proposal always maps to the same change id, so a retry finds it."""
     return str(uuid.uuid5(_CHANGE_IDS, request.key)) if request else str(uuid.uuid4())
-
-
-def _update_id(request: RequestKey | None) -> str:
-    # The fingerprint is part of the id, so a key reused for a different body reaches
-    # the validator (and is refused) instead of silently returning the first result.
-    if request is None:
-        return str(uuid.uuid4())
-    return f"{request.key}:{request.fingerprint[:32]}"
-
-
-def domain_error(cause: BaseException | None) -> ThroughlineError:
-    """The refusal a workflow gave, by its code. Any other failure (a workflow that could
-    not decode its input, say) is ours, not the caller's: 503, and an operator is told."""
-    if isinstance(cause, ApplicationError) and cause.type:
-        refusal = error_class_for(cause.type)
-        if refusal is not ThroughlineError:
-            return refusal(cause.message)
-    log.error("a command failed without a domain reason", extra={"cause": repr(cause)})
-    return Unavailable("the change could not apply the command; an operator has been alerted")
 
 
 async def propose(
@@ -206,30 +171,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class ChangeQueues:
-    """Lets a few commands of one change be in flight from this process at a time; the
-    rest wait their turn. Temporal takes at most ten updates in flight per workflow, and
-    beyond that refuses them rather than queueing them."""
-
-    def __init__(self, per_change: int = IN_FLIGHT_PER_CHANGE) -> None:
-        self._per_change = per_change
-        self._slots: dict[str, tuple[asyncio.Semaphore, int]] = {}
-
-    @asynccontextmanager
-    async def turn(self, change_id: str) -> AsyncIterator[None]:
-        semaphore, users = self._slots.get(change_id, (asyncio.Semaphore(self._per_change), 0))
-        self._slots[change_id] = (semaphore, users + 1)
-        try:
-            async with semaphore:
-                yield
-        finally:
-            semaphore, users = self._slots[change_id]
-            if users == 1:
-                del self._slots[change_id]
-            else:
-                self._slots[change_id] = (semaphore, users - 1)
-
-
 class ChangeCommands:
     def __init__(
         self,
@@ -240,7 +181,11 @@ class ChangeCommands:
         self._client = client
         self._settings = settings
         self._sessions = sessions
-        self._queues = ChangeQueues()
+        self._queues = WorkflowQueues()
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
 
     async def create(self, intake: ChangeIntake, proposer: str, key: str | None) -> CommandResult:
         request = request_key(proposer, key, intake)
@@ -266,7 +211,7 @@ class ChangeCommands:
                 ServiceChangeWorkflow.open,
                 opening,
                 start_workflow_operation=start,
-                id=_update_id(request),
+                id=update_id(request),
                 rpc_timeout=rpc_timeout,
             )
 
@@ -374,7 +319,7 @@ class ChangeCommands:
         def call(rpc_timeout: timedelta) -> Awaitable[CommandResult]:
             handle = self._handle(change_id)
             return handle.execute_update(
-                update, cmd, id=_update_id(cmd.request), rpc_timeout=rpc_timeout
+                update, cmd, id=update_id(cmd.request), rpc_timeout=rpc_timeout
             )
 
         async with self._queues.turn(change_id):
@@ -391,39 +336,21 @@ class ChangeCommands:
             receipt = await receipts.find(session, change_id, request.key)
         if receipt is None:
             return None
-        if receipt.fingerprint != request.fingerprint:
-            raise IdempotencyKeyReused(
-                "this Idempotency-Key was already used for a different request; "
-                "use a new key for a new request"
-            )
+        refuse_reuse(request, receipt.fingerprint)
         return CommandResult.model_validate(receipt.result)
 
     async def _patiently(self, change_id: str, attempt: Callable[[timedelta], Awaitable[T]]) -> T:
-        """Try a Temporal call until it answers or the configured time is up. A change
-        with too many commands in flight, or an update the server aborted, is tried again
-        with the same update id, so it takes effect at most once."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._settings.update_timeout_seconds
-        pause = FIRST_RETRY_PAUSE
-        while True:
-            remaining = deadline - loop.time()
-            try:
-                async with asyncio.timeout(remaining):
-                    return await attempt(timedelta(seconds=remaining))
-            except RPCError as error:
-                if not _worth_retrying(error) or deadline - loop.time() < pause:
-                    raise await self._translate(change_id, error) from None
-            except _TEMPORAL_ERRORS as error:
-                raise await self._translate(change_id, error) from None
-            await asyncio.sleep(pause * random.uniform(0.5, 1.5))
-            pause = min(pause * 2, LONGEST_RETRY_PAUSE)
+        async def translate(error: BaseException) -> ThroughlineError:
+            return await self._translate(change_id, error)
+
+        return await patiently(self._settings.update_timeout_seconds, attempt, translate)
 
     async def _bounded(self, change_id: str, call: Awaitable[T]) -> T:
         """Await a Temporal call for at most the configured time, as a domain outcome."""
         try:
             async with asyncio.timeout(self._settings.update_timeout_seconds):
                 return await call
-        except _TEMPORAL_ERRORS as error:
+        except TEMPORAL_ERRORS as error:
             raise await self._translate(change_id, error) from None
 
     def _handle(self, change_id: str) -> WorkflowHandle[Any, Any]:
@@ -460,16 +387,6 @@ class ChangeCommands:
         if described.status is WorkflowExecutionStatus.RUNNING:
             return Unavailable("the change is running but did not answer; try again")
         return ChangeClosed(f"change {change_id!r} is closed and accepts no further commands")
-
-
-def _worth_retrying(error: RPCError) -> bool:
-    """Refusals Temporal says are temporary: too many updates in flight on one change, an
-    update aborted under load, or a server that is briefly unavailable."""
-    return error.status in {
-        RPCStatusCode.RESOURCE_EXHAUSTED,
-        RPCStatusCode.ABORTED,
-        RPCStatusCode.UNAVAILABLE,
-    }
 
 
 async def creation_answer(

@@ -6,23 +6,28 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.audit import ChainAnchor, verify_chain
+from models.audit import AuditEvent, ChainAnchor, verify_chain
+from models.directory.events import describe_directory_event
+from models.directory.state import DelegationRecord, PersonRecord
 from models.errors import GateNotFound, ThroughlineError
 from models.reports import (
     AuditLog,
     ChangeList,
     ChangeSummary,
     DelegationOut,
+    DirectoryEntry,
+    DirectoryLog,
     HandoffEntry,
     Inbox,
     InboxItem,
+    PersonHistory,
     PersonOut,
     Timeline,
     TimelineEntry,
     describe_event,
 )
 from models.roles import Role
-from models.tables import ChangeRow, DelegationRow, Person
+from models.tables import ChangeRow, DelegationRow, DirectoryLogRow, Person
 from models.views import ChangeView, GateReport, describe_change, report_gate
 from throughline.store import directory, readmodel
 from throughline.store.directory import as_grant
@@ -163,3 +168,51 @@ def delegation_out(row: DelegationRow) -> DelegationOut:
         revoked_at=row.revoked_at,
         in_force=grant.in_force_at(datetime.now(UTC)),
     )
+
+
+def delegation_of(record: DelegationRecord) -> DelegationOut:
+    """A delegation as a directory command left it; whether it is in force is now's answer."""
+    now = datetime.now(UTC)
+    revoked = record.revoked_at is not None and record.revoked_at <= now
+    return DelegationOut(
+        **record.model_dump(exclude={"revoked_by"}),
+        in_force=record.starts_at <= now < record.ends_at and not revoked,
+    )
+
+
+def person_of(record: PersonRecord) -> PersonOut:
+    """A person as a directory command left them."""
+    roles = [Role(name) for name in record.role_names]
+    return PersonOut(id=record.id, name=record.name, active=record.active, roles=roles)
+
+
+async def person_history(session: AsyncSession, directory_id: str, person_id: str) -> PersonHistory:
+    """Everything the directory recorded about a person, oldest first."""
+    await directory.get_person(session, person_id)
+    events = await directory.events_about(session, directory_id, person_id)
+    return PersonHistory(person=person_id, entries=[_entry(e) for e in events])
+
+
+def _entry(event: AuditEvent) -> DirectoryEntry:
+    return DirectoryEntry(
+        seq=event.seq,
+        at=event.at,
+        actor=event.actor,
+        role=event.role,
+        kind=event.kind,
+        summary=describe_directory_event(event),
+        payload=event.payload,
+    )
+
+
+async def directory_log(
+    session: AsyncSession, directory_id: str, anchor: ChainAnchor | None
+) -> DirectoryLog:
+    """The directory's events, checked link by link and against the workflow's own head
+    when Temporal answers, else against the projection's bookmark."""
+    events = await directory.events_of(session, directory_id)
+    head = await session.get(DirectoryLogRow, directory_id)
+    if anchor is None and head is not None:
+        anchor = ChainAnchor(seq=head.last_seq, hash=head.last_hash, source="read_model")
+    verdict = verify_chain(directory_id, events, anchor)
+    return DirectoryLog(directory_id=directory_id, events=events, verdict=verdict)

@@ -16,8 +16,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from throughline.files import private_dir
+from throughline.tokens import TOKEN_MAX_HOURS, KeyFile
 
 TOKEN_SECRET_FILE = "token-secret"
+TOKEN_KEYS_FILE = "token-keys.json"
 
 
 class ConfigurationError(Exception):
@@ -36,7 +38,13 @@ class Settings(BaseSettings):
         default=None, description="Defaults to a SQLite file in the data directory."
     )
     token_secret: SecretStr | None = None
-    token_ttl_hours: float = Field(default=12, gt=0)
+    token_ttl_hours: float = Field(
+        default=12, gt=0, le=TOKEN_MAX_HOURS, description="At most 720 hours (30 days)."
+    )
+    token_keys_file: Path | None = Field(
+        default=None,
+        description="Rotated signing keys; defaults to token-keys.json in the data directory.",
+    )
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     ui_port: int = 8233
@@ -85,6 +93,11 @@ class Settings(BaseSettings):
             private_dir(self.data_dir)
             _write_private(path, secrets.token_urlsafe(48))
         return path.read_text(encoding="utf-8").strip()
+
+    def key_file(self) -> KeyFile:
+        """Where rotated signing keys live, beside the primary secret."""
+        path = self.token_keys_file or self.data_dir / TOKEN_KEYS_FILE
+        return KeyFile(path, self.signing_secret())
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -17,8 +17,10 @@ from activities.directory import DirectoryActivities
 from activities.projection import ProjectionActivities
 from throughline import db, logs
 from throughline.files import private_by_default
+from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.temporal import connect_patiently, ensure_search_attributes
+from workflows.directory import DirectoryWorkflow
 from workflows.service_change import ServiceChangeWorkflow
 
 log = logging.getLogger(__name__)
@@ -32,10 +34,11 @@ def build_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ServiceChangeWorkflow],
+        workflows=[ServiceChangeWorkflow, DirectoryWorkflow],
         activities=[
             projection.project_change,
             directory.read_authorities,
+            directory.project_directory,
             CalendarActivities().end_of_working_days,
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
@@ -47,10 +50,12 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     engine = db.make_engine(settings.database)
     client = await connect_patiently(settings)
     await ensure_search_attributes(client)
-    worker = build_worker(client, settings.task_queue, db.session_factory(engine))
+    sessions = db.session_factory(engine)
+    worker = build_worker(client, settings.task_queue, sessions)
     log.info("worker started", extra={"task_queue": settings.task_queue})
     try:
         async with worker:
+            await DirectoryService(client, settings, sessions).ensure_started()
             await stop.wait()
     finally:
         await engine.dispose()

@@ -5,27 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path
-from pydantic import AwareDatetime, Field
 
 from api import examples
-from api.deps import CurrentCaller, IdempotencyKey, SessionDep
+from api.deps import CurrentCaller, DirectoryDep, IdempotencyKey, SessionDep
 from api.errors import error_responses
-from models.intake import PersonId, ShortText, Strict, Text
+from models.directory.commands import DelegationRequest
 from models.reports import DelegationOut
-from models.roles import Role
 from throughline import queries
-from throughline.store import delegations, idempotency
+from throughline.store import delegations
 
 router = APIRouter(prefix="/delegations", tags=["delegations"])
-
-
-class DelegationRequest(Strict):
-    delegate: PersonId
-    role: Role
-    ends_at: AwareDatetime = Field(description="When the delegation ends; at most 90 days.")
-    starts_at: AwareDatetime | None = Field(default=None, description="Defaults to now.")
-    change_id: ShortText | None = Field(default=None, description="Limit it to one change.")
-    reason: Text | None = None
 
 
 @router.post(
@@ -33,31 +22,19 @@ class DelegationRequest(Strict):
     status_code=201,
     summary="Delegate a role",
     response_model=DelegationOut,
-    responses=error_responses(401, 403, 404, 409, 413, 415, 422),
+    responses=error_responses(401, 403, 404, 409, 413, 415, 422, 503),
 )
 async def delegate(
     *,
     body: Annotated[DelegationRequest, Body(openapi_examples=examples.DELEGATION)],
     caller: CurrentCaller,
-    session: SessionDep,
+    directory_service: DirectoryDep,
     idempotency_key: IdempotencyKey = None,
 ) -> DelegationOut:
     """Let another person act for you in a role you hold directly, for a bounded period."""
-
-    async def create() -> DelegationOut:
-        row = await delegations.delegate(
-            session,
-            delegator=caller.id,
-            delegate_to=body.delegate,
-            role=body.role,
-            starts_at=body.starts_at,
-            ends_at=body.ends_at,
-            change_id=body.change_id,
-            reason=body.reason,
-        )
-        return queries.delegation_out(row)
-
-    return await idempotency.once(session, caller.id, idempotency_key, body, create, DelegationOut)
+    result = await directory_service.delegate(caller.id, body, idempotency_key)
+    assert result.delegation is not None
+    return queries.delegation_of(result.delegation)
 
 
 @router.get(
@@ -75,16 +52,17 @@ async def my_delegations(*, caller: CurrentCaller, session: SessionDep) -> list[
     "/{delegation_id}",
     summary="Revoke a delegation",
     response_model=DelegationOut,
-    responses=error_responses(401, 403, 404, 422),
+    responses=error_responses(401, 403, 404, 422, 503),
 )
 async def revoke(
     *,
     delegation_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     caller: CurrentCaller,
     session: SessionDep,
+    directory_service: DirectoryDep,
 ) -> DelegationOut:
     """End a delegation early; the delegate's sign-offs stop counting from now."""
-    row = await delegations.revoke(
-        session, delegation_id, by=caller.id, admin=caller.holds(Role.ADMIN)
-    )
-    return queries.delegation_out(row)
+    result = await directory_service.revoke_delegation(caller.id, delegation_id)
+    if result is not None and result.delegation is not None:
+        return queries.delegation_of(result.delegation)
+    return queries.delegation_out(await delegations.get(session, delegation_id))

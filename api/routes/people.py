@@ -1,4 +1,5 @@
-"""The directory, for admins: people and their roles."""
+"""The directory: people, their roles and their tokens. Admins change it; auditors read
+it, with each person's history."""
 
 from __future__ import annotations
 
@@ -8,29 +9,47 @@ from fastapi import APIRouter, Body, Path
 from pydantic import Field
 
 from api import examples
-from api.deps import Admin, IdempotencyKey, SessionDep
+from api.deps import (
+    ADMINS,
+    ADMINS_OR_AUDITORS,
+    AUDITORS,
+    Admin,
+    CurrentCaller,
+    DirectoryDep,
+    IdempotencyKey,
+    ResourcesDep,
+    SessionDep,
+)
 from api.errors import error_responses
-from models.intake import PersonId, ShortText, Strict
-from models.reports import PersonOut
+from models.directory.commands import NewPerson
+from models.intake import Strict
+from models.reports import PersonHistory, PersonOut, TokenOut, TokensRevokedOut
 from models.roles import Role
 from throughline import queries
-from throughline.store import directory, idempotency
+from throughline.services import tokens
+from throughline.store import directory
+from throughline.tokens import TOKEN_MAX_HOURS
 
 router = APIRouter(prefix="/people", tags=["people"])
 
 PersonPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+CHANGE_ERRORS = error_responses(401, 403, 404, 409, 422, 503)
 
 
-class PersonCreate(Strict):
-    name: ShortText
-    id: PersonId | None = Field(default=None, description="Defaults to a slug of the name.")
-    roles: list[Role] = Field(default_factory=list)
+class TokenRequest(Strict):
+    hours: float | None = Field(
+        default=None, gt=0, le=TOKEN_MAX_HOURS, description="Defaults to the configured lifetime."
+    )
 
 
 @router.get(
-    "", summary="List people", response_model=list[PersonOut], responses=error_responses(401, 403)
+    "",
+    summary="List people",
+    response_model=list[PersonOut],
+    responses=error_responses(401, 403),
+    dependencies=[ADMINS_OR_AUDITORS],
 )
-async def list_people(*, caller: Admin, session: SessionDep) -> list[PersonOut]:  # noqa: ARG001
+async def list_people(*, session: SessionDep) -> list[PersonOut]:
     """Everyone in the directory with the roles they hold now."""
     return [await queries.person_out(session, p) for p in await directory.list_people(session)]
 
@@ -40,49 +59,134 @@ async def list_people(*, caller: Admin, session: SessionDep) -> list[PersonOut]:
     status_code=201,
     summary="Add a person",
     response_model=PersonOut,
-    responses=error_responses(401, 403, 409, 413, 415, 422),
+    responses=error_responses(401, 403, 409, 413, 415, 422, 503),
 )
 async def add_person(
     *,
-    body: Annotated[PersonCreate, Body(openapi_examples=examples.PERSON)],
+    body: Annotated[NewPerson, Body(openapi_examples=examples.PERSON)],
     caller: Admin,
-    session: SessionDep,
+    directory_service: DirectoryDep,
     idempotency_key: IdempotencyKey = None,
 ) -> PersonOut:
-    """Add a person to the directory with their roles."""
+    """Add a person to the directory with their roles; recorded as a directory event."""
+    result = await directory_service.add_people(caller.id, [body], idempotency_key)
+    return queries.person_of(result.people[0])
 
-    async def add() -> PersonOut:
-        person = await directory.add_person(
-            session, name=body.name, person_id=body.id, roles=body.roles, by=caller.id
-        )
-        return await queries.person_out(session, person)
 
-    return await idempotency.once(session, caller.id, idempotency_key, body, add, PersonOut)
+@router.get(
+    "/{person_id}",
+    summary="Get a person",
+    response_model=PersonOut,
+    responses=error_responses(401, 403, 404, 422),
+    dependencies=[ADMINS_OR_AUDITORS],
+)
+async def get_person(*, person_id: PersonPath, session: SessionDep) -> PersonOut:
+    """One person and the roles they hold now."""
+    return await queries.person_out(session, await directory.get_person(session, person_id))
+
+
+@router.get(
+    "/{person_id}/history",
+    summary="A person's history in the directory",
+    response_model=PersonHistory,
+    responses=error_responses(401, 403, 404, 422),
+    dependencies=[AUDITORS],
+)
+async def person_history(
+    *, person_id: PersonPath, session: SessionDep, directory_service: DirectoryDep
+) -> PersonHistory:
+    """Every directory event about the person, oldest first: who added them, each role
+    granted and revoked, each delegation given or received, and by whom."""
+    return await queries.person_history(session, directory_service.directory_id, person_id)
 
 
 @router.put(
     "/{person_id}/roles/{role}",
     summary="Grant a role",
     response_model=PersonOut,
-    responses=error_responses(401, 403, 404, 422),
+    responses=CHANGE_ERRORS,
 )
 async def grant_role(
-    *, person_id: PersonPath, role: Role, caller: Admin, session: SessionDep
+    *, person_id: PersonPath, role: Role, caller: Admin, directory_service: DirectoryDep
 ) -> PersonOut:
-    """Grant a role; granting one already held changes nothing."""
-    await directory.grant_role(session, person_id, role, by=caller.id)
-    return await queries.person_out(session, await directory.get_person(session, person_id))
+    """Grant a role; granting one already held changes nothing. An admin cannot grant a
+    role to themself."""
+    result = await directory_service.change_role(caller.id, person_id, role, grant=True)
+    return queries.person_of(result.people[0])
 
 
 @router.delete(
     "/{person_id}/roles/{role}",
     summary="Revoke a role",
     response_model=PersonOut,
-    responses=error_responses(401, 403, 404, 422),
+    responses=CHANGE_ERRORS,
 )
 async def revoke_role(
-    *, person_id: PersonPath, role: Role, caller: Admin, session: SessionDep
+    *, person_id: PersonPath, role: Role, caller: Admin, directory_service: DirectoryDep
 ) -> PersonOut:
-    """Revoke a role; it stops counting on the person's next request or sign-off."""
-    await directory.revoke_role(session, person_id, role, by=caller.id)
-    return await queries.person_out(session, await directory.get_person(session, person_id))
+    """Revoke a role; it stops counting on the person's next request or sign-off. The
+    last active admin keeps the admin role."""
+    result = await directory_service.change_role(caller.id, person_id, role, grant=False)
+    return queries.person_of(result.people[0])
+
+
+@router.post(
+    "/{person_id}/deactivation",
+    summary="Deactivate a person",
+    response_model=PersonOut,
+    responses=CHANGE_ERRORS,
+)
+async def deactivate(
+    *, person_id: PersonPath, caller: Admin, directory_service: DirectoryDep
+) -> PersonOut:
+    """The person can no longer sign in or act, and their tokens are refused at once."""
+    result = await directory_service.set_active(caller.id, person_id, active=False)
+    return queries.person_of(result.people[0])
+
+
+@router.post(
+    "/{person_id}/reactivation",
+    summary="Reactivate a person",
+    response_model=PersonOut,
+    responses=CHANGE_ERRORS,
+)
+async def reactivate(
+    *, person_id: PersonPath, caller: Admin, directory_service: DirectoryDep
+) -> PersonOut:
+    """The person may act again in the roles they hold."""
+    result = await directory_service.set_active(caller.id, person_id, active=True)
+    return queries.person_of(result.people[0])
+
+
+@router.post(
+    "/{person_id}/tokens",
+    status_code=201,
+    summary="Issue a token",
+    response_model=TokenOut,
+    responses=error_responses(401, 403, 404, 413, 415, 422),
+    dependencies=[ADMINS],
+)
+async def issue_token(
+    *,
+    person_id: PersonPath,
+    body: Annotated[TokenRequest, Body(openapi_examples=examples.TOKEN)],
+    resources: ResourcesDep,
+) -> TokenOut:
+    """A bearer token for an active person; at most 720 hours."""
+    return await tokens.issue_for(resources.sessions, resources.settings, person_id, body.hours)
+
+
+@router.delete(
+    "/{person_id}/tokens",
+    summary="Revoke all of a person's tokens",
+    response_model=TokensRevokedOut,
+    responses=CHANGE_ERRORS,
+)
+async def revoke_tokens(
+    *, person_id: PersonPath, caller: CurrentCaller, directory_service: DirectoryDep
+) -> TokensRevokedOut:
+    """Every token the person holds now is refused from now on; as an admin, or for
+    yourself."""
+    result = await directory_service.revoke_tokens(caller.id, person_id)
+    person = result.people[0]
+    return TokensRevokedOut(person=person.id, tokens_valid_after=person.tokens_valid_after)

@@ -7,13 +7,14 @@ from typing import Any
 
 import httpx
 
-from throughline.tokens import issue_token
+from throughline.tokens import KeyRing, issue_token
 
 SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
+RING = KeyRing.of(SECRET)
 
 
 def token(person: str, ttl: timedelta = timedelta(hours=1)) -> str:
-    return issue_token(person, SECRET, ttl)
+    return issue_token(person, RING, ttl).token
 
 
 def auth(person: str, key: str | None = None) -> dict[str, str]:

@@ -8,14 +8,13 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 from temporalio.worker import Worker
 
 from api.app import create_app
 from tests.api.client import SECRET, Api
 from tests.factories import Team, new_team, seed_team
+from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 
 
@@ -43,8 +42,8 @@ async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def team(sqlite_sessions: async_sessionmaker[AsyncSession]) -> Team:
-    return await seed_team(sqlite_sessions, new_team())
+async def team(directory_service: DirectoryService) -> Team:
+    return await seed_team(directory_service, new_team())
 
 
 @pytest.fixture

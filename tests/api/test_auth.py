@@ -11,7 +11,7 @@ import pytest
 from tests.api.client import Api, auth, token
 from tests.api.flows import intake_body, propose
 from tests.factories import Team
-from throughline.tokens import issue_token
+from throughline.tokens import KeyRing, issue_token
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,8 @@ async def test_expired_token_is_401(http: httpx.AsyncClient, team: Team) -> None
 
 
 async def test_token_signed_with_another_secret_is_401(http: httpx.AsyncClient, team: Team) -> None:
-    forged = issue_token(team.admin, "some-other-secret-of-sufficient-length!!", timedelta(hours=1))
+    other = KeyRing.of("some-other-secret-of-sufficient-length!!")
+    forged = issue_token(team.admin, other, timedelta(hours=1)).token
     response = await http.get("/people", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401
 
@@ -131,7 +132,8 @@ async def test_every_role_gated_route_refuses_a_person_with_no_roles(api: Api, t
     schema = (await api.http.get("/openapi.json")).json()
     for method, path in _operations(schema):
         url = _concrete(path).replace("some-change", change_id)
-        response = await api.http.request(method, url, json=_body_for(path), headers=auth(nobody))
+        body = _body_for(path, someone_else=team.admin)
+        response = await api.http.request(method, url, json=body, headers=auth(nobody))
         if (method, path) in OPEN_TO_ANY_PERSON:
             assert response.status_code == 200, f"{method} {path}: {response.text}"
         else:
@@ -142,8 +144,10 @@ async def test_every_role_gated_route_refuses_a_person_with_no_roles(api: Api, t
             }  # fmt: skip
 
 
-def _body_for(path: str) -> dict[str, Any]:
+def _body_for(path: str, someone_else: str) -> dict[str, Any]:
     bodies: dict[str, dict[str, Any]] = {
+        "/tokens/revocation": {"token": token(someone_else)},
+        "/people/{person_id}/tokens": {"hours": 1},
         "/changes/{change_id}/sign-offs": {"role": "policy", "decision": "approve", "revision": 1},
         "/delegations": {"delegate": "x", "role": "policy", "ends_at": "2099-01-01T00:00:00Z"},
         "/changes/{change_id}/conditions/{condition_id}/closure": {

@@ -7,8 +7,6 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from pydantic import SecretStr
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
 from api.app import create_app
@@ -16,6 +14,7 @@ from tests.api.client import SECRET, Api
 from tests.api.flows import run_whole_lifecycle
 from tests.factories import Team, new_team, seed_team
 from throughline import db
+from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from workers.main import build_worker
 
@@ -27,7 +26,7 @@ async def test_whole_pdca_lifecycle_over_http(api: Api, team: Team) -> None:
 @pytest.fixture
 async def postgres_api(
     postgres_url: str, temporal_client: Client, task_queue: str
-) -> AsyncIterator[tuple[Api, async_sessionmaker[AsyncSession]]]:
+) -> AsyncIterator[tuple[Api, DirectoryService]]:
     """The same stack as the other API tests, but the worker and the API on PostgreSQL."""
     engine = db.make_engine(postgres_url)
     sessions = db.session_factory(engine)
@@ -41,13 +40,13 @@ async def postgres_api(
     ):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://pg.test") as http:
-            yield Api(http), sessions
+            yield Api(http), app.state.resources.directory
     await engine.dispose()
 
 
 async def test_whole_pdca_lifecycle_over_http_on_postgresql(
-    postgres_api: tuple[Api, async_sessionmaker[AsyncSession]],
+    postgres_api: tuple[Api, DirectoryService],
 ) -> None:
-    api, sessions = postgres_api
-    team = await seed_team(sessions, new_team())
+    api, directory = postgres_api
+    team = await seed_team(directory, new_team())
     await run_whole_lifecycle(api, team)

@@ -13,6 +13,7 @@ these tests move forward.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -71,8 +72,8 @@ async def api(skipping_app: FastAPI) -> AsyncIterator[Api]:
 
 
 @pytest.fixture
-async def team(sqlite_sessions: async_sessionmaker[AsyncSession]) -> Team:
-    return await seed_team(sqlite_sessions, new_team())
+async def team(skipping_app: FastAPI) -> Team:
+    return await seed_team(skipping_app.state.resources.directory, new_team())
 
 
 async def _fast_forward(env: WorkflowEnvironment, change_id: str, days: int) -> None:
@@ -138,3 +139,24 @@ async def test_a_change_closed_by_a_reject_waits_out_its_challenge_window(
         f"/changes/{change_id}/challenges", json={"reason": "late"}, headers=auth(team.proposer)
     )
     assert (after.status_code, after.json()["error"]) == (409, "change_closed")
+
+
+async def test_a_delegation_s_end_is_recorded_in_the_directory(
+    api: Api, skipping_env: WorkflowEnvironment, skipping_app: FastAPI, team: Team
+) -> None:
+    holder, deputy = team.signer(Role.POLICY), f"deputy-{team.suffix}"
+    await api.post(team.admin, "/people", {"name": "Deputy", "id": deputy})
+    ends = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    delegation = {"delegate": deputy, "role": "policy", "ends_at": ends}
+    assert (await api.post(holder, "/delegations", delegation)).status_code == 201
+    directory_id = skipping_app.state.resources.directory.directory_id
+    handle = skipping_env.client.get_workflow_handle(directory_id)
+    assert await skipping_env.fast_forward(handle, timedelta(days=3))
+    for _ in range(50):
+        history = (await api.get(team.auditor, f"/people/{deputy}/history")).json()
+        kinds = [entry["kind"] for entry in history["entries"]]
+        if "delegation_expired" in kinds:
+            break
+        await asyncio.sleep(0.1)
+    assert kinds == ["person_added", "delegation_created", "delegation_expired"]
+    assert history["entries"][-1]["actor"] == "directory"

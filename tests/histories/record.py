@@ -24,8 +24,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client, WorkflowExecution
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -40,6 +38,8 @@ from models.commands import (
     SubmitWorkRequest,
     WithdrawRequest,
 )
+from models.directory.commands import DelegationRequest, NewPerson
+from models.directory.state import OPERATOR
 from models.gate import ActOutcome, Decision
 from models.rejection import ChallengeOutcome
 from models.roles import Role
@@ -48,8 +48,8 @@ from tests.workflows.helpers import adapt, approve, pass_current_gate, work
 from throughline import db
 from throughline.binaries import find_binary
 from throughline.changes import ChangeCommands
+from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
-from throughline.store import delegations, directory
 from throughline.temporal import workflow_id
 from workers.main import build_worker
 from workflows import search_attributes
@@ -161,23 +161,22 @@ def tagged(version: str) -> SubmitWorkRequest:
 
 
 async def _drive_edges(
-    commands: ChangeCommands, team: Team, sessions: async_sessionmaker[AsyncSession]
+    commands: ChangeCommands, team: Team, directory: DirectoryService
 ) -> list[str]:
     return [
-        await _approval_lapses(commands, team, sessions),
+        await _approval_lapses(commands, team, directory),
         await _withdrawal_lapses_a_challenge(commands, team),
         await _closing_reject_upheld(commands, team),
     ]
 
 
 async def _approval_lapses(
-    commands: ChangeCommands, team: Team, sessions: async_sessionmaker[AsyncSession]
+    commands: ChangeCommands, team: Team, directory: DirectoryService
 ) -> str:
     change_id = (await commands.create(team.intake(), team.proposer, key="lapse")).change_id
     await commands.submit(change_id, team.proposer, work("intent"), key=None)
     await commands.sign_off(change_id, team.signer(Role.POLICY), approve(1, Role.POLICY), None)
-    async with sessions() as session, session.begin():
-        await directory.revoke_role(session, team.signer(Role.POLICY), Role.POLICY, by=None)
+    await directory.change_role(OPERATOR, team.signer(Role.POLICY), Role.POLICY, grant=False)
     for role in [Role.DIGITAL, Role.OPERATIONS]:
         await commands.sign_off(change_id, team.signer(role), approve(1, role), None)
     await commands.sign_off(change_id, team.signer(Role.POLICY, 1), approve(1, Role.POLICY), None)
@@ -233,20 +232,12 @@ async def _all_runs(client: Client, change_id: str, expected: int) -> list[Workf
     raise SystemExit(f"the {expected} runs never appeared in visibility")
 
 
-async def _delegate(sessions: async_sessionmaker[AsyncSession], team: Team) -> str:
+async def _delegate(directory: DirectoryService, team: Team) -> str:
     deputy = f"deputy-{team.suffix}"
-    async with sessions() as session, session.begin():
-        await directory.add_person(session, name="Deputy", person_id=deputy, roles=[])
-        await delegations.delegate(
-            session,
-            delegator=team.signer(Role.POLICY),
-            delegate_to=deputy,
-            role=Role.POLICY,
-            starts_at=None,
-            ends_at=datetime.now(UTC) + timedelta(days=30),
-            change_id=None,
-            reason="recording",
-        )
+    await directory.add_people(OPERATOR, [NewPerson(name="Deputy", id=deputy)])
+    ends = datetime.now(UTC) + timedelta(days=30)
+    body = DelegationRequest(delegate=deputy, role=Role.POLICY, ends_at=ends, reason="recording")
+    await directory.delegate(team.signer(Role.POLICY), body)
     return deputy
 
 
@@ -262,9 +253,11 @@ async def record(scenario: str, name: str) -> list[Path]:
     sessions = db.session_factory(engine)
     task_queue = f"record-{uuid.uuid4()}"
     async with env, build_worker(env.client, task_queue, sessions):
-        team = await seed_team(sessions, new_team())
-        deputy = await _delegate(sessions, team)
-        commands = ChangeCommands(env.client, Settings(task_queue=task_queue))
+        settings = Settings(task_queue=task_queue, database_url=url)
+        directory = DirectoryService(env.client, settings, sessions)
+        team = await seed_team(directory, new_team())
+        deputy = await _delegate(directory, team)
+        commands = ChangeCommands(env.client, settings)
         if scenario == "governance":
             change_id = await _drive(commands, team, deputy)
             await env.client.get_workflow_handle(workflow_id(change_id)).result()
@@ -272,7 +265,7 @@ async def record(scenario: str, name: str) -> list[Path]:
         else:
             saved = []
             for letter, change_id in zip(
-                "abc", await _drive_edges(commands, team, sessions), strict=True
+                "abc", await _drive_edges(commands, team, directory), strict=True
             ):
                 saved += await _save_runs(
                     env.client, change_id, f"{name}_{letter}", runs_expected=1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from temporalio.exceptions import ApplicationError
 
 from models.errors import GateClosed, Unavailable
-from throughline.changes import domain_error
+from throughline.services.calls import domain_error
 
 
 def test_a_refusal_keeps_its_code_and_words() -> None:

@@ -2,28 +2,46 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col, delete
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
+from models.directory.commands import DelegationRequest, NewPerson
+from models.directory.state import OPERATOR
+from models.errors import Unauthenticated
+from models.roles import Role
 from models.tables import (
     AuditEventRow,
     ChangeRow,
     ChangeWaiting,
+    DelegationRow,
     GateRow,
     HandoffRow,
     MeasurementRow,
     SignOffRow,
     SubmissionRow,
+    TokenRevocationRow,
 )
-from tests.factories import new_team, seed_team
+from tests.api.client import SECRET
+from tests.factories import Team, new_team, seed_team
 from tests.workflows.helpers import adapt, pass_current_gate, to_act_gate
+from throughline import db
 from throughline.changes import ChangeCommands
 from throughline.rebuild import changes_in_temporal, rebuild_change
+from throughline.services.auth import authenticate
+from throughline.services.directory import DirectoryService
+from throughline.services.rebuild import rebuild
 from throughline.settings import Settings
-from throughline.store import readmodel
+from throughline.store import directory, readmodel
+from throughline.tokens import KeyRing, issue_token
+from workers.main import build_worker
 
 pytestmark = pytest.mark.usefixtures("worker")
 
@@ -41,9 +59,12 @@ async def _forget(sessions: async_sessionmaker[AsyncSession], change_id: str) ->
 
 
 async def test_rebuild_restores_every_run_after_the_database_is_lost(
-    temporal_client: Client, task_queue: str, sqlite_sessions: async_sessionmaker[AsyncSession]
+    temporal_client: Client,
+    task_queue: str,
+    sqlite_sessions: async_sessionmaker[AsyncSession],
+    directory_service: DirectoryService,
 ) -> None:
-    team = await seed_team(sqlite_sessions, new_team())
+    team = await seed_team(directory_service, new_team())
     commands = ChangeCommands(temporal_client, Settings(task_queue=task_queue))
     change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
     await to_act_gate(commands, change_id, team)
@@ -60,3 +81,93 @@ async def test_rebuild_restores_every_run_after_the_database_is_lost(
         assert await readmodel.audit_events(session, change_id) == events_before
         assert await readmodel.change_state(session, change_id) == state_before
     assert change_id in await changes_in_temporal(temporal_client)
+
+
+async def _directory_as_sql_holds_it(
+    sessions: async_sessionmaker[AsyncSession], directory_id: str
+) -> dict[str, Any]:
+    async with sessions() as session:
+        people = []
+        for p in await directory.list_people(session):
+            people.append((p.id, p.name, p.active, await directory.active_roles(session, p.id)))
+        delegations = sorted(
+            (d.id, d.delegator, d.delegate, d.role, d.ends_at, d.revoked_at)
+            for d in (await session.exec(select(DelegationRow))).all()
+        )
+        revoked = sorted((await session.exec(select(TokenRevocationRow.token_id))).all())
+        events = await directory.events_of(session, directory_id)
+    return {"people": people, "delegations": delegations, "revoked": revoked, "events": events}
+
+
+def _delete_database(folder: Path, name: str) -> None:
+    for path in folder.glob(f"{name}*"):
+        path.unlink()
+
+
+async def test_a_lost_database_comes_back_whole_directory_included(
+    temporal_client: Client, task_queue: str, tmp_path: Path
+) -> None:
+    """Delete the read-model database entirely, rebuild from Temporal, and people, roles,
+    delegations, tokens' validity and the directory's history are all back."""
+    lost, fresh = tmp_path / "lost.db", tmp_path / "fresh.db"
+    queue = f"{task_queue}-own-database"
+    settings = Settings(
+        task_queue=queue, database_url=f"sqlite:///{lost}", token_secret=SecretStr(SECRET)
+    )
+    db.migrate_sync(settings.database)
+    engine = db.make_engine(settings.database)
+    sessions = db.session_factory(engine)
+    async with build_worker(temporal_client, queue, sessions):
+        service = DirectoryService(temporal_client, settings, sessions)
+        team, tokens = await _a_directory_with_history(service)
+        commands = ChangeCommands(temporal_client, settings, sessions)
+        change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
+        await pass_current_gate(commands, change_id, team, stage="intent")
+        before = await _directory_as_sql_holds_it(sessions, service.directory_id)
+        async with sessions() as session:
+            audit_before = await readmodel.audit_events(session, change_id)
+    await engine.dispose()
+    _delete_database(tmp_path, "lost.db")
+
+    rebuilt = settings.model_copy(update={"database_url": f"sqlite:///{fresh}"})
+    db.migrate_sync(rebuilt.database)
+    engine = db.make_engine(rebuilt.database)
+    sessions = db.session_factory(engine)
+    lines = await rebuild(temporal_client, sessions, rebuilt, [change_id])
+    assert lines[0].startswith("directory: replayed")
+    after = await _directory_as_sql_holds_it(sessions, service.directory_id)
+    assert after == before
+    assert len(after["events"]) >= 10
+    async with sessions() as session:
+        assert await readmodel.audit_events(session, change_id) == audit_before
+    ring = KeyRing.of(SECRET)
+    for token, valid in tokens:
+        header = f"Bearer {token}"
+        if valid:
+            assert (await authenticate(sessions, ring, header)).id
+        else:
+            with pytest.raises(Unauthenticated):
+                await authenticate(sessions, ring, header)
+    await engine.dispose()
+
+
+async def _a_directory_with_history(
+    service: DirectoryService,
+) -> tuple[Team, list[tuple[str, bool]]]:
+    """A team, a deputy with a delegation, a revoked role, a deactivated person, and
+    tokens: one revoked, one valid, one of the deactivated person."""
+    team = await seed_team(service, new_team())
+    deputy = f"deputy-{team.suffix}"
+    await service.add_people(OPERATOR, [NewPerson(name="Deputy", id=deputy)])
+    ends = datetime.now(UTC) + timedelta(days=7)
+    holder = team.signer(Role.POLICY)
+    body = DelegationRequest(delegate=deputy, role=Role.POLICY, ends_at=ends)
+    await service.delegate(holder, body)
+    await service.change_role(OPERATOR, team.signer(Role.DIGITAL, 1), Role.DIGITAL, grant=False)
+    ring = KeyRing.of(SECRET)
+    revoked = issue_token(team.proposer, ring, timedelta(hours=1))
+    valid = issue_token(team.proposer, ring, timedelta(hours=1))
+    leaver = issue_token(team.signer(Role.OPERATIONS, 1), ring, timedelta(hours=1))
+    await service.revoke_token(team.proposer, revoked.token)
+    await service.set_active(OPERATOR, team.signer(Role.OPERATIONS, 1), active=False)
+    return team, [(revoked.token, False), (valid.token, True), (leaver.token, False)]

@@ -14,9 +14,8 @@ import pytest
 from models.roles import Role
 from tests.api.client import Api
 from tests.api.flows import propose, sign, submit
-from tests.factories import new_team, seed_team
+from tests.factories import new_team
 from tests.processes import children_of, stack_env, start_stack, wait_until_gone
-from throughline import db
 
 pytestmark = pytest.mark.slow
 
@@ -25,9 +24,7 @@ async def test_up_keeps_changes_across_a_restart_and_stops_cleanly(tmp_path: Pat
     stack = start_stack(tmp_path / "data")
     children = children_of(stack.process.pid)
     assert len(children) == 3
-    engine = db.make_engine(stack.database_url)
-    team = await seed_team(db.session_factory(engine), new_team())
-    await engine.dispose()
+    team = await stack.seed(new_team())
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=60) as http:
         assert (await http.get("/healthz")).json()["status"] == "ok"
         ui = await http.get(f"http://127.0.0.1:{stack.env['THROUGHLINE_UI_PORT']}/")

@@ -22,6 +22,7 @@ from tests.factories import Team, new_team, seed_team
 from tests.processes import dev_server_environment
 from tests.workflows.helpers import approve, work
 from throughline.changes import ChangeCommands
+from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.store import readmodel
 from throughline.temporal import workflow_id
@@ -62,7 +63,9 @@ async def test_a_long_cycle_and_a_challenge_window_survive_many_runs(
     eager_env: WorkflowEnvironment,
     sqlite_sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    team: Team = await seed_team(sqlite_sessions, new_team())
+    settings = Settings(task_queue=commands.settings.task_queue)
+    directory = DirectoryService(eager_env.client, settings, sqlite_sessions)
+    team: Team = await seed_team(directory, new_team())
     change_id = (await commands.create(team.intake(), team.proposer, key="long")).change_id
     for round_ in range(4):
         await commands.submit(change_id, team.proposer, work(f"draft {round_}"), key=f"s{round_}")

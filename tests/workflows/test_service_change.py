@@ -16,6 +16,7 @@ from models.roles import Role
 from tests.factories import Team, new_team, seed_team
 from tests.workflows.helpers import SIGNING, adapt, approve, pass_current_gate, to_act_gate, work
 from throughline.changes import ChangeCommands
+from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.store import readmodel
 from throughline.temporal import workflow_id
@@ -30,8 +31,8 @@ def commands(temporal_client: Client, task_queue: str) -> ChangeCommands:
 
 
 @pytest.fixture
-async def team(sqlite_sessions: async_sessionmaker[AsyncSession]) -> Team:
-    return await seed_team(sqlite_sessions, new_team())
+async def team(directory_service: DirectoryService) -> Team:
+    return await seed_team(directory_service, new_team())
 
 
 async def test_sign_offs_pass_the_gate_and_reach_the_read_model(

@@ -9,9 +9,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.errors import Unauthenticated
 from models.roles import Role
-from models.tables import Person
+from models.tables import Person, TokenRevocationRow
 from throughline.store import directory
-from throughline.tokens import read_token
+from throughline.tokens import KeyRing, TokenClaims, read_token
 
 BEARER = "bearer "
 
@@ -21,6 +21,7 @@ class Caller:
     id: str
     name: str
     roles: list[Role]
+    token: TokenClaims | None = None
 
     def holds(self, role: Role) -> bool:
         return role in self.roles
@@ -36,15 +37,28 @@ def bearer_token(authorization: str | None) -> str:
 
 
 async def authenticate(
-    sessions: async_sessionmaker[AsyncSession], secret: str, authorization: str | None
+    sessions: async_sessionmaker[AsyncSession], ring: KeyRing, authorization: str | None
 ) -> Caller:
-    """The person a valid token names, with the roles the directory grants them now."""
-    person_id = read_token(bearer_token(authorization), secret)
+    """The person a valid, unrevoked token names, with the roles the directory grants
+    them now. An inactive person's tokens are refused."""
+    claims = read_token(bearer_token(authorization), ring)
     async with sessions() as session:
-        person = await session.get(Person, person_id)
+        person = await session.get(Person, claims.person)
         if person is None or not person.active:
             raise Unauthenticated(
-                f"the token's person {person_id!r} is not active in the directory"
+                f"the token's person {claims.person!r} is not active in the directory"
             )
-        roles = await directory.active_roles(session, person_id)
-    return Caller(id=person.id, name=person.name, roles=roles)
+        await _refuse_revoked(session, person, claims)
+        roles = await directory.active_roles(session, person.id)
+    return Caller(id=person.id, name=person.name, roles=roles, token=claims)
+
+
+async def _refuse_revoked(session: AsyncSession, person: Person, claims: TokenClaims) -> None:
+    cutoff = person.tokens_valid_after
+    if cutoff is not None and claims.issued_at < cutoff:
+        raise Unauthenticated("the token was revoked; ask for a new one")
+    if claims.token_id is None:
+        return
+    revoked = await session.get(TokenRevocationRow, claims.token_id)
+    if revoked is not None:
+        raise Unauthenticated("the token was revoked; ask for a new one")

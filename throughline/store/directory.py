@@ -1,48 +1,18 @@
-"""The directory: people and the roles they hold. Read on every request."""
+"""The directory as its SQL projection holds it: people, roles, delegations and the event
+log. Read on every request; written only by the directory's projection."""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.audit import AuditEvent
 from models.authority import Authorities, Authority, DelegationGrant
-from models.errors import AlreadyExists, InvalidRequest, PersonNotFound
+from models.errors import PersonNotFound
 from models.roles import Role
-from models.tables import DelegationRow, Person, RoleGrant
-from throughline.store.sql import insert_missing
-
-
-def slug(name: str) -> str:
-    text = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    if not text:
-        raise InvalidRequest(f"cannot make a person id from {name!r}; give one explicitly")
-    return text[:64]
-
-
-async def add_person(
-    session: AsyncSession,
-    *,
-    name: str,
-    person_id: str | None = None,
-    roles: list[Role],
-    by: str | None = None,
-) -> Person:
-    pid = person_id or slug(name)
-    now = datetime.now(UTC)
-    # Insert-if-absent: of two concurrent adds of one id, exactly one wins, the other
-    # gets a clear 409 rather than a database error.
-    row = {"id": pid, "name": name, "active": True, "created_at": now}
-    if not await insert_missing(session, Person, [row]):
-        raise AlreadyExists(f"a person with id {pid!r} already exists")
-    person = await session.get(Person, pid)
-    assert person is not None
-    for role in dict.fromkeys(roles):
-        session.add(RoleGrant(person_id=pid, role=role.value, granted_at=now, granted_by=by))
-    await session.flush()
-    return person
+from models.tables import DelegationRow, DirectoryEventRow, Person, RoleGrant
 
 
 async def get_person(session: AsyncSession, person_id: str) -> Person:
@@ -62,36 +32,6 @@ async def active_roles(session: AsyncSession, person_id: str) -> list[Role]:
     )
     held = set((await session.exec(statement)).all())
     return [role for role in Role if role.value in held]
-
-
-async def grant_role(session: AsyncSession, person_id: str, role: Role, *, by: str | None) -> bool:
-    """Grant a role; returns False when the person already held it."""
-    await get_person(session, person_id)
-    if role in await active_roles(session, person_id):
-        return False
-    grant = RoleGrant(
-        person_id=person_id, role=role.value, granted_at=datetime.now(UTC), granted_by=by
-    )
-    session.add(grant)
-    await session.flush()
-    return True
-
-
-async def revoke_role(session: AsyncSession, person_id: str, role: Role, *, by: str | None) -> bool:
-    """Revoke a role at once; returns False when the person did not hold it."""
-    await get_person(session, person_id)
-    statement = select(RoleGrant).where(
-        RoleGrant.person_id == person_id,
-        RoleGrant.role == role.value,
-        col(RoleGrant.revoked_at).is_(None),
-    )
-    grants = (await session.exec(statement)).all()
-    for grant in grants:
-        grant.revoked_at = datetime.now(UTC)
-        grant.revoked_by = by
-        session.add(grant)
-    await session.flush()
-    return bool(grants)
 
 
 async def missing_people(session: AsyncSession, person_ids: set[str]) -> list[str]:
@@ -149,3 +89,33 @@ def as_grant(row: DelegationRow) -> DelegationGrant:
 async def received_by(session: AsyncSession, people: list[str]) -> list[DelegationGrant]:
     statement = select(DelegationRow).where(col(DelegationRow.delegate).in_(people))
     return [as_grant(row) for row in (await session.exec(statement)).all()]
+
+
+async def events_of(session: AsyncSession, directory_id: str) -> list[AuditEvent]:
+    statement = (
+        select(DirectoryEventRow)
+        .where(DirectoryEventRow.log_id == directory_id)
+        .order_by(col(DirectoryEventRow.seq))
+    )
+    return [_event(row) for row in (await session.exec(statement)).all()]
+
+
+async def events_about(
+    session: AsyncSession, directory_id: str, person_id: str
+) -> list[AuditEvent]:
+    """Every directory event that names the person, as subject or as the other party."""
+    statement = (
+        select(DirectoryEventRow)
+        .where(
+            DirectoryEventRow.log_id == directory_id,
+            or_(DirectoryEventRow.subject == person_id, DirectoryEventRow.other == person_id),
+        )
+        .order_by(col(DirectoryEventRow.seq))
+    )
+    return [_event(row) for row in (await session.exec(statement)).all()]
+
+
+def _event(row: DirectoryEventRow) -> AuditEvent:
+    return AuditEvent.model_validate(
+        {**row.model_dump(exclude={"log_id", "subject", "other"}), "change_id": row.log_id}
+    )

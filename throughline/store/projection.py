@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlmodel import col, delete, select
+from sqlmodel import SQLModel, col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import AuditEvent
@@ -29,13 +29,44 @@ from models.tables import (
 )
 from models.waiting import WaitKind, next_actors, waiting_on
 from throughline.store import receipts
-from throughline.store.sql import columns_of, insert_missing, upsert
+from throughline.store.sql import columns_of, insert_missing, table_of, upsert
 
 log = logging.getLogger(__name__)
 
 
 async def project(session: AsyncSession, batch: ProjectionBatch) -> bool:
     """Apply a batch; returns False when a newer snapshot was already stored."""
+    if not await _record(session, batch):
+        return False
+    for model, rows in child_rows(batch.state).items():
+        await upsert(session, model, rows)
+    await _replace_waiting(session, batch.state)
+    await _check_events_match(session, batch.events)
+    return True
+
+
+async def restore(session: AsyncSession, batches: list[ProjectionBatch]) -> None:
+    """Put back whatever rows are missing, from every batch of every run a rebuild found.
+
+    Each row comes back as the newest batch that held it last saw it, so the gates and
+    sign-offs of cycles that ended long ago return with their final status. Rows that
+    are there are never overwritten: an edited row stays edited, for audit to find.
+    """
+    newest: dict[type[SQLModel], dict[tuple[Any, ...], dict[str, Any]]] = {}
+    for batch in batches:
+        await _record(session, batch)
+        for model, rows in child_rows(batch.state).items():
+            keys = [c.name for c in table_of(model).primary_key.columns]
+            newest.setdefault(model, {}).update({tuple(r[k] for k in keys): r for r in rows})
+    for model, rows_by_key in newest.items():
+        await insert_missing(session, model, list(rows_by_key.values()))
+    if batches:
+        await insert_missing(session, ChangeWaiting, _waiting_rows(batches[-1].state))
+
+
+async def _record(session: AsyncSession, batch: ProjectionBatch) -> bool:
+    """The change row (never moved backwards), the audit events and the receipts; True
+    when this batch's snapshot is the newest stored."""
     state = batch.state
     await upsert(
         session, ChangeRow, [_change_row(batch)], where=col(ChangeRow.last_seq) < state.seq
@@ -43,11 +74,7 @@ async def project(session: AsyncSession, batch: ProjectionBatch) -> bool:
     await insert_missing(session, AuditEventRow, [_event_row(e) for e in batch.events])
     await receipts.keep(session, state.change_id, batch.receipts, state.updated_at)
     stored = await session.get(ChangeRow, state.change_id, populate_existing=True)
-    if stored is None or stored.last_seq != state.seq:
-        return False
-    await _write_children(session, state)
-    await _check_events_match(session, batch.events)
-    return True
+    return stored is not None and stored.last_seq == state.seq
 
 
 def _change_row(batch: ProjectionBatch) -> dict[str, Any]:
@@ -82,15 +109,17 @@ def _event_row(event: AuditEvent) -> dict[str, Any]:
     return event.model_dump(mode="python")
 
 
-async def _write_children(session: AsyncSession, state: ChangeState) -> None:
+def child_rows(state: ChangeState) -> dict[type[SQLModel], list[dict[str, Any]]]:
+    """Every row of the change's child tables that this state describes."""
     gates = [*state.past_gates, state.gate]
-    await upsert(session, GateRow, [_gate_row(state.change_id, g) for g in gates])
-    await upsert(session, SubmissionRow, _submission_rows(state.change_id, gates))
-    await upsert(session, SignOffRow, _signoff_rows(state.change_id, gates))
-    await upsert(session, MeasurementRow, _measurement_rows(state))
-    await upsert(session, HandoffRow, _handoff_rows(state))
-    await upsert(session, ConditionRow, _condition_rows(state))
-    await _replace_waiting(session, state)
+    return {
+        GateRow: [_gate_row(state.change_id, g) for g in gates],
+        SubmissionRow: _submission_rows(state.change_id, gates),
+        SignOffRow: _signoff_rows(state.change_id, gates),
+        MeasurementRow: _measurement_rows(state),
+        HandoffRow: _handoff_rows(state),
+        ConditionRow: _condition_rows(state),
+    }
 
 
 def _gate_row(change_id: str, gate: GateState) -> dict[str, Any]:
@@ -171,6 +200,10 @@ def _handoff_rows(state: ChangeState) -> list[dict[str, Any]]:
 
 async def _replace_waiting(session: AsyncSession, state: ChangeState) -> None:
     await session.exec(delete(ChangeWaiting).where(col(ChangeWaiting.change_id) == state.change_id))
+    await insert_missing(session, ChangeWaiting, _waiting_rows(state))
+
+
+def _waiting_rows(state: ChangeState) -> list[dict[str, Any]]:
     waiting = waiting_on(state, state.updated_at)
     escalation = state.open_escalation
     rows = [
@@ -185,7 +218,7 @@ async def _replace_waiting(session: AsyncSession, state: ChangeState) -> None:
         }
         for kind, role, person in next_actors(state)
     ]
-    await insert_missing(session, ChangeWaiting, [r for r in rows if r["since"] is not None])
+    return [r for r in rows if r["since"] is not None]
 
 
 def _condition_rows(state: ChangeState) -> list[dict[str, Any]]:

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.directory.commands import DirectoryReceipt
 from models.results import Receipt
 from models.tables import CommandReceiptRow
 from throughline.store.sql import insert_missing
 
 
-async def keep(session: AsyncSession, log_id: str, receipts: list[Receipt], at: datetime) -> None:
+async def keep(
+    session: AsyncSession,
+    log_id: str,
+    receipts: Sequence[Receipt | DirectoryReceipt],
+    at: datetime,
+) -> None:
     """Store each receipt once; a retried or replayed projection changes nothing."""
     rows = [
         {

@@ -20,11 +20,11 @@ def _insert(session: AsyncSession, table: Table) -> Any:
 def columns_of(model: type[SQLModel], data: dict[str, Any]) -> dict[str, Any]:
     """Only the keys the table has: a field added to a domain model later must not make
     every projection fail until someone adds a column."""
-    names = {c.name for c in _table(model).columns}
+    names = {c.name for c in table_of(model).columns}
     return {k: v for k, v in data.items() if k in names}
 
 
-def _table(model: type[SQLModel]) -> Table:
+def table_of(model: type[SQLModel]) -> Table:
     table = model.__table__  # type: ignore[attr-defined]
     assert isinstance(table, Table)
     return table
@@ -37,7 +37,7 @@ async def insert_missing(
     rows were inserted."""
     if not rows:
         return 0
-    table = _table(model)
+    table = table_of(model)
     # RETURNING, not rowcount: drivers report -1 for multi-row inserts.
     statement = (
         _insert(session, table)
@@ -59,7 +59,7 @@ async def upsert(
     """Insert rows, or overwrite every non-key column of rows that exist."""
     if not rows:
         return
-    table = _table(model)
+    table = table_of(model)
     keys = [c.name for c in table.primary_key.columns]
     statement = _insert(session, table).values(list(rows))
     updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}

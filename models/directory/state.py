@@ -1,0 +1,82 @@
+"""What the directory holds now, as its workflow keeps it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from models.audit import GENESIS_HASH
+from models.intake import Strict
+from models.roles import Role
+
+OPERATOR = "operator"
+"""The actor of commands given at the command line, by whoever runs Throughline."""
+
+
+class RoleHolding(Strict):
+    role: Role
+    granted_at: datetime
+    granted_by: str | None = None
+
+
+class PersonRecord(Strict):
+    id: str
+    name: str
+    active: bool = True
+    roles: list[RoleHolding] = Field(default_factory=list)
+    created_at: datetime
+    tokens_valid_after: datetime | None = Field(
+        default=None, description="Tokens issued before this moment are refused."
+    )
+
+    def holds(self, role: Role) -> bool:
+        return self.active and any(h.role is role for h in self.roles)
+
+    @property
+    def role_names(self) -> list[str]:
+        return [r.value for r in Role if any(h.role is r for h in self.roles)]
+
+
+class DelegationRecord(Strict):
+    id: int
+    delegator: str
+    delegate: str
+    role: Role
+    change_id: str | None = None
+    starts_at: datetime
+    ends_at: datetime
+    reason: str | None = None
+    created_at: datetime
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+
+
+class RevokedToken(Strict):
+    person: str
+    expires_at: datetime
+
+
+class DirectoryState(Strict):
+    directory_id: str
+    people: dict[str, PersonRecord] = Field(default_factory=dict)
+    delegations: dict[int, DelegationRecord] = Field(
+        default_factory=dict, description="Delegations not yet ended; ended ones live in SQL."
+    )
+    next_delegation_id: int = 1
+    revoked_tokens: dict[str, RevokedToken] = Field(
+        default_factory=dict, description="Revoked token ids, kept until the token expires."
+    )
+    seq: int = 0
+    last_hash: str = GENESIS_HASH
+
+    def person(self, person_id: str) -> PersonRecord | None:
+        return self.people.get(person_id)
+
+    def active_admins(self) -> list[str]:
+        return sorted(p.id for p in self.people.values() if p.holds(Role.ADMIN))
+
+    def next_expiry(self) -> datetime | None:
+        """When the next delegation in this state ends, if any."""
+        ends = [d.ends_at for d in self.delegations.values() if d.revoked_at is None]
+        return min(ends) if ends else None

@@ -1,0 +1,26 @@
+"""The `throughline` command: run the stack, manage the directory, issue tokens, seed a
+demo, rebuild the read model."""
+
+from __future__ import annotations
+
+import typer
+
+from throughline.cli import parts, people, tokens
+from throughline.files import private_by_default
+
+app = typer.Typer(
+    help="Throughline: carry a public-service change from policy intent to measured outcome.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(people.app, name="people")
+app.add_typer(tokens.app, name="token")
+parts.register(app)
+
+
+@app.callback()
+def _private_files() -> None:
+    private_by_default()
+
+
+DEMO_TEAM = parts.DEMO_TEAM

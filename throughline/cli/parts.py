@@ -1,0 +1,124 @@
+"""Running Throughline: the embedded stack, single parts for production, migrations,
+rebuilds, and a demo team."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.directory.commands import NewPerson
+from models.directory.state import OPERATOR
+from models.roles import Role
+from throughline import db, logs
+from throughline.binaries import BinaryNotFound
+from throughline.cli.shared import fail, with_directory, with_sessions
+from throughline.services import rebuild as rebuilding
+from throughline.services.directory import DirectoryService
+from throughline.settings import ConfigurationError, Settings
+from throughline.stack import EmbeddedStack, StackError
+from throughline.store import directory
+from throughline.temporal import connect
+from throughline.tokens import issue_token
+
+DEMO_TEAM: list[tuple[str, str, Role, str]] = [
+    ("digital-team", "Digital team member", Role.DIGITAL, "DIGITAL_TEAM_TOKEN"),
+    ("digital-lead", "Digital lead", Role.DIGITAL, "DIGITAL_LEAD_TOKEN"),
+    ("policy-lead", "Policy lead", Role.POLICY, "POLICY_LEAD_TOKEN"),
+    ("operations-lead", "Operations lead", Role.OPERATIONS, "OPERATIONS_LEAD_TOKEN"),
+    ("service-owner", "Service owner", Role.SERVICE_OWNER, "SERVICE_OWNER_TOKEN"),
+    ("auditor", "Auditor", Role.AUDITOR, "AUDITOR_TOKEN"),
+    ("admin", "Administrator", Role.ADMIN, "ADMIN_TOKEN"),
+]
+
+
+def register(app: typer.Typer) -> None:
+    for command in (up, worker, api, rebuild, migrate, demo):
+        app.command()(command)
+
+
+def up() -> None:
+    """Start the Temporal dev server, a worker and the API together; Ctrl-C stops them all."""
+    try:
+        code = EmbeddedStack(Settings()).run()
+    except (StackError, ConfigurationError, BinaryNotFound) as error:
+        raise fail(str(error)) from None
+    raise typer.Exit(code)
+
+
+def worker() -> None:
+    """Run one worker process (the embedded stack starts one for you)."""
+    from workers.main import main
+
+    main()
+
+
+def api() -> None:
+    """Run the HTTP API (the embedded stack starts it for you)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = Settings()
+    logs.configure(settings.log_level)
+    uvicorn.run(
+        create_app(settings), host=settings.api_host, port=settings.api_port, log_config=None
+    )
+
+
+def rebuild(
+    change: Annotated[
+        list[str] | None, typer.Option(help="A change id; repeat for several. Default: all.")
+    ] = None,
+) -> None:
+    """Rebuild the directory, the read model and the audit logs from Temporal's histories.
+    Only what is missing is added; rows that are there are never overwritten."""
+    settings = Settings()
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
+        return await rebuilding.rebuild(await connect(settings), sessions, settings, change)
+
+    for line in with_sessions(work):
+        typer.echo(line)
+
+
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    db.migrate_sync(Settings().database)
+    typer.echo("the database schema is up to date")
+
+
+def demo() -> None:
+    """Seed a demo team and print a token for each person, as shell exports."""
+    settings = Settings()
+    with_directory(_seed_demo_team)
+    ring = settings.key_file().ring()
+    ttl = timedelta(hours=settings.token_ttl_hours)
+    typer.echo(f"# Throughline demo team; tokens last {settings.token_ttl_hours:g} hours.")
+    typer.echo('# Load them with: eval "$(throughline demo)"')
+    for person_id, _, role, variable in DEMO_TEAM:
+        token = issue_token(person_id, ring, ttl).token
+        typer.echo(f"export {variable}={token}  # {person_id}: {role.value}")
+
+
+async def _seed_demo_team(service: DirectoryService) -> None:
+    """Adds whoever of the demo team is missing, and gives back a role taken away, so the
+    demo can be seeded again on the same stack."""
+    async with service.sessions() as session:
+        existing = {p.id: p for p in await directory.list_people(session)}
+        held = {pid: await directory.active_roles(session, pid) for pid in existing}
+    missing = [
+        NewPerson(name=name, id=pid, roles=[role])
+        for pid, name, role, _ in DEMO_TEAM
+        if pid not in existing
+    ]
+    if missing:
+        await service.add_people(OPERATOR, missing)
+    for pid, _, role, _ in DEMO_TEAM:
+        if pid in existing and role not in held[pid]:
+            await service.change_role(OPERATOR, pid, role, grant=True)
+        if pid in existing and not existing[pid].active:
+            await service.set_active(OPERATOR, pid, active=True)

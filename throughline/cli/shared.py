@@ -1,0 +1,65 @@
+"""What every command needs: settings, a database session, the directory service, and
+refusals printed as one plain line instead of a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
+
+import typer
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.errors import ThroughlineError
+from throughline import db
+from throughline.services.directory import DirectoryService
+from throughline.settings import ConfigurationError, Settings
+from throughline.temporal import connect
+
+T = TypeVar("T")
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"throughline: {message}", err=True)
+    return typer.Exit(1)
+
+
+def run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run async work, turning refusals and configuration problems into one line."""
+    try:
+        return asyncio.run(work())
+    except (ThroughlineError, ConfigurationError) as error:
+        raise fail(getattr(error, "message", str(error))) from None
+
+
+def with_sessions(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+    """Run work against the configured database, its schema brought up to date first."""
+    settings = Settings()
+
+    async def go() -> T:
+        await db.migrate(settings.database)
+        engine = db.make_engine(settings.database)
+        try:
+            return await work(db.session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    return run(go)
+
+
+def with_directory(work: Callable[[DirectoryService], Awaitable[T]]) -> T:
+    """Run work against the directory, which needs Temporal: the running stack."""
+    settings = Settings()
+
+    async def go(sessions: async_sessionmaker[AsyncSession]) -> T:
+        try:
+            client = await connect(settings)
+        except RuntimeError:
+            raise fail(
+                f"cannot reach Temporal at {settings.temporal_address}; the directory is kept "
+                "there, so start the stack first (throughline up)"
+            ) from None
+        return await work(DirectoryService(client, settings, sessions))
+
+    return with_sessions(go)

@@ -1,0 +1,27 @@
+"""Rebuilding SQL from Temporal: the directory first, then every change (or some)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
+
+from throughline.rebuild import changes_in_temporal, rebuild_change, rebuild_directory
+from throughline.services.directory import directory_workflow_id
+from throughline.settings import Settings
+
+
+async def rebuild(
+    client: Client,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    changes: list[str] | None = None,
+) -> list[str]:
+    """Replay every projection recorded in Temporal; one line of what was done per log."""
+    directory_id = directory_workflow_id(settings.task_queue)
+    batches = await rebuild_directory(client, sessions, directory_id)
+    lines = [f"directory: replayed {batches} projection batches"]
+    for change_id in changes if changes is not None else await changes_in_temporal(client):
+        batches = await rebuild_change(client, sessions, change_id)
+        lines.append(f"{change_id}: replayed {batches} projection batches")
+    return lines
