@@ -130,6 +130,10 @@ class ChainAnchor(Strict):
     seq: int
     hash: str
     source: str
+    recorded: dict[int, str] = Field(
+        default_factory=dict,
+        description="The hash of each event the source recorded, by seq, when it can say.",
+    )
 
 
 def verify_chain(
@@ -140,14 +144,38 @@ def verify_chain(
     if anchor is None or not verdict.intact:
         return verdict
     verdict.anchored_to = anchor.source
-    if len(events) != anchor.seq or verdict.head_hash != anchor.hash:
+    found = _anchor_problem(events, anchor, verdict.head_hash)
+    if found is not None:
         verdict.intact = False
-        verdict.first_bad_seq = min(len(events), anchor.seq) + 1
-        verdict.problem = (
-            f"the log ends at event {len(events)} but {anchor.source} records {anchor.seq} "
-            "events: events were removed or replaced"
-        )
+        verdict.first_bad_seq, verdict.problem = found
     return verdict
+
+
+def _anchor_problem(
+    events: list[AuditEvent], anchor: ChainAnchor, head: str | None
+) -> tuple[int | None, str] | None:
+    """Where a log that links up by itself parts from the anchor's record, and how."""
+    count, source = len(events), anchor.source
+    if count < anchor.seq:
+        return count + 1, (
+            f"the log ends at event {count} but {source} records {anchor.seq} events: "
+            f"events {count + 1} to {anchor.seq} are missing"
+        )
+    if count > anchor.seq:
+        return anchor.seq + 1, (
+            f"the log has {count} events but {source} records only {anchor.seq}: "
+            f"events {anchor.seq + 1} to {count} were added"
+        )
+    if head == anchor.hash:
+        return None
+    ordered = sorted(events, key=lambda e: e.seq)
+    first = next((e.seq for e in ordered if anchor.recorded.get(e.seq, e.hash) != e.hash), None)
+    where = f"from event {first} on" if first else f"at or before event {count}"
+    return first, (
+        f"the log was rewritten {where}: its {count} events link up, but the last one's hash "
+        f"is not the one {source} recorded, so events were altered and their hashes "
+        "recomputed"
+    )
 
 
 def _verify_links(change_id: str, events: list[AuditEvent]) -> ChainVerdict:

@@ -29,6 +29,7 @@ WebUri = Annotated[
 """What a client may send: a page people can open. Anything else (javascript:, data:,
 file:) could run or leak in a browser that shows the evidence."""
 EVIDENCE_LIMIT = 50
+COMPACT_SUMMARY = 200
 
 
 def fingerprint(content: str) -> str:
@@ -116,3 +117,17 @@ class Submission(Strict):
     submitted_by: str
     submitted_at: datetime
     measurements: list[Measurement] = Field(default_factory=list)
+    # Submission payloads are hashed: the flag appears only once set, which it never is on
+    # the revision a work_submitted event records.
+    compacted: bool = Field(
+        default=False,
+        exclude_if=lambda compacted: not compacted,
+        description="True once superseded and trimmed: the read model keeps it in full.",
+    )
+
+    def compact(self) -> None:
+        """Trim a superseded revision to what the rules still read: its number and who
+        submitted it. The read model and the audit log hold it in full."""
+        self.evidence, self.measurements = [], []
+        self.summary = self.summary[:COMPACT_SUMMARY]
+        self.compacted = True

@@ -159,6 +159,12 @@ class GateState(Strict):
     def current_submission(self) -> Submission | None:
         return next((s for s in self.submissions if s.revision == self.revision), None)
 
+    def compact_submissions(self, keep: int) -> None:
+        """Trim every revision but the newest `keep`, so a gate that saw many revisions
+        does not fill the change's record."""
+        for submission in sorted(self.submissions, key=lambda s: s.revision)[:-keep]:
+            submission.compact()
+
     def signoffs_by(self, person: str) -> list[SignOff]:
         """Sign-offs where this person signed, or was signed for."""
         return [s for s in self.signoffs if person in s.people]

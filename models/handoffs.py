@@ -20,10 +20,23 @@ def hand_to_next(
     else:
         owner = state.playbook.stage(gate.stage).owner
         to_party, roles = f"{owner} team", [owner]
+    return hand_to(state, now, actor, role, (to_party, roles), reason)
+
+
+def hand_to(
+    state: ChangeState,
+    now: datetime,
+    actor: str,
+    role: Role | None,
+    to: tuple[str, list[Role]],
+    reason: str,
+) -> list[AuditEvent]:
+    """Close the open handoff of the main line and open one to the given party."""
     previous = state.open_handoff
     from_party = previous.to_party if previous else f"proposer {state.proposer}"
     if previous is not None:
         previous.closed_at = now
+    to_party, roles = to
     return [_open(state, now, actor, role, HandoffKind.FLOW, from_party, to_party, roles, reason)]
 
 

@@ -72,6 +72,8 @@ def apply_submit(
     reassess_approvals(gate, gate.current_submission, submission, evidence_bound)
     state.next_revision += 1
     gate.submissions.append(submission)
+    # The revision before stays whole: the next one is compared with it.
+    gate.compact_submissions(keep=2)
     gate.revision = submission.revision
     gate.status = GateStatus.IN_REVIEW
     submitted = state.record(

@@ -66,8 +66,14 @@ class InboxItem(Strict):
     service: str
     stage: str
     gate_id: str
-    kind: str = Field(description="submission, sign_off, decision, challenge or condition")
-    role: Role | None = Field(description="The role it waits on you in; none for a condition.")
+    kind: str = Field(
+        description="submission, sign_off, decision, challenge, condition, or stuck: nobody "
+        "left may take the role, and it waits on you (service owner or admin) to fix that"
+    )
+    role: Role | None = Field(
+        description="The role it waits on (for stuck, the role nobody can take); none for a "
+        "condition."
+    )
     since: datetime
     waiting_seconds: float
     reason: str

@@ -22,11 +22,12 @@ from models.conditions import (
     withdraw_with_gate,
 )
 from models.gate import Decision, GateState, GateStatus, SignOff, counted_approvers, quorum_met
-from models.handoffs import hand_to_next
+from models.handoffs import hand_to, hand_to_next
 from models.playbook import CLOSE, GateKind
 from models.roles import Role
 from models.rules import check_conditions_due, check_sign_off
 from models.stages import close_change, enter_stage
+from models.waiting import why_held
 
 
 def apply_sign_off(
@@ -100,6 +101,31 @@ def gate_ready(state: ChangeState) -> bool:
         and quorum_met(gate)
         and not blocking_conditions(state)
     )
+
+
+def held_by_conditions(state: ChangeState) -> bool:
+    """Every approval is in, but an open condition from an earlier gate holds the gate."""
+    gate = state.gate
+    return (
+        state.status is ChangeStatus.ACTIVE
+        and gate.kind is GateKind.SIGN_OFF
+        and gate.status is GateStatus.IN_REVIEW
+        and quorum_met(gate)
+        and bool(blocking_conditions(state))
+    )
+
+
+def hand_held_gate(
+    state: ChangeState, now: datetime, actor: str, role: Role | None
+) -> list[AuditEvent]:
+    """Hand a held gate to the owners of the conditions holding it, once per set of them:
+    they are who the change now waits on, and the handoff says so."""
+    owners = list(dict.fromkeys(c.owner for c in blocking_conditions(state)))
+    to_party = f"condition owners {', '.join(owners)}"
+    handoff = state.open_handoff
+    if not held_by_conditions(state) or (handoff and handoff.to_party == to_party):
+        return []
+    return hand_to(state, now, actor, role, (to_party, []), why_held(state))
 
 
 def people_to_recheck(state: ChangeState) -> list[str]:

@@ -35,6 +35,7 @@ def new_gate(
 def enter_stage(
     state: ChangeState, stage_name: str, now: datetime, actor: str, role: Role | None, reason: str
 ) -> list[AuditEvent]:
+    state.gate.compact_submissions(keep=1)
     state.past_gates.append(state.gate)
     visit = state.stage_visits.get(stage_name, 0) + 1
     state.stage_visits[stage_name] = visit

@@ -99,6 +99,16 @@ class ChangeWaiting(SQLModel, table=True):
     since: datetime = _at()
 
 
+class ChangePerson(SQLModel, table=True):
+    """Everyone a change names, and its proposer: whose changes to look at again when
+    the directory changes for a person."""
+
+    __tablename__ = "change_person"
+
+    change_id: str = Field(primary_key=True, foreign_key="change.id", max_length=64)
+    person_id: str = Field(primary_key=True, max_length=64, index=True)
+
+
 class GateRow(SQLModel, table=True):
     __tablename__ = "gate"
 

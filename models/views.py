@@ -28,7 +28,8 @@ from models.intake import ChangeIntake, Strict
 from models.playbook import GateKind
 from models.progress import RoleProgress, role_progress
 from models.rejection import Rejection
-from models.waiting import WaitingOn, waiting_on
+from models.stuck import DirectoryReading, waiting_today
+from models.waiting import WaitingOn
 
 
 class MeasureCheck(Strict):
@@ -106,7 +107,11 @@ class GateReport(Strict):
     waiting: WaitingOn | None = Field(description="Only for the gate the change is at now.")
 
 
-def describe_change(state: ChangeState, now: datetime) -> ChangeView:
+def describe_change(
+    state: ChangeState, now: datetime, directory: DirectoryReading | None = None
+) -> ChangeView:
+    """The change as every client sees it; with today's directory, a handoff nobody can
+    take shows as stuck."""
     return ChangeView(
         change_id=state.change_id,
         title=state.intake.title,
@@ -117,7 +122,7 @@ def describe_change(state: ChangeState, now: datetime) -> ChangeView:
         playbook=state.playbook.name,
         playbook_version=state.playbook.version,
         proposer=state.proposer,
-        waiting=waiting_on(state, now),
+        waiting=waiting_today(state, now, directory),
         gate=describe_gate(state, state.gate),
         past_gates=[describe_gate(state, g) for g in state.past_gates],
         measurements=state.measurements,
@@ -136,15 +141,19 @@ def describe_change(state: ChangeState, now: datetime) -> ChangeView:
 
 
 def report_gate(
-    state: ChangeState, gate_id: str | None, now: datetime, directory: Authorities | None = None
+    state: ChangeState,
+    gate_id: str | None,
+    now: datetime,
+    directory: DirectoryReading | None = None,
 ) -> GateReport:
     gate = state.gate if gate_id in (None, state.gate.id) else _past_gate(state, gate_id)
+    authorities = directory.authorities if directory else None
     return GateReport(
         change_id=state.change_id,
         title=state.intake.title,
         status=state.status,
-        gate=describe_gate(state, gate, directory),
-        waiting=waiting_on(state, now) if gate is state.gate else None,
+        gate=describe_gate(state, gate, authorities),
+        waiting=waiting_today(state, now, directory) if gate is state.gate else None,
     )
 
 

@@ -22,6 +22,8 @@ class WaitKind(StrEnum):
     DECISION = "decision"
     CHALLENGE = "challenge"
     CONDITION = "condition"
+    STUCK = "stuck"
+    """Nobody left may take the role it waits on; it waits on whoever can fix that."""
     NOTHING = "nothing"
 
 
@@ -46,15 +48,34 @@ def waiting_on(state: ChangeState, now: datetime) -> WaitingOn:
     handoff = state.open_handoff
     since = handoff.opened_at if handoff else state.updated_at
     kind, roles, people = _who_acts_next(state)
+    reason = handoff.reason if handoff else "waiting"
     return WaitingOn(
         kind=kind,
         roles=roles,
         people=people,
         since=since,
         waiting_seconds=max(0.0, (now - since).total_seconds()),
-        reason=handoff.reason if handoff else "waiting",
+        reason=why_held(state) if kind is WaitKind.CONDITION else reason,
         escalation=side,
     )
+
+
+def why_held(state: ChangeState) -> str:
+    """Why a gate with every approval it needs still waits: the conditions holding it."""
+    held = "; ".join(
+        f"condition {c.id} from {c.gate_name!r}: {c.description} "
+        f"(owner {c.owner}, due {c.due.isoformat()})"
+        for c in blocking_conditions(state)
+    )
+    return f"gate {state.gate.name!r} has the approvals it needs but is held by {held}"
+
+
+def roles_waited_on(state: ChangeState) -> list[Role]:
+    """The roles a change waits on now, by its own rules alone: those of its main line of
+    responsibility and, while a challenge waits, the service owner's."""
+    wait = waiting_on(state, state.updated_at)
+    roles = [*wait.roles, *([Role.SERVICE_OWNER] if state.open_escalation else [])]
+    return sorted(set(roles), key=lambda role: role.value)
 
 
 def _closed_wait(state: ChangeState, now: datetime, side: str | None) -> WaitingOn:

@@ -71,6 +71,7 @@ from models.results import ChangeStart, CommandResult, result_of
 from models.rules import check_staffing
 from models.tables import ChangeRow, CommandReceiptRow
 from models.views import ChangeView
+from throughline.rebuild import projection_batches
 from throughline.services.calls import (
     TEMPORAL_ERRORS,
     WorkflowQueues,
@@ -296,6 +297,13 @@ class ChangeCommands:
         except ThroughlineError:
             return None
         return ChainAnchor(seq=view.last_seq, hash=view.last_hash, source="temporal")
+
+    async def recorded_hashes(self, change_id: str) -> dict[int, str]:
+        """The hash of every audit event the change's retained histories recorded."""
+        hashes: dict[int, str] = {}
+        async for batch in projection_batches(self._client, change_id):
+            hashes.update({event.seq: event.hash for event in batch.events})
+        return hashes
 
     async def live_view(self, change_id: str) -> ChangeView:
         query = self._handle(change_id).query(ServiceChangeWorkflow.view)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -35,8 +36,10 @@ from throughline.store.readmodel import ChangeFilter
 
 
 async def change_view(session: AsyncSession, change_id: str) -> ChangeView:
+    """The change, with what it waits on checked against today's directory."""
     state = await readmodel.change_state(session, change_id)
-    return describe_change(state, datetime.now(UTC))
+    now = datetime.now(UTC)
+    return describe_change(state, now, await directory.reading_for(session, state, now))
 
 
 async def gate_report(session: AsyncSession, change_id: str, gate_id: str | None) -> GateReport:
@@ -44,10 +47,9 @@ async def gate_report(session: AsyncSession, change_id: str, gate_id: str | None
     holds each role."""
     state = await readmodel.change_state(session, change_id)
     now = datetime.now(UTC)
-    people = sorted(state.intake.people.everyone())
-    found = await directory.authorities(session, people, now, change_id)
+    reading = await directory.reading_for(session, state, now)
     try:
-        return report_gate(state, gate_id, now, found)
+        return report_gate(state, gate_id, now, reading)
     except ThroughlineError as unknown:
         raise GateNotFound(unknown.message) from None
 
@@ -102,15 +104,23 @@ async def timeline(session: AsyncSession, change_id: str) -> Timeline:
     return Timeline(change_id=change_id, events=entries, handoffs=handoffs)
 
 
-async def audit_log(session: AsyncSession, change_id: str, anchor: ChainAnchor | None) -> AuditLog:
+async def audit_log(
+    session: AsyncSession,
+    change_id: str,
+    anchor: ChainAnchor | None,
+    recorded: Callable[[], Awaitable[dict[int, str]]] | None = None,
+) -> AuditLog:
     """The audit events, checked against the workflow's own head when Temporal answers,
-    else against the read model's record of the last event."""
+    else against the read model's record of the last event. When the log was rewritten,
+    the hashes Temporal recorded show from which event on."""
     row = await readmodel.require_change(session, change_id)
     events = await readmodel.audit_events(session, change_id)
     anchor = anchor or ChainAnchor(seq=row.last_seq, hash=row.last_hash, source="read_model")
-    return AuditLog(
-        change_id=change_id, events=events, verdict=verify_chain(change_id, events, anchor)
-    )
+    verdict = verify_chain(change_id, events, anchor)
+    if verdict.problem and verdict.first_bad_seq is None and recorded is not None:
+        anchor = anchor.model_copy(update={"recorded": await recorded()})
+        verdict = verify_chain(change_id, events, anchor)
+    return AuditLog(change_id=change_id, events=events, verdict=verdict)
 
 
 async def inbox(session: AsyncSession, person_id: str, roles: list[Role]) -> Inbox:

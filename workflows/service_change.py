@@ -18,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
     from activities.directory import DirectoryActivities
     from activities.projection import ProjectionActivities
-    from models import challenges, conditions, lifecycle, rules, signing
+    from models import budget, challenges, conditions, lifecycle, rules, signing
     from models.audit import AuditEvent
     from models.authority import Authorities, AuthorityQuery
     from models.calendar import WorkingDaysQuery
@@ -36,14 +36,14 @@ with workflow.unsafe.imports_passed_through():
         SubmitWork,
         Withdraw,
     )
-    from models.errors import ChangeTooLarge, IdempotencyKeyReused, ThroughlineError
+    from models.errors import IdempotencyKeyReused, ThroughlineError
     from models.gate import Decision
     from models.projection import ProjectionBatch
     from models.receipts import ReceiptBook
     from models.results import ChangeOutcome, ChangeStart, CommandResult, Receipt, result_of
     from models.roles import Role
     from models.views import ChangeView, describe_change
-    from models.waiting import next_actors
+    from models.waiting import next_actors, roles_waited_on
     from workflows import search_attributes
 
 C = TypeVar("C", bound=Command)
@@ -60,7 +60,6 @@ PERSISTENT = RetryPolicy(
 # A healthy write takes milliseconds; a short timeout means a dead worker's attempt is
 # retried elsewhere quickly. A late attempt that still commits is harmless: idempotent.
 PROJECTION_TIMEOUT = timedelta(seconds=15)
-STATE_BUDGET_BYTES = 1_000_000
 # Directory and calendar reads run as local activities: the worker does them itself and
 # records only the answer, which saves a round trip through the server per command.
 # Histories recorded before this patch replay with ordinary activities. The projection
@@ -71,7 +70,12 @@ RECHECK_JUDGES_PEOPLE_READ = "recheck-judges-only-people-it-read"
 WITHDRAW_REQUIRES_ROLE = "withdraw-requires-the-role"
 PROJECT_EVERY_RECEIPT = "project-every-receipt"
 CREATED_AT_START = "created-at-the-start-time"
+HAND_HELD_GATES = "hand-held-gates-to-condition-owners"
+WAITING_ON_BY_ROLE = "search-attributes-name-every-role-waited-on"
+CLEAR_ATTRIBUTES_ON_CONTINUE = "clear-search-attributes-before-continue-as-new"
 DIRECTORY_TIMEOUT = timedelta(seconds=10)
+CONTINUED = "continued"
+"""ThroughlineStatus of a run that continued as new: the next run carries the change."""
 
 
 @contextmanager
@@ -150,6 +154,8 @@ class ServiceChangeWorkflow:
         await self._settle()
         if self._state.status.is_closed and not self._awaiting_challenge():
             return self._outcome()
+        if workflow.patched(CLEAR_ATTRIBUTES_ON_CONTINUE):
+            self._mark_run_continued()
         workflow.continue_as_new(
             ChangeStart(
                 carried=lifecycle.carry_into_new_run(self._state),
@@ -324,7 +330,7 @@ class ServiceChangeWorkflow:
         with refusals_as_application_errors():
             self._refuse_key_in_flight_for_another_body(cmd)
             if self._receipts.replay(cmd.request) is None:
-                self._refuse_growth_past_budget(cmd)
+                budget.check_room_to_grow(self._state, cmd)
                 check(self._state, cmd)
 
     def _refuse_key_in_flight_for_another_body(self, cmd: Command) -> None:
@@ -333,18 +339,6 @@ class ServiceChangeWorkflow:
             raise IdempotencyKeyReused(
                 "this Idempotency-Key is in use by a different request right now; "
                 "use a new key for a new request"
-            )
-
-    def _refuse_growth_past_budget(self, cmd: Command) -> None:
-        # Every projection carries the state; past this size a payload could exceed
-        # Temporal's limits and wedge the change, so growth is refused while it can be.
-        if isinstance(cmd, Withdraw | Decide | ResolveChallenge | CloseCondition):
-            return
-        size = len(self._state.model_dump_json())
-        if size > STATE_BUDGET_BYTES:
-            raise ChangeTooLarge(
-                f"this change's record is {size // 1000} kB, over the {STATE_BUDGET_BYTES // 1000}"
-                " kB limit for one cycle; decide the act gate or withdraw the change"
             )
 
     async def _execute(
@@ -389,6 +383,12 @@ class ServiceChangeWorkflow:
 
     async def _complete_gate_if_ready(self, actor: str, role: Role | None) -> None:
         if not signing.gate_ready(self._state):
+            # A gate whose approvals are in but which a condition holds now waits on the
+            # condition's owner, and its handoff says so (a patch: older histories have
+            # no such handoff).
+            if signing.held_by_conditions(self._state) and workflow.patched(HAND_HELD_GATES):
+                held = signing.hand_held_gate(self._state, workflow.now(), actor, role)
+                self._outbox.extend(held)
             return
         authorities = None
         if self._state.playbook.governance.recheck_authority_at_quorum:
@@ -454,6 +454,24 @@ class ServiceChangeWorkflow:
             self._unprojected_receipts = self._unprojected_receipts[len(batch.receipts) :]
             self._projected_seq = batch.state.seq
 
+    def _roles_waited_on(self) -> list[str]:
+        """Every role the change waits on, even one nobody is left to take (a patch:
+        older histories named only roles someone could still act in)."""
+        if workflow.patched(WAITING_ON_BY_ROLE):
+            return [role.value for role in roles_waited_on(self._state)]
+        return sorted({role.value for _, role, _ in next_actors(self._state)})
+
+    def _mark_run_continued(self) -> None:
+        """A run that continues as new keeps its search attributes; clear what would make
+        operators count the change twice, or at a stage it has left."""
+        workflow.upsert_search_attributes(
+            [
+                search_attributes.STAGE.value_unset(),
+                search_attributes.STATUS.value_set(CONTINUED),
+                search_attributes.WAITING_ON.value_set([]),
+            ]
+        )
+
     def _receipts_waiting(self) -> bool:
         """A receipt whose command's events a concurrent batch already carried still
         needs a projection of its own; histories from before receipts were kept in SQL
@@ -461,12 +479,11 @@ class ServiceChangeWorkflow:
         return bool(self._unprojected_receipts) and workflow.patched(PROJECT_EVERY_RECEIPT)
 
     def _publish_search_attributes(self) -> None:
-        waiting = sorted({role.value for _, role, _ in next_actors(self._state)})
         workflow.upsert_search_attributes(
             [
                 search_attributes.STAGE.value_set(self._state.stage),
                 search_attributes.STATUS.value_set(self._state.status.value),
-                search_attributes.WAITING_ON.value_set(waiting),
+                search_attributes.WAITING_ON.value_set(self._roles_waited_on()),
                 search_attributes.ITERATION.value_set(self._state.iteration),
             ]
         )

@@ -36,6 +36,7 @@ from models.reports import AuditLog, ChangeList, Timeline
 from models.results import CommandResult
 from models.roles import Role
 from models.views import ChangeView, GateReport
+from models.waiting import WaitKind
 from throughline import changes, queries
 from throughline.store.readmodel import ChangeFilter
 
@@ -78,15 +79,20 @@ async def list_changes(
     stage: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z_]+$")] = None,
     status: ChangeStatus | None = None,
     waiting_on: Annotated[Role | None, Query(description="Changes waiting on this role")] = None,
+    waiting_kind: Annotated[
+        WaitKind | None, Query(description="For example stuck: nobody left may act")
+    ] = None,
     service: Annotated[ShortText | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ChangeList:
-    """List changes, newest first, filtered by stage, status, service or waiting-on role."""
+    """List changes, newest first, filtered by stage, status, service, the role they wait
+    on, or what kind of act they wait for."""
     where = ChangeFilter(
         stage=stage,
         status=status,
         waiting_on=waiting_on,
+        waiting_kind=waiting_kind,
         service=service,
         limit=limit,
         offset=offset,
@@ -302,4 +308,8 @@ async def get_audit(
     """The hash-chained audit events of a change, and whether the chain is intact and ends
     where the workflow itself says it does."""
     anchor = await commands.chain_anchor(change_id)
-    return await queries.audit_log(session, change_id, anchor)
+
+    async def recorded() -> dict[int, str]:
+        return await commands.recorded_hashes(change_id)
+
+    return await queries.audit_log(session, change_id, anchor, recorded)

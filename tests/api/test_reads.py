@@ -9,11 +9,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.audit import GENESIS_HASH, recompute_hash
 from models.roles import Role
 from models.tables import AuditEventRow
 from tests.api.client import Api
 from tests.api.flows import approve_all, intake_body, propose, sign, submit
 from tests.factories import Team
+from throughline.store import readmodel
 
 
 async def test_list_filters_by_stage_status_and_waiting_role(api: Api, team: Team) -> None:
@@ -127,4 +129,33 @@ async def test_audit_notices_events_removed_from_the_end(
     verdict = (await api.get(team.auditor, f"/changes/{change_id}/audit")).json()["verdict"]
     assert verdict["intact"] is False
     assert verdict["anchored_to"] == "temporal"
-    assert "events were removed" in verdict["problem"]
+    assert verdict["first_bad_seq"] == 3
+    assert verdict["problem"].startswith("the log ends at event 2 but temporal records")
+    assert "are missing" in verdict["problem"]
+
+
+async def test_audit_says_from_which_event_a_rehashed_chain_was_rewritten(
+    api: Api, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Every event edited and every hash recomputed, so the chain links up by itself:
+    the verdict says where it parts from what Temporal recorded, not a count that agrees."""
+    change_id = await propose(api, team)
+    await submit(api, team, change_id, "intent")
+    async with sqlite_sessions() as session, session.begin():
+        rows = await readmodel.audit_events(session, change_id)
+        previous = GENESIS_HASH
+        for event in rows:
+            forged = event.model_copy(update={"actor": "forger", "prev_hash": previous})
+            forged.hash = recompute_hash(forged)
+            await session.exec(
+                update(AuditEventRow)
+                .where(
+                    col(AuditEventRow.change_id) == change_id, col(AuditEventRow.seq) == event.seq
+                )
+                .values(actor="forger", prev_hash=forged.prev_hash, hash=forged.hash)
+            )
+            previous = forged.hash
+    verdict = (await api.get(team.auditor, f"/changes/{change_id}/audit")).json()["verdict"]
+    assert (verdict["intact"], verdict["first_bad_seq"]) == (False, 1)
+    assert verdict["problem"].startswith("the log was rewritten from event 1 on")
+    assert "temporal records" not in verdict["problem"]

@@ -19,8 +19,10 @@ from models.errors import Unauthenticated
 from models.roles import Role
 from models.tables import (
     AuditEventRow,
+    ChangePerson,
     ChangeRow,
     ChangeWaiting,
+    ConditionRow,
     DelegationRow,
     GateRow,
     HandoffRow,
@@ -46,8 +48,8 @@ from workers.main import build_worker
 pytestmark = pytest.mark.usefixtures("worker")
 
 TABLES = [
-    ChangeWaiting, SignOffRow, SubmissionRow, GateRow, MeasurementRow, HandoffRow,
-    AuditEventRow, ChangeRow,
+    ChangeWaiting, ChangePerson, ConditionRow, SignOffRow, SubmissionRow, GateRow,
+    MeasurementRow, HandoffRow, AuditEventRow, ChangeRow,
 ]  # fmt: skip
 
 
@@ -81,6 +83,56 @@ async def test_rebuild_restores_every_run_after_the_database_is_lost(
         assert await readmodel.audit_events(session, change_id) == events_before
         assert await readmodel.change_state(session, change_id) == state_before
     assert change_id in await changes_in_temporal(temporal_client)
+
+
+CYCLE_ROWS: list[type[SignOffRow] | type[SubmissionRow] | type[GateRow]] = [
+    SignOffRow,
+    SubmissionRow,
+    GateRow,
+]
+
+
+async def _rows_of_first_cycle(
+    sessions: async_sessionmaker[AsyncSession], change_id: str
+) -> list[Any]:
+    found: list[Any] = []
+    async with sessions() as session:
+        for table in CYCLE_ROWS:
+            statement = select(table).where(
+                col(table.change_id) == change_id, col(table.gate_id).startswith("1.")
+            )
+            found += [row.model_dump() for row in (await session.exec(statement)).all()]
+    return found
+
+
+async def test_rebuild_restores_lost_rows_of_every_cycle_as_they_ended(
+    temporal_client: Client,
+    task_queue: str,
+    sqlite_sessions: async_sessionmaker[AsyncSession],
+    directory_service: DirectoryService,
+) -> None:
+    """Rows of a cycle that ended long ago, lost while the change went on, come back with
+    their final status, though the current run no longer holds them."""
+    team = await seed_team(directory_service, new_team())
+    commands = ChangeCommands(temporal_client, Settings(task_queue=task_queue))
+    change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
+    await to_act_gate(commands, change_id, team)
+    await commands.decide(change_id, team.owner, adapt(), key=None)
+    await pass_current_gate(commands, change_id, team, stage="design")
+    before = await _rows_of_first_cycle(sqlite_sessions, change_id)
+    assert {row["status"] for row in before if "status" in row} == {"passed", "decided"}
+    async with sqlite_sessions() as session, session.begin():
+        for table in CYCLE_ROWS:
+            await session.exec(
+                delete(table).where(
+                    col(table.change_id) == change_id, col(table.gate_id).startswith("1.")
+                )
+            )
+    assert await _rows_of_first_cycle(sqlite_sessions, change_id) == []
+    await rebuild_change(temporal_client, sqlite_sessions, change_id)
+    assert sorted(map(str, await _rows_of_first_cycle(sqlite_sessions, change_id))) == sorted(
+        map(str, before)
+    )
 
 
 async def _directory_as_sql_holds_it(

@@ -10,8 +10,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import AuditEvent
 from models.authority import Authorities, Authority, DelegationGrant
+from models.change import ChangeState
 from models.errors import PersonNotFound
 from models.roles import Role
+from models.stuck import DirectoryReading
 from models.tables import DelegationRow, DirectoryEventRow, Person, RoleGrant
 
 
@@ -119,3 +121,25 @@ def _event(row: DirectoryEventRow) -> AuditEvent:
     return AuditEvent.model_validate(
         {**row.model_dump(exclude={"log_id", "subject", "other"}), "change_id": row.log_id}
     )
+
+
+async def active_admins(session: AsyncSession) -> list[str]:
+    statement = (
+        select(Person.id)
+        .join(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
+        .where(
+            col(Person.active),
+            RoleGrant.role == Role.ADMIN.value,
+            col(RoleGrant.revoked_at).is_(None),
+        )
+        .distinct()
+        .order_by(col(Person.id))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def reading_for(session: AsyncSession, state: ChangeState, now: datetime) -> DirectoryReading:
+    """Today's directory for everyone a change names, and the admins to ask when stuck."""
+    people = sorted({state.proposer, *state.intake.people.everyone()})
+    found = await authorities(session, people, now, state.change_id)
+    return DirectoryReading(authorities=found, admins=await active_admins(session))

@@ -27,10 +27,18 @@ from models.tables import (
     RoleGrant,
     TokenRevocationRow,
 )
-from throughline.store import receipts
+from throughline.store import receipts, waiting
 from throughline.store.sql import insert_missing, upsert
 
 Apply = Callable[[AsyncSession, AuditEvent], Awaitable[None]]
+CHANGES_WHO_MAY_ACT = {
+    Kind.PERSON_DEACTIVATED,
+    Kind.PERSON_REACTIVATED,
+    Kind.ROLE_GRANTED,
+    Kind.ROLE_REVOKED,
+}
+"""Events after which what a change waits on is worked out again for everyone it names:
+a handoff may have become stuck, or stopped being so."""
 
 
 async def project_directory(session: AsyncSession, batch: DirectoryBatch) -> int:
@@ -42,6 +50,10 @@ async def project_directory(session: AsyncSession, batch: DirectoryBatch) -> int
         await insert_missing(session, DirectoryEventRow, [_event_row(event)])
         head.last_seq, head.last_hash, head.updated_at = event.seq, event.hash, event.at
     session.add(head)
+    await session.flush()
+    affected = {e.payload["person"] for e in fresh if Kind(e.kind) in CHANGES_WHO_MAY_ACT}
+    if affected:
+        await waiting.refresh_for(session, affected, stuck_too=True)
     await receipts.keep(session, batch.directory_id, batch.receipts, head.updated_at)
     await session.flush()
     return len(fresh)

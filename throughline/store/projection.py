@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlmodel import SQLModel, col, delete, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import AuditEvent
@@ -18,8 +18,8 @@ from models.gate import GateState
 from models.projection import ProjectionBatch
 from models.tables import (
     AuditEventRow,
+    ChangePerson,
     ChangeRow,
-    ChangeWaiting,
     ConditionRow,
     GateRow,
     HandoffRow,
@@ -27,11 +27,14 @@ from models.tables import (
     SignOffRow,
     SubmissionRow,
 )
-from models.waiting import WaitKind, next_actors, waiting_on
-from throughline.store import receipts
+from models.waiting import waiting_on
+from throughline.store import receipts, waiting
 from throughline.store.sql import columns_of, insert_missing, table_of, upsert
 
 log = logging.getLogger(__name__)
+WRITTEN_ONCE = {SubmissionRow}
+"""A submission never changes once made; the workflow later trims superseded ones from
+its state, and the read model keeps them whole."""
 
 
 async def project(session: AsyncSession, batch: ProjectionBatch) -> bool:
@@ -39,8 +42,11 @@ async def project(session: AsyncSession, batch: ProjectionBatch) -> bool:
     if not await _record(session, batch):
         return False
     for model, rows in child_rows(batch.state).items():
-        await upsert(session, model, rows)
-    await _replace_waiting(session, batch.state)
+        if model in WRITTEN_ONCE:
+            await insert_missing(session, model, rows)
+        else:
+            await upsert(session, model, rows)
+    await waiting.write_waiting(session, batch.state)
     await _check_events_match(session, batch.events)
     return True
 
@@ -61,7 +67,7 @@ async def restore(session: AsyncSession, batches: list[ProjectionBatch]) -> None
     for model, rows_by_key in newest.items():
         await insert_missing(session, model, list(rows_by_key.values()))
     if batches:
-        await insert_missing(session, ChangeWaiting, _waiting_rows(batches[-1].state))
+        await waiting.write_waiting(session, batches[-1].state)
 
 
 async def _record(session: AsyncSession, batch: ProjectionBatch) -> bool:
@@ -73,6 +79,7 @@ async def _record(session: AsyncSession, batch: ProjectionBatch) -> bool:
     )
     await insert_missing(session, AuditEventRow, [_event_row(e) for e in batch.events])
     await receipts.keep(session, state.change_id, batch.receipts, state.updated_at)
+    await insert_missing(session, ChangePerson, waiting.people_rows(state))
     stored = await session.get(ChangeRow, state.change_id, populate_existing=True)
     return stored is not None and stored.last_seq == state.seq
 
@@ -150,6 +157,7 @@ def _submission_rows(change_id: str, gates: list[GateState]) -> list[dict[str, A
         }
         for gate in gates
         for s in gate.submissions
+        if not s.compacted
     ]
 
 
@@ -196,29 +204,6 @@ def _handoff_rows(state: ChangeState) -> list[dict[str, Any]]:
         )
         for h in state.handoffs
     ]
-
-
-async def _replace_waiting(session: AsyncSession, state: ChangeState) -> None:
-    await session.exec(delete(ChangeWaiting).where(col(ChangeWaiting.change_id) == state.change_id))
-    await insert_missing(session, ChangeWaiting, _waiting_rows(state))
-
-
-def _waiting_rows(state: ChangeState) -> list[dict[str, Any]]:
-    waiting = waiting_on(state, state.updated_at)
-    escalation = state.open_escalation
-    rows = [
-        {
-            "change_id": state.change_id,
-            "person_id": person,
-            "role": role.value,
-            "kind": kind.value,
-            "since": escalation.opened_at
-            if kind is WaitKind.CHALLENGE and escalation
-            else waiting.since,
-        }
-        for kind, role, person in next_actors(state)
-    ]
-    return [r for r in rows if r["since"] is not None]
 
 
 def _condition_rows(state: ChangeState) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import AuditEvent
@@ -13,6 +13,7 @@ from models.change import ChangeState
 from models.errors import ChangeNotFound
 from models.roles import Role
 from models.tables import AuditEventRow, ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
+from models.waiting import WaitKind
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class ChangeFilter:
     stage: str | None = None
     status: str | None = None
     waiting_on: Role | None = None
+    waiting_kind: WaitKind | None = None
     service: str | None = None
     limit: int = 50
     offset: int = 0
@@ -40,6 +42,8 @@ async def list_changes(session: AsyncSession, where: ChangeFilter) -> tuple[list
         statement = statement.where(ChangeRow.status == where.status)
     if where.service:
         statement = statement.where(ChangeRow.service == where.service)
+    if where.waiting_kind:
+        statement = statement.where(ChangeRow.waiting_kind == where.waiting_kind.value)
     if where.waiting_on:
         waiting = select(ChangeWaiting.change_id).where(
             ChangeWaiting.role == where.waiting_on.value
@@ -90,15 +94,17 @@ async def open_conditions_owned_by(
 async def inbox(
     session: AsyncSession, person_id: str, roles: list[Role]
 ) -> list[tuple[ChangeWaiting, ChangeRow]]:
-    """What waits on this person in a role they hold now, oldest first."""
-    if not roles:
-        return []
+    """What waits on this person in a role they hold now, and changes stuck until they
+    act on them (as service owner or admin), oldest first."""
     statement = (
         select(ChangeWaiting, ChangeRow)
         .join(ChangeRow, col(ChangeRow.id) == col(ChangeWaiting.change_id))
         .where(
             ChangeWaiting.person_id == person_id,
-            col(ChangeWaiting.role).in_([r.value for r in roles]),
+            or_(
+                col(ChangeWaiting.role).in_([r.value for r in roles]),
+                ChangeWaiting.kind == WaitKind.STUCK.value,
+            ),
         )
         .order_by(col(ChangeWaiting.since), col(ChangeWaiting.change_id))
     )

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.change import ChangeState
 from models.commands import SubmitWork
+from models.directory.commands import AddPeople, NewPerson
+from models.directory.projection import DirectoryBatch
+from models.directory.state import OPERATOR, DirectoryState
+from models.directory.transitions import apply_add_people
 from models.lifecycle import apply_submit, open_change
 from models.projection import ProjectionBatch
+from models.roles import SIGNING_ROLES, Role
 from models.tables import AuditEventRow, ChangeRow, ChangeWaiting, HandoffRow, SubmissionRow
 from tests.factories import PROPOSER, T0, authority, evidence, later, new_change
 from throughline.store import readmodel
+from throughline.store.directory_projection import project_directory
 from throughline.store.projection import project
 
 
@@ -74,8 +82,25 @@ async def test_read_model_round_trips_state_and_utc_times(rollback_session: Asyn
     assert submission.submitted_at == later(5)
 
 
+async def _people_in_the_directory(session: AsyncSession, state: ChangeState) -> None:
+    """Everyone the change names, holding their roles, as the directory's projection
+    would write them; without them every wait would be stuck."""
+    directory = DirectoryState(directory_id=f"directory-{uuid.uuid4().hex[:8]}")
+    named = {role: state.intake.people.for_role(role) for role in SIGNING_ROLES}
+    roles = {
+        p: [r for r, people in named.items() if p in people] for p in state.intake.people.everyone()
+    }
+    roles[state.proposer] = [Role.DIGITAL]
+    new = [NewPerson(name=p, id=p, roles=r) for p, r in roles.items()]
+    events, _ = apply_add_people(directory, AddPeople(actor=OPERATOR, people=new), T0)
+    await project_directory(
+        session, DirectoryBatch(directory_id=directory.directory_id, events=events)
+    )
+
+
 async def test_waiting_rows_follow_the_latest_snapshot(rollback_session: AsyncSession) -> None:
     first, second = _two_batches()
+    await _people_in_the_directory(rollback_session, first.state)
     await project(rollback_session, first)
     statement = select(ChangeWaiting).where(col(ChangeWaiting.change_id) == first.state.change_id)
     before = (await rollback_session.exec(statement)).all()

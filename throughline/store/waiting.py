@@ -1,0 +1,83 @@
+"""What each change waits on, as lists and inboxes read it, kept true against today's
+directory: written with every projection of a change, and written again whenever the
+directory changes for someone the change names, so a handoff nobody can take shows
+as stuck at once, and stops showing so once someone can."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col, delete, or_, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.change import ChangeState
+from models.stuck import waiting_today
+from models.tables import ChangePerson, ChangeRow, ChangeWaiting
+from models.waiting import WaitingOn, WaitKind, next_actors
+from throughline.store import directory
+from throughline.store.sql import insert_missing
+
+
+async def write_waiting(session: AsyncSession, state: ChangeState) -> WaitingOn:
+    """Store what the change waits on now, on whom and why, for its row and its inbox rows."""
+    reading = await directory.reading_for(session, state, datetime.now(UTC))
+    wait = waiting_today(state, state.updated_at, reading)
+    await session.exec(delete(ChangeWaiting).where(col(ChangeWaiting.change_id) == state.change_id))
+    await insert_missing(session, ChangeWaiting, waiting_rows(state, wait))
+    values = {
+        "waiting_kind": wait.kind.value,
+        "waiting_since": wait.since,
+        "waiting_reason": wait.reason,
+    }
+    statement = update(ChangeRow).where(
+        col(ChangeRow.id) == state.change_id, col(ChangeRow.last_seq) == state.seq
+    )
+    await session.exec(statement.values(**values))
+    return wait
+
+
+def waiting_rows(state: ChangeState, wait: WaitingOn) -> list[dict[str, Any]]:
+    """One row per person and role the change waits on. A stuck role waits on whoever
+    can fix it (its kind says so); the other roles keep the people who can act."""
+    stuck = set(wait.roles) if wait.kind is WaitKind.STUCK else set()
+    escalation = state.open_escalation
+    acting = [
+        (k, r, p) for k, r, p in next_actors(state) if r not in stuck or k is WaitKind.CHALLENGE
+    ]
+    fixing = [(WaitKind.STUCK, role, person) for role in stuck for person in wait.people]
+    rows = [
+        {
+            "change_id": state.change_id,
+            "person_id": person,
+            "role": role.value,
+            "kind": kind.value,
+            "since": escalation.opened_at
+            if kind is WaitKind.CHALLENGE and escalation
+            else wait.since,
+        }
+        for kind, role, person in [*acting, *fixing]
+    ]
+    return [r for r in rows if r["since"] is not None]
+
+
+def people_rows(state: ChangeState) -> list[dict[str, Any]]:
+    named = {state.proposer, *state.intake.people.everyone()}
+    return [{"change_id": state.change_id, "person_id": person} for person in sorted(named)]
+
+
+async def refresh_for(session: AsyncSession, people: set[str], stuck_too: bool) -> int:
+    """Write again what open changes naming these people wait on; with stuck_too, also
+    every change that is stuck now, whose list of whom to ask may have changed."""
+    named = select(ChangePerson.change_id).where(col(ChangePerson.person_id).in_(people))
+    conditions: list[ColumnElement[bool]] = [col(ChangeRow.id).in_(named)]
+    if stuck_too:
+        conditions.append(col(ChangeRow.waiting_kind) == WaitKind.STUCK.value)
+    statement = select(ChangeRow).where(
+        or_(*conditions), col(ChangeRow.waiting_kind) != WaitKind.NOTHING.value
+    )
+    rows = (await session.exec(statement)).all()
+    for row in rows:
+        await write_waiting(session, ChangeState.model_validate(row.snapshot))
+    return len(rows)
