@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.check_production()
-        await db.migrate(settings.database)
+        await db.migrate_when_reachable(settings.database)
         engine = db.make_engine(settings.database)
         sessions = db.session_factory(engine)
         client = temporal or await connect_patiently(settings)

@@ -109,6 +109,19 @@ class Stack:
                 await add_people(directory, others)
         return team
 
+    def wait_for(self, text: str, seconds: float = 120) -> None:
+        """Read the launcher's output until a line holds the text."""
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + seconds
+        for line in self.process.stdout:
+            self.output.append(line.rstrip())
+            if text in line:
+                return
+            if time.monotonic() > deadline:
+                break
+        self.process.kill()
+        raise AssertionError(f"no {text!r} from throughline up:\n" + "\n".join(self.output))
+
     def stop(self, signum: int = signal.SIGTERM) -> int:
         self.process.send_signal(signum)
         code = self.process.wait(60)
@@ -132,6 +145,13 @@ def stack_env(data_dir: Path) -> dict[str, str]:
 
 def start_stack(data_dir: Path, env: dict[str, str] | None = None) -> Stack:
     """Run `throughline up` and wait until it says it is running."""
+    stack = launch_stack(data_dir, env)
+    stack.wait_for(READY_LINE)
+    return stack
+
+
+def launch_stack(data_dir: Path, env: dict[str, str] | None = None) -> Stack:
+    """Run `throughline up` without waiting for it."""
     env = env or stack_env(data_dir)
     process = subprocess.Popen(
         [sys.executable, "-m", "throughline.cli", "up"],
@@ -140,17 +160,7 @@ def start_stack(data_dir: Path, env: dict[str, str] | None = None) -> Stack:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    stack = Stack(process=process, data_dir=data_dir, env=env, output=[])
-    assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    for line in process.stdout:
-        stack.output.append(line.rstrip())
-        if READY_LINE in line:
-            return stack
-        if time.monotonic() > deadline:
-            break
-    process.kill()
-    raise AssertionError("throughline up did not start:\n" + "\n".join(stack.output))
+    return Stack(process=process, data_dir=data_dir, env=env, output=[])
 
 
 def spawn_worker(

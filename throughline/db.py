@@ -10,8 +10,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from throughline.patience import until_it_answers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any 64-bit number works; it only has to be the same in every process.
@@ -95,6 +98,12 @@ def migrate_sync(url: str) -> None:
 
 async def migrate(url: str) -> None:
     await asyncio.to_thread(migrate_sync, url)
+
+
+async def migrate_when_reachable(url: str) -> None:
+    """Wait for the database, however long it takes to be reachable, then migrate it."""
+    where = f"the database ({make_url(url).render_as_string(hide_password=True)})"
+    await until_it_answers(where, lambda: migrate(url), (OperationalError, OSError))
 
 
 async def ping(engine: AsyncEngine) -> None:

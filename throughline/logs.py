@@ -7,6 +7,9 @@ import logging
 from datetime import UTC, datetime
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+# Temporal core's forwarded records carry their raw entry too; its fields are already in
+# the message, and the entry itself is no JSON.
+_LEFT_OUT = _STANDARD | {"temporal_log"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -17,7 +20,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        line.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        line.update({k: v for k, v in vars(record).items() if k not in _LEFT_OUT})
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)

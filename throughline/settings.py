@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     ui_port: int = 8233
     update_timeout_seconds: float = Field(default=30, gt=0)
     log_level: str = "INFO"
+    stack_status_file: Path | None = Field(
+        default=None, description="Set by `throughline up`: where it says how each part is."
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Origins allowed to call the API from a browser, comma-separated; none "

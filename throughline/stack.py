@@ -4,18 +4,12 @@ supervised and stopped together by `throughline up`.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -23,63 +17,14 @@ from throughline import db
 from throughline.binaries import find_binary
 from throughline.files import private_by_default, private_dir
 from throughline.settings import Settings
+from throughline.supervision import STATUS_FILE, Child, write_status
 from throughline.temporal import dev_server_flags
 
-STOP_GRACE_SECONDS = 15
 READY_TIMEOUT_SECONDS = 90
-MAX_RESTARTS_PER_MINUTE = 5
-_PR_SET_PDEATHSIG = 1
 
 
 class StackError(Exception):
     """A problem the person running the stack can fix; the message says how."""
-
-
-def _die_with_parent() -> None:
-    # Linux: if the launcher is killed outright, its children get SIGTERM too.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-@dataclass
-class Child:
-    name: str
-    argv: list[str]
-    log_path: Path
-    process: subprocess.Popen[bytes] | None = None
-    restarts: deque[float] = field(default_factory=lambda: deque(maxlen=MAX_RESTARTS_PER_MINUTE))
-
-    def start(self, env: dict[str, str]) -> None:
-        log_file: IO[bytes] = self.log_path.open("ab")
-        # A new session keeps the terminal's Ctrl-C away from the children, so the
-        # launcher alone decides the order in which they stop.
-        self.process = subprocess.Popen(
-            self.argv,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )
-        log_file.close()
-
-    @property
-    def exited(self) -> bool:
-        return self.process is not None and self.process.poll() is not None
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(STOP_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-    def log_tail(self, lines: int = 15) -> str:
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
 
 
 def check_ports_free(ports: dict[str, tuple[str, int, str]]) -> None:
@@ -117,9 +62,6 @@ class EmbeddedStack:
             if self._stopping:
                 return 0
             self._start_all()
-            if self._stopping:
-                return 0
-            self._announce()
             return self._supervise()
         finally:
             self._stop_all()
@@ -141,7 +83,10 @@ class EmbeddedStack:
         private_dir(self.data_dir)
         private_dir(self.data_dir / "logs")
         self.settings.signing_secret()
-        db.migrate_sync(self.settings.database)
+        if db.is_sqlite(self.settings.database):
+            # A local file: migrate once here, so the parts do not race to. Any other
+            # database may not be up yet; the parts wait for it and migrate under a lock.
+            db.migrate_sync(self.settings.database)
         self.children = [self._temporal(), self._worker(), self._api()]
 
     def _child(self, name: str, argv: list[str]) -> Child:
@@ -178,30 +123,21 @@ class EmbeddedStack:
                 "THROUGHLINE_TASK_QUEUE": self.settings.task_queue,
                 "THROUGHLINE_API_HOST": self.settings.api_host,
                 "THROUGHLINE_API_PORT": str(self.settings.api_port),
+                "THROUGHLINE_STACK_STATUS_FILE": str(self.status_path),
             }
         )
         return env
 
+    @property
+    def status_path(self) -> Path:
+        return self.data_dir / STATUS_FILE
+
     def _start_all(self) -> None:
         temporal, worker, api = self.children
-        self._say("starting the Temporal dev server ...")
-        temporal.start(self._child_env())
-        self._wait_for(temporal, lambda: _port_open(self.host, self.settings.temporal_port))
-        self._say("starting the worker and the API ...")
-        worker.start(self._child_env())
-        api.start(self._child_env())
-        self._wait_for(api, self._api_healthy)
-
-    def _wait_for(self, child: Child, ready: Callable[[], bool]) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while not self._stopping:
-            if child.exited:
-                raise StackError(f"{child.name} stopped while starting:\n{child.log_tail()}")
-            if ready():
-                return
-            if time.monotonic() > deadline:
-                raise StackError(f"{child.name} was not ready after {READY_TIMEOUT_SECONDS}s")
-            time.sleep(0.2)
+        self._say("starting the Temporal dev server, a worker and the API ...")
+        for child in (temporal, worker, api):
+            child.start(self._child_env())
+        write_status(self.status_path, self.children)
 
     def _api_healthy(self) -> bool:
         url = f"http://{self.settings.api_host}:{self.settings.api_port}/healthz"
@@ -224,24 +160,34 @@ class EmbeddedStack:
         )
 
     def _supervise(self) -> int:
+        """Restart any part that stops, for as long as the stack runs, and say why."""
+        ready_by = time.monotonic() + READY_TIMEOUT_SECONDS
+        announced = warned = False
         while not self._stopping:
-            for child in self.children:
-                if child.exited and not self._stopping and not self._restart(child):
-                    return 1
+            changed = [self._tend(child) for child in self.children]
+            if any(changed):
+                write_status(self.status_path, self.children)
+            if not announced and self._api_healthy():
+                self._announce()
+                announced = True
+            elif not announced and not warned and time.monotonic() > ready_by:
+                self._say(f"still waiting for the API; see {self.data_dir / 'logs'}")
+                warned = True
             time.sleep(0.2)
         return 0
 
-    def _restart(self, child: Child) -> bool:
-        now = time.monotonic()
-        recent = [t for t in child.restarts if now - t < 60]
-        if len(recent) >= MAX_RESTARTS_PER_MINUTE:
-            self._say(f"{child.name} keeps stopping; giving up. Last lines:\n{child.log_tail()}")
-            return False
-        code = child.process.returncode if child.process else None
-        self._say(f"{child.name} stopped (exit code {code}); restarting it")
-        child.restarts.append(now)
-        child.start(self._child_env())
-        return True
+    def _tend(self, child: Child) -> bool:
+        """Schedule a restart of a part that stopped, or start one that is due; True when
+        the part's status changed."""
+        if child.restart_at is None and child.exited:
+            reason = child.schedule_restart()
+            pause = (child.restart_at or 0) - time.monotonic()
+            self._say(f"{child.name} stopped ({reason}); restarting it in {pause:.0f}s")
+            return True
+        if child.due():
+            child.start(self._child_env())
+            return True
+        return False
 
     def _stop_all(self) -> None:
         if any(c.process for c in self.children):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from functools import cache
 from typing import Any
 
 from temporalio.api.enums.v1 import IndexedValueType
@@ -14,8 +14,16 @@ from temporalio.api.operatorservice.v1 import (
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
 from temporalio.service import RPCError, RPCStatusCode
 
+from throughline.patience import until_it_answers
 from throughline.settings import Settings
 from workflows import search_attributes
 
@@ -32,20 +40,27 @@ async def connect(settings: Settings) -> Client:
         settings.temporal_address,
         namespace=settings.namespace,
         data_converter=pydantic_data_converter,
+        runtime=runtime(settings.log_level),
     )
 
 
-async def connect_patiently(settings: Settings, attempts: int = 60) -> Client:
-    """Temporal may still be starting (compose, or `throughline up`); wait for it."""
-    for attempt in range(1, attempts + 1):
-        try:
-            return await connect(settings)
-        except RuntimeError as error:
-            if attempt == attempts:
-                raise
-            log.warning("waiting for Temporal", extra={"attempt": attempt, "error": str(error)})
-            await asyncio.sleep(1)
-    raise AssertionError("unreachable")
+@cache
+def runtime(log_level: str) -> Runtime:
+    """One Temporal runtime per process, whose core logs go through Python logging (and
+    so out as JSON lines) instead of straight to stderr in colour."""
+    core = "INFO" if log_level.upper() == "DEBUG" else "WARN"
+    forwarding = LogForwardingConfig(logger=logging.getLogger("temporal"))
+    logs = LoggingConfig(
+        filter=TelemetryFilter(core_level=core, other_level="ERROR"), forwarding=forwarding
+    )
+    return Runtime(telemetry=TelemetryConfig(logging=logs))
+
+
+async def connect_patiently(settings: Settings) -> Client:
+    """Temporal may still be starting (compose, or `throughline up`), or be down for a
+    while: wait for it, however long that takes."""
+    where = f"Temporal at {settings.temporal_address}"
+    return await until_it_answers(where, lambda: connect(settings), (RuntimeError,))
 
 
 def _indexed_type(key: SearchAttributeKey[Any]) -> IndexedValueType.ValueType:

@@ -46,7 +46,7 @@ def build_worker(
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
-    await db.migrate(settings.database)
+    await db.migrate_when_reachable(settings.database)
     engine = db.make_engine(settings.database)
     client = await connect_patiently(settings)
     await ensure_search_attributes(client)

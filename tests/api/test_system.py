@@ -13,7 +13,7 @@ from tests.factories import Team
 async def test_healthz_reports_temporal_and_database(http: httpx.AsyncClient) -> None:
     response = await http.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "temporal": True, "database": True}
+    assert response.json() == {"status": "ok", "temporal": True, "database": True, "parts": {}}
 
 
 async def test_playbooks_are_listed(api: Api, team: Team) -> None:

@@ -3,6 +3,10 @@
     .venv/bin/python -m tests.histories.record SCENARIO NAME
 
 Scenarios, on the newest PDCA playbook:
+- waiting: a gate held by a condition and handed to its owner, keyed sign-offs sent at
+  once, and a new cycle (continue-as-new, which clears the old run's search attributes);
+- directory: the directory workflow through every kind of event, a delegation's end
+  among them (saved as directory_NAME_run1.json: NAME should start with "directory");
 - governance: one change through tagged evidence and request-changes, a delegate
   signing, an amber condition closed by its owner, a reject challenged and overturned,
   an adapt (continue-as-new) and an adopt;
@@ -24,6 +28,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from pydantic import SecretStr
 from temporalio.client import Client, WorkflowExecution
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -43,7 +48,9 @@ from models.directory.state import OPERATOR
 from models.gate import ActOutcome, Decision
 from models.rejection import ChallengeOutcome
 from models.roles import Role
+from tests.api.client import SECRET
 from tests.factories import Team, new_team, seed_team
+from tests.histories import newer_paths
 from tests.workflows.helpers import adapt, approve, pass_current_gate, work
 from throughline import db
 from throughline.binaries import find_binary
@@ -55,6 +62,7 @@ from workers.main import build_worker
 from workflows import search_attributes
 
 HERE = Path(__file__).parent
+SCENARIOS = ("governance", "edges", "waiting", "directory")
 
 
 async def _drive(commands: ChangeCommands, team: Team, deputy: str) -> str:
@@ -221,6 +229,16 @@ async def _save_runs(client: Client, change_id: str, name: str, runs_expected: i
     return saved
 
 
+async def _save_directory(client: Client, directory_id: str, name: str) -> list[Path]:
+    """The directory's run so far: it never ends, and replays as it stands."""
+    path = HERE / f"{name}_run1.json"
+    if path.exists():
+        raise SystemExit(f"{path.name} exists; committed histories are never re-recorded")
+    history = await client.get_workflow_handle(directory_id).fetch_history()
+    path.write_text(history.to_json())
+    return [path]
+
+
 async def _all_runs(client: Client, change_id: str, expected: int) -> list[WorkflowExecution]:
     """Visibility lags a little: wait until it lists every run of the change."""
     query = f"WorkflowId = '{workflow_id(change_id)}'"
@@ -253,7 +271,7 @@ async def record(scenario: str, name: str) -> list[Path]:
     sessions = db.session_factory(engine)
     task_queue = f"record-{uuid.uuid4()}"
     async with env, build_worker(env.client, task_queue, sessions):
-        settings = Settings(task_queue=task_queue, database_url=url)
+        settings = Settings(task_queue=task_queue, database_url=url, token_secret=SecretStr(SECRET))
         directory = DirectoryService(env.client, settings, sessions)
         team = await seed_team(directory, new_team())
         deputy = await _delegate(directory, team)
@@ -262,6 +280,13 @@ async def record(scenario: str, name: str) -> list[Path]:
             change_id = await _drive(commands, team, deputy)
             await env.client.get_workflow_handle(workflow_id(change_id)).result()
             saved = await _save_runs(env.client, change_id, name, runs_expected=2)
+        elif scenario == "waiting":
+            change_id = await newer_paths.drive_waiting(commands, team)
+            await env.client.get_workflow_handle(workflow_id(change_id)).result()
+            saved = await _save_runs(env.client, change_id, name, runs_expected=2)
+        elif scenario == "directory":
+            await newer_paths.drive_directory(directory, team, SECRET)
+            saved = await _save_directory(env.client, directory.directory_id, name)
         else:
             saved = []
             for letter, change_id in zip(
@@ -275,7 +300,7 @@ async def record(scenario: str, name: str) -> list[Path]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in {"governance", "edges"}:
-        raise SystemExit("usage: python -m tests.histories.record governance|edges NAME")
+    if len(sys.argv) != 3 or sys.argv[1] not in SCENARIOS:
+        raise SystemExit(f"usage: python -m tests.histories.record {'|'.join(SCENARIOS)} NAME")
     for path in asyncio.run(record(sys.argv[1], sys.argv[2])):
         print(f"recorded {path}")  # noqa: T201

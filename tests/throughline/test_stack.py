@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import signal
 import socket
 import subprocess
 import sys
+import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
 from models.roles import Role
 from tests.api.client import Api
 from tests.api.flows import propose, sign, submit
+from tests.conftest import POSTGRES_ADMIN_URL
 from tests.factories import new_team
-from tests.processes import children_of, stack_env, start_stack, wait_until_gone
+from tests.processes import (
+    READY_LINE,
+    Stack,
+    alive,
+    children_of,
+    launch_stack,
+    stack_env,
+    start_stack,
+    wait_until_gone,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -80,3 +96,91 @@ def test_killing_the_launcher_outright_leaves_no_orphans(tmp_path: Path) -> None
     assert len(children) == 3
     stack.stop(signal.SIGKILL)
     assert wait_until_gone(children) == []
+
+
+def _part_pid(stack: Stack, module: str) -> int | None:
+    for pid in children_of(stack.process.pid):
+        try:
+            cmdline = (Path("/proc") / str(pid) / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if module.encode() in cmdline and alive(pid):
+            return pid
+    return None
+
+
+async def _health(http: httpx.AsyncClient) -> dict[str, Any]:
+    found: dict[str, Any] = (await http.get("/healthz")).json()
+    return found
+
+
+async def test_a_part_that_keeps_stopping_is_restarted_until_it_recovers(tmp_path: Path) -> None:
+    """Six deaths in a row, once each time it comes back: the stack never gives up, says
+    why on /healthz while the worker is down, and works again once it is up."""
+    stack = start_stack(tmp_path / "data")
+    try:
+        team = await stack.seed(new_team())
+        async with httpx.AsyncClient(base_url=stack.api_url, timeout=60) as http:
+            for _ in range(6):
+                pid = await _wait_until(lambda: _part_pid(stack, "workers.main"))
+                os.kill(pid, signal.SIGKILL)
+                health = await _wait_until(lambda: _restarting(http))
+                assert health["parts"]["worker"]["last_stop"].startswith("exit code -9")
+                assert health["status"] == "degraded"
+            recovered = await _wait_until(lambda: _running(http), seconds=90)
+            assert recovered["parts"]["worker"]["restarts"] == 6
+            assert stack.process.poll() is None
+            change_id = await propose(Api(http), team)
+            assert change_id
+    finally:
+        stack.stop()
+    assert any("worker stopped (exit code -9" in line for line in stack.output)
+
+
+async def _restarting(http: httpx.AsyncClient) -> dict[str, Any] | None:
+    health = await _health(http)
+    return health if health["parts"]["worker"]["state"] == "restarting" else None
+
+
+async def _running(http: httpx.AsyncClient) -> dict[str, Any] | None:
+    health = await _health(http)
+    return health if health["status"] == "ok" else None
+
+
+async def _wait_until(check: Callable[[], Any], seconds: float = 30) -> Any:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        found = check()
+        if asyncio.iscoroutine(found):
+            found = await found
+        if found:
+            return found
+        await asyncio.sleep(0.1)
+    raise AssertionError("the stack did not get there in time")
+
+
+async def test_the_parts_wait_for_their_database_and_start_once_it_exists(tmp_path: Path) -> None:
+    name = f"throughline_stack_{uuid.uuid4().hex[:10]}"
+    env = {**stack_env(tmp_path / "data"), "THROUGHLINE_DATABASE_URL": _postgres(name)}
+    stack = launch_stack(tmp_path / "data", env)
+    try:
+        stack.wait_for("starting the Temporal dev server")
+        api_log = tmp_path / "data" / "logs" / "api.log"
+        await _wait_until(
+            lambda: api_log.exists() and "waiting for the database" in api_log.read_text()
+        )
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        stack.wait_for(READY_LINE)
+        async with httpx.AsyncClient(base_url=stack.api_url, timeout=30) as http:
+            assert (await _health(http))["status"] == "ok"
+        stack.stop()
+    finally:
+        if stack.process.poll() is None:
+            stack.stop()
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _postgres(database: str) -> str:
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}"

@@ -25,8 +25,10 @@ from temporalio.worker import (
 )
 
 from models.authority import Authorities, Authority
+from models.directory.projection import DirectoryBatch
 from models.projection import ProjectionBatch
 from models.roles import Role
+from workflows.directory import DirectoryWorkflow
 from workflows.service_change import ServiceChangeWorkflow
 
 HISTORIES = sorted((Path(__file__).parent.parent / "histories").glob("*.json"))
@@ -36,10 +38,19 @@ def test_histories_are_committed() -> None:
     assert len(HISTORIES) >= 2, "record histories with python -m tests.histories.record"
 
 
+def _workflow_of(path: Path) -> type[Any]:
+    """Histories named directory_* are the directory workflow's; the rest, a change's."""
+    return DirectoryWorkflow if path.stem.startswith("directory") else ServiceChangeWorkflow
+
+
+def _projection_of(path: Path) -> str:
+    return "project_directory" if path.stem.startswith("directory") else "project_change"
+
+
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_recorded_history_replays(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, await asyncio.to_thread(path.read_text))
-    replayer = Replayer(workflows=[ServiceChangeWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[_workflow_of(path)], data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
 
@@ -63,21 +74,25 @@ async def test_a_changed_workflow_fails_replay(monkeypatch: pytest.MonkeyPatch) 
     assert result.replay_failure is not None
 
 
-class _CaptureProjections(Interceptor):
-    """Collects what the workflow would send to project_change while it replays."""
+Batch = ProjectionBatch | DirectoryBatch
 
-    def __init__(self) -> None:
-        self.batches: list[ProjectionBatch] = []
+
+class _CaptureProjections(Interceptor):
+    """Collects what the workflow would send to its projection while it replays."""
+
+    def __init__(self, activity: str) -> None:
+        self.activity = activity
+        self.batches: list[Batch] = []
 
     def workflow_interceptor_class(
         self,
         input: WorkflowInterceptorClassInput,  # noqa: ARG002  (the SDK's signature)
     ) -> type[WorkflowInboundInterceptor]:
-        batches = self.batches
+        batches, activity = self.batches, self.activity
 
         class Outbound(WorkflowOutboundInterceptor):
             def start_activity(self, input: StartActivityInput) -> workflow.ActivityHandle[Any]:
-                if input.activity == "project_change":
+                if input.activity == activity:
                     batches.append(input.args[0])
                 return self.next.start_activity(input)
 
@@ -88,16 +103,15 @@ class _CaptureProjections(Interceptor):
         return Inbound
 
 
-async def _recorded_batches(history: WorkflowHistory) -> list[ProjectionBatch]:
+async def _recorded_batches(history: WorkflowHistory, activity: str) -> list[Batch]:
+    model = DirectoryBatch if activity == "project_directory" else ProjectionBatch
     batches = []
     for event in history.events:
         if not event.HasField("activity_task_scheduled_event_attributes"):
             continue
         scheduled = event.activity_task_scheduled_event_attributes
-        if scheduled.activity_type.name == "project_change":
-            [batch] = await pydantic_data_converter.decode(
-                scheduled.input.payloads, [ProjectionBatch]
-            )
+        if scheduled.activity_type.name == activity:
+            [batch] = await pydantic_data_converter.decode(scheduled.input.payloads, [model])
             batches.append(batch)
     return batches
 
@@ -107,14 +121,14 @@ async def test_replay_reproduces_the_recorded_audit_chain(path: Path) -> None:
     """Hashes are computed in the workflow; if replaying today's code produced different
     audit events, a change continued after an upgrade would fork its stored chain."""
     history = WorkflowHistory.from_json(path.stem, await asyncio.to_thread(path.read_text))
-    capture = _CaptureProjections()
+    capture = _CaptureProjections(_projection_of(path))
     replayer = Replayer(
-        workflows=[ServiceChangeWorkflow],
+        workflows=[_workflow_of(path)],
         data_converter=pydantic_data_converter,
         interceptors=[capture],
         workflow_runner=UnsandboxedWorkflowRunner(),
     )
     await replayer.replay_workflow(history, raise_on_replay_failure=True)
-    recorded = await _recorded_batches(history)
+    recorded = await _recorded_batches(history, _projection_of(path))
     assert len(recorded) >= 3
     assert [b.events for b in capture.batches] == [b.events for b in recorded]

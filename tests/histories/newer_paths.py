@@ -1,0 +1,101 @@
+"""Scenarios for the paths added since the governance rules: a gate held by a condition
+and handed to its owner, keyed commands sent at once, a new cycle that clears its run's
+search attributes, and the directory workflow with every kind of event."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+from models.commands import (
+    CloseConditionRequest,
+    ConditionInput,
+    DecisionRequest,
+    SignOffRequest,
+)
+from models.directory.commands import DelegationRequest, NewPerson
+from models.directory.state import OPERATOR
+from models.gate import ActOutcome, Decision
+from models.roles import Role
+from tests.factories import Team
+from tests.workflows.helpers import SIGNING, adapt, approve, pass_current_gate, work
+from throughline.changes import ChangeCommands
+from throughline.services.directory import DirectoryService
+from throughline.tokens import KeyRing, issue_token
+
+
+async def drive_waiting(commands: ChangeCommands, team: Team) -> str:
+    change_id = (await commands.create(team.intake(), team.proposer, key="waiting")).change_id
+    condition = await _intent_with_a_condition(commands, change_id, team)
+    design = await commands.submit(change_id, team.proposer, work("design"), key="design")
+    revision = design.gate.revision or 0
+    # Keyed sign-offs at once: a receipt whose events another batch carried still gets
+    # a projection of its own.
+    await asyncio.gather(
+        *[
+            commands.sign_off(change_id, team.signer(role), approve(revision, role), f"d-{role}")
+            for role in SIGNING
+        ]
+    )
+    closure = CloseConditionRequest.model_validate(
+        {
+            "note": "done",
+            "evidence": [{"title": "brief", "uri": "https://x.test/b", "content": "b"}],
+        }
+    )
+    owner = team.signer(Role.OPERATIONS, 1)
+    await commands.close_condition(change_id, owner, condition, closure, key="close")
+    for stage in ["delivery", "check"]:
+        await pass_current_gate(commands, change_id, team, stage=stage)
+    await commands.decide(change_id, team.owner, adapt(), key="adapt")
+    for stage in ["design", "delivery", "check"]:
+        await pass_current_gate(commands, change_id, team, stage=stage)
+    await commands.decide(change_id, team.owner, DecisionRequest(outcome=ActOutcome.ADOPT), None)
+    return change_id
+
+
+async def _intent_with_a_condition(commands: ChangeCommands, change_id: str, team: Team) -> str:
+    await commands.submit(change_id, team.proposer, work("intent"), key=None)
+    for role in [Role.POLICY, Role.DIGITAL]:
+        await commands.sign_off(change_id, team.signer(role), approve(1, role), None)
+    amber = SignOffRequest(
+        role=Role.OPERATIONS,
+        decision=Decision.APPROVE_WITH_CONDITIONS,
+        revision=1,
+        conditions=[
+            ConditionInput(
+                description="Brief the call centre",
+                owner=team.signer(Role.OPERATIONS, 1),
+                due=date(2099, 1, 1),
+            )
+        ],
+    )
+    passed = await commands.sign_off(change_id, team.signer(Role.OPERATIONS), amber, None)
+    assert passed.closed_gate is not None
+    return passed.closed_gate.conditions[0].id
+
+
+async def drive_directory(directory: DirectoryService, team: Team, secret: str) -> None:
+    """Every kind of directory event, a delegation's end among them."""
+    newcomer, deputy = f"newcomer-{team.suffix}", f"deputy-{team.suffix}"
+    await directory.add_people(OPERATOR, [NewPerson(name="Newcomer", id=newcomer)])
+    await directory.add_people(team.admin, [NewPerson(name="Deputy", id=deputy)])
+    await directory.change_role(team.admin, newcomer, Role.POLICY, grant=True)
+    await directory.change_role(team.admin, newcomer, Role.POLICY, grant=False)
+    await directory.set_active(team.admin, newcomer, active=False)
+    await directory.set_active(team.admin, newcomer, active=True)
+    holder = team.signer(Role.POLICY)
+    soon = datetime.now(UTC) + timedelta(seconds=3)
+    await directory.delegate(
+        holder, DelegationRequest(delegate=deputy, role=Role.POLICY, ends_at=soon)
+    )
+    later = datetime.now(UTC) + timedelta(days=5)
+    kept = await directory.delegate(
+        holder, DelegationRequest(delegate=deputy, role=Role.POLICY, ends_at=later), key="keep"
+    )
+    assert kept.delegation is not None
+    await directory.revoke_delegation(holder, kept.delegation.id)
+    token = issue_token(team.proposer, KeyRing.of(secret), timedelta(hours=1)).token
+    await directory.revoke_token(team.proposer, token)
+    await directory.revoke_tokens(team.admin, team.proposer)
+    await asyncio.sleep(4)
