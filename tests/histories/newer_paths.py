@@ -77,7 +77,7 @@ async def _intent_with_a_condition(commands: ChangeCommands, change_id: str, tea
 
 async def drive_directory(directory: DirectoryService, team: Team, secret: str) -> None:
     """Every kind of directory event, a delegation's end among them."""
-    newcomer, deputy = f"newcomer-{team.suffix}", f"deputy-{team.suffix}"
+    newcomer, deputy = f"newcomer-{team.suffix}", f"stand-in-{team.suffix}"
     await directory.add_people(OPERATOR, [NewPerson(name="Newcomer", id=newcomer)])
     await directory.add_people(team.admin, [NewPerson(name="Deputy", id=deputy)])
     await directory.change_role(team.admin, newcomer, Role.POLICY, grant=True)
