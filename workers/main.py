@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
@@ -17,6 +19,7 @@ from activities.directory import DirectoryActivities
 from activities.projection import ProjectionActivities
 from throughline import db, logs
 from throughline.files import private_by_default
+from throughline.patience import until_it_answers
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.temporal import connect_patiently, ensure_search_attributes
@@ -45,18 +48,19 @@ def build_worker(
     )
 
 
-async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+async def run_worker(settings: Settings) -> None:
+    """Wait for the database and Temporal, however long, then work until cancelled."""
     await db.migrate_when_reachable(settings.database)
     engine = db.make_engine(settings.database)
-    client = await connect_patiently(settings)
-    await ensure_search_attributes(client)
-    sessions = db.session_factory(engine)
-    worker = build_worker(client, settings.task_queue, sessions)
-    log.info("worker started", extra={"task_queue": settings.task_queue})
     try:
-        async with worker:
-            await DirectoryService(client, settings, sessions).ensure_started()
-            await stop.wait()
+        client = await connect_patiently(settings)
+        await until_it_answers("Temporal", lambda: ensure_search_attributes(client), (RPCError,))
+        sessions = db.session_factory(engine)
+        directory = DirectoryService(client, settings, sessions)
+        async with build_worker(client, settings.task_queue, sessions):
+            log.info("worker started", extra={"task_queue": settings.task_queue})
+            await until_it_answers("Temporal", directory.ensure_started, (RPCError,))
+            await asyncio.Event().wait()
     finally:
         await engine.dispose()
         log.info("worker stopped")
@@ -67,15 +71,30 @@ def main() -> None:
     settings = Settings()
     logs.configure(settings.log_level)
     settings.check_production()
-    asyncio.run(_run_until_signalled(settings))
+    code = 0
+    try:
+        asyncio.run(_run_until_signalled(settings))
+    except Exception:
+        log.exception("the worker stopped on an error")
+        code = 1
+    logging.shutdown()
+    # Temporal's core may still be retrying a server that went away; with nothing left
+    # to finish, the process does not wait for it to give up.
+    os._exit(code)
 
 
 async def _run_until_signalled(settings: Settings) -> None:
-    stop = asyncio.Event()
+    """A signal cancels the work wherever it is, waiting for a database or shutting the
+    worker down gracefully."""
+    work = asyncio.current_task()
+    assert work is not None
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    await run_worker(settings, stop)
+        loop.add_signal_handler(signum, work.cancel)
+    try:
+        await run_worker(settings)
+    except asyncio.CancelledError:
+        log.info("worker stopping on a signal")
 
 
 if __name__ == "__main__":

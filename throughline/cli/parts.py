@@ -3,6 +3,7 @@ rebuilds, and a demo team."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Annotated
 
@@ -21,7 +22,7 @@ from throughline.services.directory import DirectoryService
 from throughline.settings import ConfigurationError, Settings
 from throughline.stack import EmbeddedStack, StackError
 from throughline.store import directory
-from throughline.temporal import connect
+from throughline.temporal import connect, connect_patiently
 from throughline.tokens import issue_token
 
 DEMO_TEAM: list[tuple[str, str, Role, str]] = [
@@ -64,9 +65,17 @@ def api() -> None:
 
     settings = Settings()
     logs.configure(settings.log_level)
+    # Wait for the database and Temporal before the server takes over the signals, so a
+    # stop asked for while waiting stops the process at once.
+    asyncio.run(_dependencies_ready(settings))
     uvicorn.run(
         create_app(settings), host=settings.api_host, port=settings.api_port, log_config=None
     )
+
+
+async def _dependencies_ready(settings: Settings) -> None:
+    await db.migrate_when_reachable(settings.database)
+    await connect_patiently(settings)
 
 
 def rebuild(
