@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
-from models.intake import Strict
+from models.base import Strict
 
 GENESIS_HASH = "0" * 64
 

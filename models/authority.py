@@ -10,8 +10,8 @@ from datetime import datetime
 
 from pydantic import Field
 
+from models.base import Strict
 from models.errors import DelegationNotActive, NotEligible
-from models.intake import Strict
 from models.roles import Role
 
 

@@ -9,16 +9,12 @@ from typing import Any
 from pydantic import Field
 
 from models.audit import GENESIS_HASH, AuditEvent, chain_event
+from models.base import Strict
+from models.condition import Condition, ConditionStatus
 from models.evidence import Measurement
-from models.gate import (
-    ActOutcome,
-    Condition,
-    ConditionStatus,
-    GateState,
-    GateStatus,
-    counted_approvers,
-)
-from models.intake import ChangeIntake, Strict
+from models.gate import ActOutcome, GateState, GateStatus
+from models.handoff import Handoff, HandoffKind
+from models.intake import ChangeIntake
 from models.playbook import Playbook
 from models.rejection import Rejection
 from models.roles import Role
@@ -34,26 +30,6 @@ class ChangeStatus(StrEnum):
     @property
     def is_closed(self) -> bool:
         return self is not ChangeStatus.ACTIVE
-
-
-class HandoffKind(StrEnum):
-    FLOW = "flow"
-    """The main line of responsibility: team, gate, team, ..."""
-    ESCALATION = "escalation"
-    """A side question, such as a challenge to a reject, that someone else must answer."""
-
-
-class Handoff(Strict):
-    """Responsibility moving from one party to another; open until the next party acts."""
-
-    seq: int = Field(description="The audit sequence number that opened this handoff.")
-    kind: HandoffKind = HandoffKind.FLOW
-    from_party: str
-    to_party: str
-    roles: list[Role]
-    reason: str
-    opened_at: datetime
-    closed_at: datetime | None = None
 
 
 class GateSummary(Strict):
@@ -76,18 +52,6 @@ class CycleSummary(Strict):
     decided_at: datetime
     measurements: list[Measurement]
     gates: list[GateSummary] = Field(default_factory=list)
-
-
-def summarise_gate(gate: GateState) -> GateSummary:
-    return GateSummary(
-        id=gate.id,
-        name=gate.name,
-        status=gate.status,
-        revision=gate.revision,
-        opened_at=gate.opened_at,
-        closed_at=gate.closed_at,
-        approvers=counted_approvers(gate),
-    )
 
 
 class ChangeState(Strict):

@@ -12,17 +12,10 @@ from typing import Annotated
 
 from pydantic import Field
 
+from models.base import Number, PersonId, ShortText, Strict, Text, WholeNumber
 from models.evidence import EVIDENCE_LIMIT, EvidenceInput, EvidenceItem
 from models.gate import ActOutcome, Decision
-from models.intake import (
-    ChangeIntake,
-    Number,
-    PersonId,
-    ShortText,
-    Strict,
-    Text,
-    WholeNumber,
-)
+from models.intake import ChangeIntake
 from models.playbook import Playbook
 from models.rejection import ChallengeOutcome
 from models.roles import Role

@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from models.intake import ShortText, Strict, Text
+from models.base import ShortText, Strict, Text
 from models.roles import Role
 
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$", to_lower=True)]

@@ -7,13 +7,13 @@ gate at most, even if the state was built by hand.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import Field
 
-from models.evidence import EvidenceItem, Submission
-from models.intake import Strict
+from models.base import Strict
+from models.evidence import Submission
 from models.playbook import GateKind
 from models.roles import Role
 
@@ -66,34 +66,6 @@ class GateDecision(Strict):
     comment: str | None = None
     restart_at: str | None = None
     at: datetime
-
-
-class ConditionStatus(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-    WITHDRAWN = "withdrawn"
-
-
-class Condition(Strict):
-    """Raised by an amber approval; it must be closed before a later gate can pass."""
-
-    id: str
-    gate_id: str
-    gate_name: str
-    description: str
-    owner: str
-    due: date
-    raised_by: str
-    raised_role: Role
-    raised_at: datetime
-    status: ConditionStatus = ConditionStatus.OPEN
-    binding: bool = Field(
-        default=False, description="True once its gate passed; it then holds later gates."
-    )
-    closed_by: str | None = None
-    closed_at: datetime | None = None
-    note: str | None = None
-    evidence: list[EvidenceItem] = Field(default_factory=list)
 
 
 class SignOff(Strict):
@@ -171,29 +143,3 @@ class GateState(Strict):
 
     def counting_approvals(self) -> list[SignOff]:
         return [s for s in self.signoffs if s.decision.approves and s.counts]
-
-
-def counted_approvers(gate: GateState) -> dict[Role, list[str]]:
-    """The distinct people whose approval counts, per role; a person counts once only."""
-    seen: set[str] = set()
-    counted: dict[Role, list[str]] = {role: [] for role in gate.quorum}
-    for signoff in sorted(gate.counting_approvals(), key=lambda s: s.seq):
-        if signoff.people & seen or signoff.role not in counted:
-            continue
-        seen |= signoff.people
-        counted[signoff.role].append(signoff.counted_as)
-    return counted
-
-
-def unmet_roles(gate: GateState) -> dict[Role, int]:
-    """How many more approvals each role still needs."""
-    counted = counted_approvers(gate)
-    return {
-        role: need - len(counted[role])
-        for role, need in gate.quorum.items()
-        if len(counted[role]) < need
-    }
-
-
-def quorum_met(gate: GateState) -> bool:
-    return not unmet_roles(gate)

@@ -2,78 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Self
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
-    GetJsonSchemaHandler,
-    StringConstraints,
     model_validator,
 )
-from pydantic import Strict as StrictType
-from pydantic_core import CoreSchema
 
+from models.base import LIST_LIMIT, Flag, Number, PersonId, ShortText, Strict, Text
 from models.roles import Role
-
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-PRINTABLE_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
-"""The same rule as a JSON Schema pattern, so clients can check text before sending it."""
-LIST_LIMIT = 50
-
-
-def _printable(value: str) -> str:
-    # A NUL or other control character cannot be stored by every database; refusing it
-    # here keeps it from ever reaching a projection that would retry it forever.
-    if _CONTROL_CHARACTERS.search(value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
-class _DocumentPrintable:
-    """Puts the control-character rule into the OpenAPI schema as a pattern."""
-
-    def __get_pydantic_json_schema__(
-        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> dict[str, Any]:
-        schema = handler(core_schema)
-        schema["pattern"] = PRINTABLE_PATTERN
-        return schema
-
-
-Text = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
-    AfterValidator(_printable),
-    _DocumentPrintable(),
-]
-ShortText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_printable),
-    _DocumentPrintable(),
-]
-Number = Annotated[float, StrictType()]
-"""A JSON number: true, false and numeric strings are refused, as the schema says."""
-WholeNumber = Annotated[int, StrictType()]
-Flag = Annotated[bool, StrictType()]
-PersonId = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$"
-    ),
-]
-
-
-class Strict(BaseModel):
-    """Base for request and domain types: unknown fields are errors, not silently dropped,
-    and numbers are finite (JSON cannot carry infinity or NaN through Temporal)."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class PolicyIntent(Strict):

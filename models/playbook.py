@@ -11,8 +11,8 @@ from typing import Any, Self
 
 from pydantic import Field, model_validator
 
+from models.base import Strict
 from models.errors import UnknownPlaybook
-from models.intake import Strict
 from models.roles import SIGNING_ROLES, Role
 
 CLOSE = "close"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from models.commands import RequestKey
 from models.errors import IdempotencyKeyReused
+from models.read.views import GateView
 from models.results import CommandResult, Receipt
-from models.views import GateView
 
 RECEIPTS_KEPT = 100
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from models.base import Strict
 from models.gate import GateState
-from models.intake import Strict
 from models.roles import Role
 
 

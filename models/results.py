@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from models.base import Strict
 from models.change import ChangeState
 from models.commands import NewChange, RequestKey
 from models.gate import GateState
-from models.intake import Strict
-from models.views import GateView, describe_gate
+from models.read.views import GateView, describe_gate
 
 
 class CommandResult(Strict):

@@ -9,22 +9,20 @@ from typing import Any
 
 from models.authority import Authorities, Authority
 from models.change import ChangeState
-from models.commands import (
-    Decide,
-    NewChange,
-    RecordMeasurement,
-    SignOffCommand,
-    SubmitWork,
-)
+from models.commands import Decide, NewChange, RecordMeasurement, SignOffCommand, SubmitWork
 from models.directory.commands import BULK_LIMIT, NewPerson
 from models.directory.state import OPERATOR
 from models.evidence import EvidenceItem, fingerprint
 from models.gate import ActOutcome, Decision
 from models.intake import ChangeIntake
-from models.lifecycle import apply_decide, apply_record_measurement, apply_submit, open_change
 from models.playbook import PLAYBOOKS, latest_playbook
 from models.roles import Role
-from models.signing import apply_sign_off, complete_gate
+from models.transitions.completion import complete_gate
+from models.transitions.decision import apply_decide
+from models.transitions.measurement import apply_record_measurement
+from models.transitions.opening import open_change
+from models.transitions.sign_off import apply_sign_off
+from models.transitions.submission import apply_submit
 from throughline.services.directory import DirectoryService
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

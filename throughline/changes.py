@@ -65,12 +65,12 @@ from models.errors import (
     Unavailable,
 )
 from models.intake import ChangeIntake
-from models.lifecycle import open_change
 from models.playbook import latest_playbook
+from models.read.views import ChangeView
 from models.results import ChangeStart, CommandResult, result_of
-from models.rules import check_staffing
+from models.rules.staffing import check_staffing
 from models.tables import ChangeRow, CommandReceiptRow
-from models.views import ChangeView
+from models.transitions.opening import open_change
 from throughline.rebuild import projection_batches
 from throughline.services.calls import (
     TEMPORAL_ERRORS,

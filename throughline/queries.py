@@ -11,7 +11,7 @@ from models.audit import AuditEvent, ChainAnchor, verify_chain
 from models.directory.events import describe_directory_event
 from models.directory.state import DelegationRecord, PersonRecord
 from models.errors import GateNotFound, ThroughlineError
-from models.reports import (
+from models.read.reports import (
     AuditLog,
     ChangeList,
     ChangeSummary,
@@ -27,9 +27,9 @@ from models.reports import (
     TimelineEntry,
     describe_event,
 )
+from models.read.views import ChangeView, GateReport, describe_change, report_gate
 from models.roles import Role
 from models.tables import ChangeRow, DelegationRow, DirectoryLogRow, Person
-from models.views import ChangeView, GateReport, describe_change, report_gate
 from throughline.store import directory, readmodel
 from throughline.store.directory import as_grant
 from throughline.store.readmodel import ChangeFilter

@@ -14,7 +14,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     import pydantic
 
-    from activities.directory import DirectoryActivities
+    from activities.interfaces import project_directory
     from models.audit import AuditEvent
     from models.directory import rules, transitions
     from models.directory.commands import (
@@ -217,8 +217,8 @@ class DirectoryWorkflow:
                 events=list(self._outbox),
                 receipts=list(self._receipts),
             )
-            await workflow.execute_activity_method(
-                DirectoryActivities.project_directory,
+            await workflow.execute_activity(
+                project_directory,
                 batch,
                 start_to_close_timeout=PROJECTION_TIMEOUT,
                 retry_policy=PERSISTENT,

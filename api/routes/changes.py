@@ -20,6 +20,7 @@ from api.deps import (
     Withdrawer,
 )
 from api.errors import error_responses
+from models.base import ShortText
 from models.change import ChangeStatus
 from models.commands import (
     ChallengeRequest,
@@ -31,12 +32,12 @@ from models.commands import (
     SubmitWorkRequest,
     WithdrawRequest,
 )
-from models.intake import ChangeIntake, ShortText
-from models.reports import AuditLog, ChangeList, Timeline
+from models.intake import ChangeIntake
+from models.read.reports import AuditLog, ChangeList, Timeline
+from models.read.views import ChangeView, GateReport
+from models.read.waiting import WaitKind
 from models.results import CommandResult
 from models.roles import Role
-from models.views import ChangeView, GateReport
-from models.waiting import WaitKind
 from throughline import changes, queries
 from throughline.store.readmodel import ChangeFilter
 

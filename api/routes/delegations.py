@@ -10,7 +10,7 @@ from api import examples
 from api.deps import CurrentCaller, DirectoryDep, IdempotencyKey, SessionDep
 from api.errors import error_responses
 from models.directory.commands import DelegationRequest
-from models.reports import DelegationOut
+from models.read.reports import DelegationOut
 from throughline import queries
 from throughline.store import delegations
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from api.deps import AUDITORS, DirectoryDep, SessionDep
 from api.errors import error_responses
-from models.reports import DirectoryLog
+from models.read.reports import DirectoryLog
 from throughline import queries
 
 router = APIRouter(prefix="/directory", tags=["directory"])

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from api.deps import CurrentCaller, SessionDep
 from api.errors import error_responses
-from models.reports import Inbox, PersonOut
+from models.read.reports import Inbox, PersonOut
 from throughline import queries
 from throughline.store import directory
 

@@ -21,9 +21,9 @@ from api.deps import (
     SessionDep,
 )
 from api.errors import error_responses
+from models.base import Strict
 from models.directory.commands import NewPerson
-from models.intake import Strict
-from models.reports import PersonHistory, PersonOut, TokenOut, TokensRevokedOut
+from models.read.reports import PersonHistory, PersonOut, TokenOut, TokensRevokedOut
 from models.roles import Role
 from throughline import queries
 from throughline.services import tokens

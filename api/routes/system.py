@@ -13,7 +13,7 @@ from pydantic import Field
 
 from api.deps import Reader, ResourcesDep
 from api.errors import error_responses
-from models.intake import Strict
+from models.base import Strict
 from models.playbook import PLAYBOOKS, Playbook
 from throughline import db
 from throughline.supervision import read_status

@@ -10,8 +10,8 @@ from pydantic import Field
 from api import examples
 from api.deps import CurrentCaller, DirectoryDep
 from api.errors import error_responses
-from models.intake import Strict
-from models.reports import TokenRevocationOut
+from models.base import Strict
+from models.read.reports import TokenRevocationOut
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
 

@@ -10,9 +10,9 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, Field
 
+from models.base import PersonId, ShortText, Strict, Text
 from models.commands import RequestKey
 from models.directory.state import DelegationRecord, DirectoryState, PersonRecord
-from models.intake import PersonId, ShortText, Strict, Text
 from models.roles import Role
 
 BULK_LIMIT = 500

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from models.audit import AuditEvent
+from models.base import Strict
 from models.directory.commands import DirectoryReceipt
-from models.intake import Strict
 
 
 class DirectoryBatch(Strict):

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from models.audit import GENESIS_HASH
-from models.intake import Strict
+from models.base import Strict
 from models.roles import Role
 
 OPERATOR = "operator"

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from models.intake import PRINTABLE_PATTERN
+from models.base import PRINTABLE_PATTERN
 from tests.api.client import Api, auth
 from tests.api.flows import intake_body, propose, work_body
 from tests.factories import Team

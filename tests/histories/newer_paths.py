@@ -7,12 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 
-from models.commands import (
-    CloseConditionRequest,
-    ConditionInput,
-    DecisionRequest,
-    SignOffRequest,
-)
+from models.commands import CloseConditionRequest, ConditionInput, DecisionRequest, SignOffRequest
 from models.directory.commands import DelegationRequest, NewPerson
 from models.directory.state import OPERATOR
 from models.gate import ActOutcome, Decision

@@ -5,9 +5,10 @@ from __future__ import annotations
 from models.audit import AuditEvent, recompute_hash, verify_chain
 from models.commands import SignOffCommand, SubmitWork
 from models.gate import Decision
-from models.lifecycle import apply_submit, open_change
 from models.roles import Role
-from models.signing import apply_sign_off
+from models.transitions.opening import open_change
+from models.transitions.sign_off import apply_sign_off
+from models.transitions.submission import apply_submit
 from tests.factories import PROPOSER, T0, authority, evidence, new_change
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from models.budget import STATE_BUDGET_BYTES, check_room_to_grow
 from models.change import ChangeState
 from models.commands import (
     Challenge,
@@ -20,6 +19,7 @@ from models.commands import (
 from models.errors import ChangeTooLarge
 from models.gate import ActOutcome, Decision
 from models.roles import Role
+from models.rules.budget import STATE_BUDGET_BYTES, check_room_to_grow
 from tests.factories import evidence, fresh_state, submit
 
 

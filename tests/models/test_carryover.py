@@ -6,9 +6,10 @@ import pytest
 
 from models import errors
 from models.change import ChangeState
-from models.gate import Decision, unmet_roles
+from models.gate import Decision
+from models.read.views import describe_gate
 from models.roles import Role
-from models.views import describe_gate
+from models.rules.quorum import unmet_roles
 from tests.factories import evidence, fresh_state, sign, submit
 
 POLICY_NOTE = evidence("policy note", roles=(Role.POLICY,))

@@ -7,15 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from models import errors
-from models.challenges import apply_challenge, apply_resolve, awaiting_challenge, challengeable
 from models.change import ChangeState
 from models.commands import Challenge, ResolveChallenge, Withdraw
 from models.gate import Decision, GateStatus
-from models.lifecycle import apply_withdraw
+from models.read.views import describe_change
+from models.read.waiting import WaitKind
 from models.rejection import ChallengeOutcome
 from models.roles import Role
-from models.views import describe_change
-from models.waiting import WaitKind
+from models.rules.challenges import awaiting_challenge, challengeable
+from models.transitions.challenges import apply_challenge, apply_resolve
+from models.transitions.withdrawal import apply_withdraw
 from tests.factories import OWNER, PROPOSER, T0, authority, fresh_state, pass_gate, sign, submit
 
 # T0 is Monday 2 March 2026: ten working days later is Monday 16 March.

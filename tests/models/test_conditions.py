@@ -8,7 +8,6 @@ import pytest
 
 from models import errors
 from models.authority import Authority
-from models.challenges import apply_challenge, apply_resolve
 from models.change import ChangeState
 from models.commands import (
     Challenge,
@@ -18,13 +17,17 @@ from models.commands import (
     ResolveChallenge,
     Withdraw,
 )
-from models.conditions import apply_close_condition
-from models.gate import ActOutcome, ConditionStatus, Decision
-from models.lifecycle import apply_decide, apply_withdraw
+from models.condition import ConditionStatus
+from models.gate import ActOutcome, Decision
+from models.read.views import describe_change, describe_gate
 from models.rejection import ChallengeOutcome
 from models.roles import Role
-from models.signing import apply_sign_off, complete_gate
-from models.views import describe_change, describe_gate
+from models.transitions.challenges import apply_challenge, apply_resolve
+from models.transitions.completion import complete_gate
+from models.transitions.conditions import apply_close_condition
+from models.transitions.decision import apply_decide
+from models.transitions.sign_off import apply_sign_off
+from models.transitions.withdrawal import apply_withdraw
 from tests.factories import (
     OWNER,
     PROPOSER,

@@ -9,10 +9,11 @@ import pytest
 from models import errors
 from models.authority import Authorities, Authority, DelegationGrant
 from models.change import ChangeState
-from models.gate import counted_approvers
-from models.reports import describe_event
+from models.read.reports import describe_event
 from models.roles import Role
-from models.signing import apply_sign_off, complete_gate
+from models.rules.quorum import counted_approvers
+from models.transitions.completion import complete_gate
+from models.transitions.sign_off import apply_sign_off
 from tests.factories import T0, fresh_state, later, sign_command, submit
 
 DEPUTY = "deputy"

@@ -8,10 +8,11 @@ from models import errors
 from models.change import ChangeState, ChangeStatus
 from models.commands import Decide, RecordMeasurement
 from models.gate import ActOutcome, Decision, GateStatus
-from models.lifecycle import apply_decide, apply_record_measurement, carry_into_new_run
+from models.read.views import describe_change, describe_gate
+from models.read.waiting import WaitKind
 from models.roles import Role
-from models.views import describe_change, describe_gate
-from models.waiting import WaitKind
+from models.transitions.decision import apply_decide, carry_into_new_run
+from models.transitions.measurement import apply_record_measurement
 from tests.factories import (
     OWNER,
     PROPOSER,

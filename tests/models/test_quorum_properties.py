@@ -26,10 +26,13 @@ from models.authority import Authorities, Authority, DelegationGrant
 from models.change import ChangeState
 from models.commands import SignOffCommand, SubmitWork
 from models.errors import ThroughlineError
-from models.gate import Decision, GateState, GateStatus, SignOff, counted_approvers
-from models.lifecycle import apply_submit, open_change
+from models.gate import Decision, GateState, GateStatus, SignOff
 from models.roles import Role
-from models.signing import apply_sign_off, complete_gate, gate_ready, people_to_recheck
+from models.rules.quorum import counted_approvers, gate_ready, people_to_recheck
+from models.transitions.completion import complete_gate
+from models.transitions.opening import open_change
+from models.transitions.sign_off import apply_sign_off
+from models.transitions.submission import apply_submit
 from tests.factories import PROPOSER, T0, evidence, new_change
 
 NAMED = {

@@ -5,9 +5,11 @@ from __future__ import annotations
 from models.authority import Authority
 from models.change import ChangeState
 from models.gate import GateStatus
+from models.read.views import describe_gate
 from models.roles import Role
-from models.signing import apply_sign_off, complete_gate, gate_ready
-from models.views import describe_gate
+from models.rules.quorum import gate_ready
+from models.transitions.completion import complete_gate
+from models.transitions.sign_off import apply_sign_off
 from tests.factories import T0, authority, everyone_at, fresh_state, later, sign_command, submit
 
 

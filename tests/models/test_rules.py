@@ -7,10 +7,12 @@ import pytest
 from models import errors
 from models.authority import Authority
 from models.commands import SubmitWork, Withdraw
-from models.gate import Decision, GateStatus, quorum_met, unmet_roles
-from models.lifecycle import apply_submit, apply_withdraw
+from models.gate import Decision, GateStatus
 from models.roles import Role
-from models.signing import apply_sign_off
+from models.rules.quorum import quorum_met, unmet_roles
+from models.transitions.sign_off import apply_sign_off
+from models.transitions.submission import apply_submit
+from models.transitions.withdrawal import apply_withdraw
 from tests.factories import (
     OWNER,
     PROPOSER,

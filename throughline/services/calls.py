@@ -24,12 +24,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from models.commands import RequestKey
-from models.errors import (
-    IdempotencyKeyReused,
-    ThroughlineError,
-    Unavailable,
-    error_class_for,
-)
+from models.errors import IdempotencyKeyReused, ThroughlineError, Unavailable, error_class_for
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

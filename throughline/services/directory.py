@@ -49,7 +49,7 @@ from models.errors import (
     Unauthenticated,
     Unavailable,
 )
-from models.reports import TokenRevocationOut
+from models.read.reports import TokenRevocationOut
 from models.roles import Role
 from models.tables import ChangeRow, DelegationRow
 from throughline.services.calls import (

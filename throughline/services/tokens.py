@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.errors import InvalidRequest, PersonNotFound
-from models.reports import TokenOut
+from models.read.reports import TokenOut
 from models.tables import Person
 from throughline.settings import Settings
 from throughline.tokens import TOKEN_MAX_HOURS, issue_token

@@ -12,8 +12,8 @@ from models.audit import AuditEvent
 from models.authority import Authorities, Authority, DelegationGrant
 from models.change import ChangeState
 from models.errors import PersonNotFound
+from models.read.stuck import DirectoryReading
 from models.roles import Role
-from models.stuck import DirectoryReading
 from models.tables import DelegationRow, DirectoryEventRow, Person, RoleGrant
 
 

@@ -16,6 +16,7 @@ from models.audit import AuditEvent
 from models.change import ChangeState
 from models.gate import GateState
 from models.projection import ProjectionBatch
+from models.read.waiting import waiting_on
 from models.tables import (
     AuditEventRow,
     ChangePerson,
@@ -27,7 +28,6 @@ from models.tables import (
     SignOffRow,
     SubmissionRow,
 )
-from models.waiting import waiting_on
 from throughline.store import receipts, waiting
 from throughline.store.sql import columns_of, insert_missing, table_of, upsert
 

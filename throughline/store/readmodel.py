@@ -11,9 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.audit import AuditEvent
 from models.change import ChangeState
 from models.errors import ChangeNotFound
+from models.read.waiting import WaitKind
 from models.roles import Role
 from models.tables import AuditEventRow, ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
-from models.waiting import WaitKind
 
 
 @dataclass(frozen=True)

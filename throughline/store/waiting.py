@@ -13,9 +13,9 @@ from sqlmodel import col, delete, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.change import ChangeState
-from models.stuck import waiting_today
+from models.read.stuck import waiting_today
+from models.read.waiting import WaitingOn, WaitKind, next_actors
 from models.tables import ChangePerson, ChangeRow, ChangeWaiting
-from models.waiting import WaitingOn, WaitKind, next_actors
 from throughline.store import directory
 from throughline.store.sql import insert_missing
 

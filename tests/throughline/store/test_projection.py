@@ -14,10 +14,11 @@ from models.directory.commands import AddPeople, NewPerson
 from models.directory.projection import DirectoryBatch
 from models.directory.state import OPERATOR, DirectoryState
 from models.directory.transitions import apply_add_people
-from models.lifecycle import apply_submit, open_change
 from models.projection import ProjectionBatch
 from models.roles import SIGNING_ROLES, Role
 from models.tables import AuditEventRow, ChangeRow, ChangeWaiting, HandoffRow, SubmissionRow
+from models.transitions.opening import open_change
+from models.transitions.submission import apply_submit
 from tests.factories import PROPOSER, T0, authority, evidence, later, new_change
 from throughline.store import readmodel
 from throughline.store.directory_projection import project_directory

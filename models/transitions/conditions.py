@@ -1,9 +1,5 @@
-"""Amber approvals: conditions raised at one gate that a later gate cannot pass without.
-
-A condition binds once its gate passes with the approval that raised it still
-counting. While any binding condition is open, no later gate passes and the change
-cannot be adopted. Its owner closes it with evidence.
-"""
+"""Conditions as they are raised, bound when their gate passes, withdrawn with a gate
+and closed by their owner."""
 
 from __future__ import annotations
 
@@ -13,9 +9,10 @@ from models.audit import AuditEvent
 from models.authority import Authorities
 from models.change import ChangeState
 from models.commands import CloseCondition, SignOffCommand
-from models.errors import ConditionClosed, ConditionNotFound, NotConditionOwner, NotEligible
-from models.gate import Condition, ConditionStatus, GateState, SignOff
-from models.rules import require_active
+from models.condition import Condition, ConditionStatus
+from models.errors import NotEligible
+from models.gate import GateState, SignOff
+from models.rules.conditions import check_close_condition
 
 GATE_REJECTED = "its gate was rejected"
 
@@ -41,17 +38,6 @@ def raise_conditions(
     state.conditions.extend(raised)
     signoff.condition_ids = [c.id for c in raised]
     return raised
-
-
-def require_owners_active(cmd: SignOffCommand, authorities: Authorities) -> None:
-    for condition in cmd.conditions:
-        if not authorities.of(condition.owner).active:
-            raise NotEligible(f"condition owner {condition.owner} is not an active person")
-
-
-def blocking_conditions(state: ChangeState) -> list[Condition]:
-    """Open conditions from gates that have passed: they hold every later gate."""
-    return [c for c in state.binding_conditions() if c.gate_id != state.gate.id]
 
 
 def bind_on_pass(state: ChangeState, gate: GateState) -> None:
@@ -85,19 +71,6 @@ def reopen_with_gate(state: ChangeState, gate: GateState) -> None:
         if condition.gate_id == gate.id and condition.note == GATE_REJECTED:
             condition.status = ConditionStatus.OPEN
             condition.note = None
-
-
-def check_close_condition(state: ChangeState, cmd: CloseCondition) -> None:
-    require_active(state)
-    condition = state.condition(cmd.condition_id)
-    if condition is None:
-        raise ConditionNotFound(f"no condition {cmd.condition_id!r} on this change")
-    if condition.status is not ConditionStatus.OPEN:
-        raise ConditionClosed(f"condition {condition.id!r} is already {condition.status}")
-    if condition.owner != cmd.actor:
-        raise NotConditionOwner(
-            f"only the condition's owner, {condition.owner}, may close it; {cmd.actor} may not"
-        )
 
 
 def apply_close_condition(

@@ -10,11 +10,11 @@ from datetime import datetime
 from pydantic import Field
 
 from models.authority import Authorities
+from models.base import Strict
 from models.change import ChangeState
-from models.intake import Strict
-from models.progress import role_progress
+from models.read.progress import role_progress
+from models.read.waiting import WaitingOn, WaitKind, waiting_on
 from models.roles import Role
-from models.waiting import WaitingOn, WaitKind, waiting_on
 
 
 class DirectoryReading(Strict):

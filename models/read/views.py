@@ -12,24 +12,20 @@ from datetime import datetime
 from pydantic import Field
 
 from models.authority import Authorities
-from models.change import ChangeState, CycleSummary, Handoff
-from models.conditions import blocking_conditions
+from models.base import Strict
+from models.change import ChangeState, CycleSummary
+from models.condition import Condition
 from models.errors import ThroughlineError
 from models.evidence import Measurement, Submission
-from models.gate import (
-    ApprovalNote,
-    Condition,
-    GateDecision,
-    GateState,
-    GateStatus,
-    SignOff,
-)
-from models.intake import ChangeIntake, Strict
+from models.gate import ApprovalNote, GateDecision, GateState, GateStatus, SignOff
+from models.handoff import Handoff
+from models.intake import ChangeIntake
 from models.playbook import GateKind
-from models.progress import RoleProgress, role_progress
+from models.read.progress import RoleProgress, role_progress
+from models.read.stuck import DirectoryReading, waiting_today
+from models.read.waiting import WaitingOn
 from models.rejection import Rejection
-from models.stuck import DirectoryReading, waiting_today
-from models.waiting import WaitingOn
+from models.rules.conditions import blocking_conditions
 
 
 class MeasureCheck(Strict):

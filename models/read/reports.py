@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from models.audit import AuditEvent, ChainVerdict
-from models.intake import Strict
+from models.base import Strict
 from models.roles import Role
 
 

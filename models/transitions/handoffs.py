@@ -1,12 +1,13 @@
-"""Handoffs: who holds the change now, written every time responsibility moves."""
+"""Handoffs written as responsibility moves: the main line, and escalations beside it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from models.audit import AuditEvent
-from models.change import ChangeState, Handoff, HandoffKind
+from models.change import ChangeState
 from models.gate import GateStatus
+from models.handoff import Handoff, HandoffKind
 from models.roles import Role
 
 

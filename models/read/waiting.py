@@ -7,13 +7,14 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from models.base import Strict
 from models.change import ChangeState
-from models.conditions import blocking_conditions
-from models.gate import GateStatus, quorum_met
-from models.intake import Strict
+from models.gate import GateStatus
 from models.playbook import GateKind
-from models.progress import role_progress
+from models.read.progress import role_progress
 from models.roles import Role
+from models.rules.conditions import blocking_conditions
+from models.rules.quorum import quorum_met
 
 
 class WaitKind(StrEnum):

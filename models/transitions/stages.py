@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from models.audit import AuditEvent
-from models.challenges import lapse_pending
 from models.change import ChangeState, ChangeStatus
-from models.conditions import withdraw_all
 from models.gate import GateState, GateStatus
-from models.handoffs import close_all, hand_to_next
 from models.playbook import GateKind, Playbook
 from models.roles import Role
+from models.transitions.challenges import lapse_pending
+from models.transitions.conditions import withdraw_all
+from models.transitions.handoffs import close_all, hand_to_next
 
 
 def new_gate(

@@ -1,71 +1,31 @@
-"""Pure checks for every command. Each raises a distinct, typed refusal.
-
-Workflow validators call these to refuse a command before it enters history; the
-handlers call them again after any await, because the state may have moved on.
-"""
+"""Who may sign off, in which role, on which revision: quorum roles, separation of
+duties (within a gate and across stages), and what each decision must carry."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from models.authority import Authorities, Authority
 from models.change import ChangeState
-from models.commands import Decide, RecordMeasurement, SignOffCommand, SubmitWork, Withdraw
+from models.commands import SignOffCommand
 from models.errors import (
     AlreadySigned,
-    ChangeClosed,
     CommentRequired,
-    ConditionsOpen,
     ConditionsRequired,
     CrossStageSeparation,
     GateClosed,
     GateNotInReview,
     InvalidRequest,
-    MeasurementsMissing,
     NotEligible,
-    NotPermitted,
     OneRolePerGate,
     ProposerSeparation,
     RejectTargetNotAllowed,
     RevisionSuperseded,
     RoleNotRequired,
     SeparationOfDuties,
-    UnknownMeasure,
     UnknownRevision,
-    WrongStage,
 )
-from models.gate import ActOutcome, Decision, GateState, GateStatus
-from models.intake import ChangeIntake
-from models.playbook import GateKind, Playbook
-from models.roles import Role
-
-
-def require_active(state: ChangeState) -> None:
-    if state.status.is_closed:
-        raise ChangeClosed(f"the change is {state.status} and accepts no further commands")
-
-
-def require_team_member(state: ChangeState, person: str, doing: str) -> None:
-    if person not in state.team_members():
-        raise NotEligible(
-            f"only the change's proposer or its named digital people may {doing}; "
-            f"{person} is neither"
-        )
-
-
-def check_submit(state: ChangeState, cmd: SubmitWork) -> None:
-    require_active(state)
-    gate = state.gate
-    if gate.kind is GateKind.DECISION:
-        raise WrongStage("the act stage takes a decision from the service owner, not a submission")
-    require_team_member(state, cmd.actor, "submit work")
-    if state.playbook.stage(gate.stage).records_measurements:
-        recorded = {m.metric for m in state.measurements}
-        missing = [m.metric for m in state.intake.success_measures if m.metric not in recorded]
-        if missing:
-            raise MeasurementsMissing(
-                f"record a measurement for {', '.join(missing)} before submitting the check"
-            )
+from models.gate import Decision, GateState, GateStatus
+from models.rules.common import require_active
 
 
 def gate_for_revision(state: ChangeState, revision: int) -> GateState:
@@ -199,112 +159,3 @@ def check_conditions_due(cmd: SignOffCommand, now: datetime) -> None:
     late = [c.description for c in cmd.conditions if c.due < now.date()]
     if late:
         raise InvalidRequest(f"a condition's due date is in the past: {late[0]!r}")
-
-
-def check_record_measurement(state: ChangeState, cmd: RecordMeasurement) -> None:
-    require_active(state)
-    if not state.playbook.stage(state.stage).records_measurements:
-        raise WrongStage(
-            f"measurements are recorded at the check stage; the change is at {state.stage}"
-        )
-    require_team_member(state, cmd.actor, "record measurements")
-    if state.intake.measure(cmd.metric) is None:
-        known = ", ".join(m.metric for m in state.intake.success_measures)
-        raise UnknownMeasure(f"{cmd.metric!r} is not a success measure of this change: {known}")
-
-
-def check_decide(state: ChangeState, cmd: Decide) -> None:
-    require_active(state)
-    gate = state.gate
-    if gate.kind is not GateKind.DECISION:
-        raise WrongStage(f"decisions are made at the act gate; the change is at {state.stage}")
-    if cmd.actor not in state.intake.people.service_owner:
-        raise NotEligible(f"{cmd.actor} is not named as service owner on this change")
-    if cmd.outcome is not ActOutcome.ADOPT and not cmd.comment:
-        raise CommentRequired(f"an {cmd.outcome} decision must carry a comment saying why")
-    open_conditions = state.binding_conditions()
-    if cmd.outcome is ActOutcome.ADOPT and open_conditions:
-        listed = "; ".join(f"{c.description!r} (owner {c.owner})" for c in open_conditions)
-        raise ConditionsOpen(f"adopt needs every condition closed; still open: {listed}")
-    _check_restart(state, cmd)
-
-
-def _check_restart(state: ChangeState, cmd: Decide) -> None:
-    if cmd.outcome is not ActOutcome.ADAPT:
-        if cmd.restart_at is not None:
-            raise InvalidRequest("restart_at is only for an adapt decision")
-        return
-    allowed = state.playbook.adapt_restart_at
-    if cmd.restart_at is not None and cmd.restart_at not in allowed:
-        raise RejectTargetNotAllowed(
-            f"an adapt may restart at {', '.join(allowed)}, not {cmd.restart_at!r}"
-        )
-
-
-def check_withdraw(state: ChangeState, cmd: Withdraw) -> None:
-    require_active(state)
-    allowed = {state.proposer, *state.intake.people.digital, *state.intake.people.service_owner}
-    if cmd.actor not in allowed:
-        raise NotPermitted(
-            "only the proposer, the named digital people or the service owner may withdraw"
-        )
-
-
-def check_staffing(
-    intake: ChangeIntake, playbook: Playbook, directory: Authorities, proposer: str
-) -> None:
-    """A new change must name people who hold their roles, enough of them that every
-    gate can be signed by distinct people other than the proposer (who submits)."""
-    for role, need in _largest_quorums(playbook).items():
-        named = intake.people.for_role(role)
-        if len(named) < need:
-            raise InvalidRequest(
-                f"the {playbook.name} playbook needs {need} {role} sign-off(s) "
-                f"but the change names {len(named)} {role} people"
-            )
-        for person in named:
-            _check_named(directory.of(person), role)
-    for stage in playbook.stages:
-        if stage.gate.kind is GateKind.SIGN_OFF and not _can_staff(
-            intake, stage.gate.quorum, proposer
-        ):
-            needed = ", ".join(f"{n} {r}" for r, n in stage.gate.quorum.items())
-            raise InvalidRequest(
-                f"gate {stage.gate.name!r} needs {needed} approvals from different people, "
-                f"and the change does not name enough people besides the proposer {proposer} "
-                "(one person counts for one role per gate)"
-            )
-
-
-def _largest_quorums(playbook: Playbook) -> dict[Role, int]:
-    largest: dict[Role, int] = {}
-    for stage in playbook.stages:
-        for role, need in stage.gate.quorum.items():
-            largest[role] = max(largest.get(role, 0), need)
-    return largest
-
-
-def _can_staff(intake: ChangeIntake, quorum: dict[Role, int], proposer: str) -> bool:
-    """Whether each quorum slot can go to a different named person: a bipartite matching
-    of people to slots, since one person may be named for several roles."""
-    slots = [role for role, need in quorum.items() for _ in range(need)]
-    assigned: dict[str, int] = {}
-
-    def place(slot: int, tried: set[str]) -> bool:
-        for person in intake.people.for_role(slots[slot]):
-            if person == proposer or person in tried:
-                continue
-            tried.add(person)
-            if person not in assigned or place(assigned[person], tried):
-                assigned[person] = slot
-                return True
-        return False
-
-    return all(place(slot, set()) for slot in range(len(slots)))
-
-
-def _check_named(authority: Authority, role: Role) -> None:
-    if not authority.active:
-        raise InvalidRequest(f"{authority.person} is not an active person in the directory")
-    if not authority.holds(role):
-        raise InvalidRequest(f"{authority.person} is named for {role} but does not hold that role")

@@ -1,9 +1,4 @@
-"""What a new revision does to the approvals already given at a gate.
-
-Version 1 playbooks reset every approval. With evidence-bound approvals, an approval
-carries over unless its role's tagged evidence changed, its role requested changes,
-or its signer submitted the new revision. Every outcome is noted with its reason.
-"""
+"""What a new revision does to the approvals already given at a gate."""
 
 from __future__ import annotations
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 from pydantic import Field
 
 from models.authority import Authorities
+from models.base import Strict
 from models.change import ChangeState
 from models.commands import SignOffCommand
 from models.errors import ThroughlineError
-from models.gate import Decision, GateState, counted_approvers
-from models.intake import Strict
+from models.gate import Decision, GateState
 from models.playbook import GateKind
 from models.roles import Role
-from models.rules import check_signer
+from models.rules.quorum import counted_approvers
+from models.rules.sign_off import check_signer
 
 
 class Exclusion(Strict):

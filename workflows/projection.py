@@ -1,0 +1,69 @@
+"""What a change workflow has written that SQL does not hold yet, and the one path by
+which it gets there: the projection activity, awaited in order."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.interfaces import project_change
+    from models.audit import AuditEvent
+    from models.change import ChangeState
+    from models.projection import ProjectionBatch
+    from models.results import Receipt
+    from workflows.patches import PROJECT_EVERY_RECEIPT
+
+# Writes must land eventually, so projection retries without limit; the backoff keeps
+# a database outage from turning into a retry storm.
+PERSISTENT = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
+)
+# A healthy write takes milliseconds; a short timeout means a dead worker's attempt is
+# retried elsewhere quickly. A late attempt that still commits is harmless: idempotent.
+PROJECTION_TIMEOUT = timedelta(seconds=15)
+
+
+class ChangeProjection:
+    """Audit events and keyed answers not yet in SQL. Only what a projection has stored
+    leaves, so none is ever lost; receipts go with the events of their command, and
+    SQL keeps them for the life of the change."""
+
+    def __init__(self, state: ChangeState, unsent: list[AuditEvent]) -> None:
+        self.outbox = list(unsent)
+        self.receipts: list[Receipt] = []
+        self.projected_seq = state.seq - len(unsent)
+        self._lock = asyncio.Lock()
+
+    def behind(self, state: ChangeState) -> bool:
+        return self.projected_seq < state.seq or self._receipts_waiting()
+
+    def _receipts_waiting(self) -> bool:
+        """A receipt whose command's events a concurrent batch already carried still
+        needs a projection of its own; histories from before receipts were kept in SQL
+        replay without one."""
+        return bool(self.receipts) and workflow.patched(PROJECT_EVERY_RECEIPT)
+
+    async def through(self, state: ChangeState, seq: int) -> None:
+        """Return once the read model holds every event up to seq."""
+        async with self._lock:
+            if self.projected_seq >= seq and not self._receipts_waiting():
+                return
+            batch = ProjectionBatch(
+                workflow_id=workflow.info().workflow_id,
+                state=state.model_copy(deep=True),
+                events=list(self.outbox),
+                receipts=list(self.receipts),
+            )
+            await workflow.execute_activity(
+                project_change,
+                batch,
+                start_to_close_timeout=PROJECTION_TIMEOUT,
+                retry_policy=PERSISTENT,
+            )
+            self.outbox = [e for e in self.outbox if e.seq > batch.state.seq]
+            self.receipts = self.receipts[len(batch.receipts) :]
+            self.projected_seq = batch.state.seq
