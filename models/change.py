@@ -11,6 +11,7 @@ from pydantic import Field
 from models.audit import GENESIS_HASH, AuditEvent, chain_event
 from models.base import Strict
 from models.condition import Condition, ConditionStatus
+from models.events import EventKind
 from models.evidence import Measurement
 from models.gate import ActOutcome, GateState, GateStatus
 from models.handoff import Handoff, HandoffKind
@@ -121,7 +122,7 @@ class ChangeState(Strict):
     def record(
         self,
         *,
-        kind: str,
+        kind: EventKind,
         actor: str,
         role: Role | str | None,
         at: datetime,
@@ -136,7 +137,7 @@ class ChangeState(Strict):
             at=at,
             actor=actor,
             role=str(role) if role is not None else None,
-            kind=kind,
+            kind=kind.value,
             payload=payload,
         )
         self.last_hash = event.hash

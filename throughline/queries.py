@@ -11,6 +11,7 @@ from models.audit import AuditEvent, ChainAnchor, verify_chain
 from models.directory.events import describe_directory_event
 from models.directory.state import DelegationRecord, PersonRecord
 from models.errors import GateNotFound, ThroughlineError
+from models.read.events import describe_event
 from models.read.reports import (
     AuditLog,
     ChangeList,
@@ -25,7 +26,6 @@ from models.read.reports import (
     PersonOut,
     Timeline,
     TimelineEntry,
-    describe_event,
 )
 from models.read.views import ChangeView, GateReport, describe_change, report_gate
 from models.roles import Role

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -18,7 +16,6 @@ with workflow.unsafe.imports_passed_through():
     from models.commands import (
         Challenge,
         CloseCondition,
-        Command,
         Decide,
         OpenChange,
         RecordMeasurement,
@@ -31,8 +28,6 @@ with workflow.unsafe.imports_passed_through():
     from models.gate import Decision
     from models.read.views import ChangeView, describe_change
     from models.results import ChangeOutcome, ChangeStart, CommandResult, Receipt, result_of
-    from models.roles import Role
-    from models.rules import budget, quorum
     from models.rules.challenges import (
         awaiting_challenge,
         challengeable,
@@ -45,7 +40,6 @@ with workflow.unsafe.imports_passed_through():
     from models.rules.sign_off import check_conditions_due, check_sign_off
     from models.rules.submission import check_submit
     from models.rules.withdrawal import check_withdraw
-    from models.transitions import completion
     from models.transitions.challenges import apply_challenge, apply_resolve
     from models.transitions.conditions import apply_close_condition
     from models.transitions.decision import apply_decide, carry_into_new_run
@@ -55,25 +49,19 @@ with workflow.unsafe.imports_passed_through():
     from models.transitions.submission import apply_submit
     from models.transitions.withdrawal import apply_withdraw
     from workflows import attributes, reads
+    from workflows.command_path import CommandPath
     from workflows.keys import CommandKeys
     from workflows.patches import (
         CLEAR_ATTRIBUTES_ON_CONTINUE,
         CREATED_AT_START,
-        HAND_HELD_GATES,
-        RECHECK_JUDGES_PEOPLE_READ,
         WITHDRAW_REQUIRES_ROLE,
     )
     from workflows.projection import ChangeProjection
-    from workflows.refusals import refusals_as_application_errors
     from workflows.timers import sleep_until
-
-C = TypeVar("C", bound=Command)
-Transition = Callable[[ChangeState, C, Authorities, datetime], list[AuditEvent]]
-Check = Callable[[ChangeState, C], None]
 
 
 @workflow.defn(failure_exception_types=[pydantic.ValidationError])
-class ServiceChangeWorkflow:
+class ServiceChangeWorkflow(CommandPath):
     """Carries one service change through its playbook, gate by gate.
 
     Updates, each with a validator that refuses without leaving history:
@@ -280,70 +268,3 @@ class ServiceChangeWorkflow:
     @resolve_challenge.validator
     def _validate_resolve_challenge(self, cmd: ResolveChallenge) -> None:
         self._validate(cmd, check_resolve)
-
-    # The one path every command takes
-
-    def _validate(self, cmd: C, check: Check[C]) -> None:
-        with refusals_as_application_errors():
-            self._keys.refuse_a_different_body_in_flight(cmd)
-            if self._keys.earlier(cmd) is None:
-                budget.check_room_to_grow(self._state, cmd)
-                check(self._state, cmd)
-
-    async def _execute(
-        self, name: str, cmd: C, transition: Transition[C], role: Role | None = None
-    ) -> CommandResult:
-        with refusals_as_application_errors():
-            earlier = self._keys.earlier(cmd)
-        if earlier is not None:
-            return earlier
-        with self._keys.handling(cmd):
-            return await self._apply(name, cmd, transition, role)
-
-    async def _apply(
-        self, name: str, cmd: C, transition: Transition[C], role: Role | None
-    ) -> CommandResult:
-        authorities = await self._authorities(cmd.people())
-        gate_before = self._state.gate.id
-        # The state may have moved while we awaited the directory; the transition
-        # re-checks every rule before it changes anything.
-        with refusals_as_application_errors():
-            events = transition(self._state, cmd, authorities, workflow.now())
-        self._projection.outbox.extend(events)
-        await self._complete_gate_if_ready(cmd.actor, role)
-        attributes.publish(self._state)
-        result = self._result(name, gate_before)
-        receipt = self._keys.remember(cmd, result)
-        if receipt is not None:
-            self._projection.receipts.append(receipt)
-        await self._projection.through(self._state, self._state.seq)
-        return result
-
-    def _result(self, name: str, gate_before: str) -> CommandResult:
-        closed = next((g for g in self._state.past_gates if g.id == gate_before), None)
-        return result_of(self._state, name, closed)
-
-    async def _complete_gate_if_ready(self, actor: str, role: Role | None) -> None:
-        state = self._state
-        if not quorum.gate_ready(state):
-            if quorum.held_by_conditions(state) and workflow.patched(HAND_HELD_GATES):
-                held = completion.hand_held_gate(state, workflow.now(), actor, role)
-                self._projection.outbox.extend(held)
-            return
-        authorities = None
-        if state.playbook.governance.recheck_authority_at_quorum:
-            authorities = await self._authorities(quorum.people_to_recheck(state))
-        # Another command may have moved the gate during that await; complete_gate
-        # re-checks readiness before it passes anything.
-        events = completion.complete_gate(
-            state,
-            workflow.now(),
-            actor,
-            role,
-            authorities,
-            judge_only_people_read=workflow.patched(RECHECK_JUDGES_PEOPLE_READ),
-        )
-        self._projection.outbox.extend(events)
-
-    async def _authorities(self, people: list[str]) -> Authorities:
-        return await reads.authorities(self._state, people)

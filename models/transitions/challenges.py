@@ -9,6 +9,7 @@ from models.audit import AuditEvent
 from models.authority import Authorities
 from models.change import ChangeState, ChangeStatus
 from models.commands import Challenge, ResolveChallenge, SignOffCommand
+from models.events import EventKind
 from models.gate import GateState, GateStatus
 from models.playbook import CLOSE
 from models.rejection import ChallengeOutcome, ChallengeRecord, Rejection
@@ -62,7 +63,7 @@ def lapse_pending(
     )
     close_escalation(state, now)
     lapsed = state.record(
-        kind="challenge_lapsed",
+        kind=EventKind.CHALLENGE_LAPSED,
         actor=actor,
         role=role,
         at=now,
@@ -80,7 +81,7 @@ def apply_challenge(
     assert rejection is not None
     rejection.challenge = ChallengeRecord(filed_by=cmd.actor, reason=cmd.reason, filed_at=now)
     filed = state.record(
-        kind="reject_challenged",
+        kind=EventKind.REJECT_CHALLENGED,
         actor=cmd.actor,
         role=Role.DIGITAL,
         at=now,
@@ -108,7 +109,7 @@ def apply_resolve(
     challenge.comment, challenge.resolved_at = cmd.comment, now
     close_escalation(state, now)
     resolved = state.record(
-        kind="challenge_resolved",
+        kind=EventKind.CHALLENGE_RESOLVED,
         actor=cmd.actor,
         role=Role.SERVICE_OWNER,
         at=now,

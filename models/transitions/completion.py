@@ -8,6 +8,7 @@ from datetime import datetime
 from models.audit import AuditEvent
 from models.authority import Authorities
 from models.change import ChangeState
+from models.events import EventKind
 from models.gate import GateStatus
 from models.read.waiting import why_held
 from models.roles import Role
@@ -71,7 +72,7 @@ def _lapse_approvals(
         )
         events.append(
             state.record(
-                kind="approval_lapsed",
+                kind=EventKind.APPROVAL_LAPSED,
                 actor=approval.person,
                 role=approval.role,
                 at=now,
@@ -90,7 +91,7 @@ def _pass_gate(
     bind_on_pass(state, gate)
     approvers = {r.value: people for r, people in counted_approvers(gate).items()}
     passed = state.record(
-        kind="gate_passed",
+        kind=EventKind.GATE_PASSED,
         actor=actor,
         role=role,
         at=now,

@@ -11,6 +11,7 @@ from models.change import ChangeState
 from models.commands import CloseCondition, SignOffCommand
 from models.condition import Condition, ConditionStatus
 from models.errors import NotEligible
+from models.events import EventKind
 from models.gate import GateState, SignOff
 from models.rules.conditions import check_close_condition
 
@@ -85,7 +86,7 @@ def apply_close_condition(
     condition.closed_by, condition.closed_at = cmd.actor, now
     condition.note, condition.evidence = cmd.note, cmd.evidence
     closed = state.record(
-        kind="condition_closed",
+        kind=EventKind.CONDITION_CLOSED,
         actor=cmd.actor,
         role=None,
         at=now,

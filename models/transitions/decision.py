@@ -8,6 +8,7 @@ from models.audit import AuditEvent
 from models.authority import Authorities
 from models.change import ChangeState, ChangeStatus, CycleSummary, GateSummary
 from models.commands import Decide
+from models.events import EventKind
 from models.gate import ActOutcome, GateDecision, GateState, GateStatus
 from models.roles import Role
 from models.rules.decision import check_decide
@@ -35,7 +36,7 @@ def apply_decide(
     gate.status = GateStatus.DECIDED
     gate.closed_at = now
     decided = state.record(
-        kind="decision_made",
+        kind=EventKind.DECISION_MADE,
         actor=cmd.actor,
         role=Role.SERVICE_OWNER,
         at=now,
@@ -75,7 +76,7 @@ def _start_next_cycle(
     state.measurements = []
     state.stage_visits = {}
     began = state.record(
-        kind="cycle_started",
+        kind=EventKind.CYCLE_STARTED,
         actor=actor,
         role=Role.SERVICE_OWNER,
         at=now,

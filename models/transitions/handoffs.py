@@ -6,6 +6,7 @@ from datetime import datetime
 
 from models.audit import AuditEvent
 from models.change import ChangeState
+from models.events import EventKind
 from models.gate import GateStatus
 from models.handoff import Handoff, HandoffKind
 from models.roles import Role
@@ -88,7 +89,7 @@ def _open(
     }
     if kind is not HandoffKind.FLOW:
         payload["kind"] = kind.value  # hashed payloads keep their version 1 shape
-    opened = state.record(kind="handoff", actor=actor, role=role, at=now, payload=payload)
+    opened = state.record(kind=EventKind.HANDOFF, actor=actor, role=role, at=now, payload=payload)
     state.handoffs.append(
         Handoff(
             seq=opened.seq,

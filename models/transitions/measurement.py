@@ -8,6 +8,7 @@ from models.audit import AuditEvent
 from models.authority import Authorities
 from models.change import ChangeState
 from models.commands import RecordMeasurement
+from models.events import EventKind
 from models.evidence import Measurement
 from models.roles import Role
 from models.rules.measurement import check_record_measurement
@@ -24,7 +25,7 @@ def apply_record_measurement(
     state.measurements = [m for m in state.measurements if m.metric != cmd.metric]
     state.measurements.append(measurement)
     recorded = state.record(
-        kind="measurement_recorded",
+        kind=EventKind.MEASUREMENT_RECORDED,
         actor=cmd.actor,
         role=Role.DIGITAL,
         at=now,

@@ -7,6 +7,7 @@ from datetime import datetime
 from models.audit import AuditEvent
 from models.change import ChangeState
 from models.commands import NewChange
+from models.events import EventKind
 from models.roles import Role
 from models.transitions.handoffs import hand_to_next
 from models.transitions.stages import new_gate
@@ -26,7 +27,7 @@ def open_change(new: NewChange, now: datetime) -> tuple[ChangeState, list[AuditE
         updated_at=now,
     )
     created = state.record(
-        kind="change_created",
+        kind=EventKind.CHANGE_CREATED,
         actor=new.proposer,
         role=Role.DIGITAL,
         at=now,

@@ -8,6 +8,7 @@ from models.audit import AuditEvent
 from models.authority import Authorities
 from models.change import ChangeState, ChangeStatus
 from models.commands import SignOffCommand
+from models.events import EventKind
 from models.gate import Decision, GateState, GateStatus, SignOff
 from models.playbook import CLOSE
 from models.rules.challenges import challenge_deadline
@@ -29,7 +30,7 @@ def apply_sign_off(
     gate = state.gate
     before = gate.model_copy(deep=True)
     signed = state.record(
-        kind="signed_off",
+        kind=EventKind.SIGNED_OFF,
         actor=cmd.actor,
         role=cmd.role,
         at=now,
@@ -91,7 +92,7 @@ def _reject(
     target = cmd.reject_to or CLOSE
     deadline = cmd.challenge_deadline or challenge_deadline(state, now)
     rejected = state.record(
-        kind="gate_rejected",
+        kind=EventKind.GATE_REJECTED,
         actor=cmd.actor,
         role=cmd.role,
         at=now,

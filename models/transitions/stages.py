@@ -6,6 +6,7 @@ from datetime import datetime
 
 from models.audit import AuditEvent
 from models.change import ChangeState, ChangeStatus
+from models.events import EventKind
 from models.gate import GateState, GateStatus
 from models.playbook import GateKind, Playbook
 from models.roles import Role
@@ -44,7 +45,7 @@ def enter_stage(
     )
     state.stage = stage_name
     entered = state.record(
-        kind="stage_entered",
+        kind=EventKind.STAGE_ENTERED,
         actor=actor,
         role=role,
         at=now,
@@ -72,7 +73,7 @@ def close_change(
         state.gate.closed_at = now
     close_all(state, now)
     closed = state.record(
-        kind="change_closed",
+        kind=EventKind.CHANGE_CLOSED,
         actor=actor,
         role=role,
         at=now,

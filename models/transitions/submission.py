@@ -9,6 +9,7 @@ from models.audit import AuditEvent
 from models.authority import Authorities
 from models.change import ChangeState
 from models.commands import SubmitWork
+from models.events import EventKind
 from models.evidence import Submission
 from models.gate import GateState, GateStatus
 from models.rules.submission import check_submit
@@ -42,7 +43,7 @@ def apply_submit(
     gate.revision = submission.revision
     gate.status = GateStatus.IN_REVIEW
     submitted = state.record(
-        kind="work_submitted",
+        kind=EventKind.WORK_SUBMITTED,
         actor=cmd.actor,
         role=owner,
         at=now,

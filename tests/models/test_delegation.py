@@ -9,7 +9,7 @@ import pytest
 from models import errors
 from models.authority import Authorities, Authority, DelegationGrant
 from models.change import ChangeState
-from models.read.reports import describe_event
+from models.read.events import describe_event
 from models.roles import Role
 from models.rules.quorum import counted_approvers
 from models.transitions.completion import complete_gate

@@ -13,23 +13,17 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import AuditEvent
-from models.change import ChangeState
-from models.gate import GateState
 from models.projection import ProjectionBatch
 from models.read.waiting import waiting_on
 from models.tables import (
     AuditEventRow,
     ChangePerson,
     ChangeRow,
-    ConditionRow,
-    GateRow,
-    HandoffRow,
-    MeasurementRow,
-    SignOffRow,
     SubmissionRow,
 )
 from throughline.store import receipts, waiting
-from throughline.store.sql import columns_of, insert_missing, table_of, upsert
+from throughline.store.rows import child_rows
+from throughline.store.sql import insert_missing, table_of, upsert
 
 log = logging.getLogger(__name__)
 WRITTEN_ONCE = {SubmissionRow}
@@ -114,115 +108,6 @@ def _change_row(batch: ProjectionBatch) -> dict[str, Any]:
 
 def _event_row(event: AuditEvent) -> dict[str, Any]:
     return event.model_dump(mode="python")
-
-
-def child_rows(state: ChangeState) -> dict[type[SQLModel], list[dict[str, Any]]]:
-    """Every row of the change's child tables that this state describes."""
-    gates = [*state.past_gates, state.gate]
-    return {
-        GateRow: [_gate_row(state.change_id, g) for g in gates],
-        SubmissionRow: _submission_rows(state.change_id, gates),
-        SignOffRow: _signoff_rows(state.change_id, gates),
-        MeasurementRow: _measurement_rows(state),
-        HandoffRow: _handoff_rows(state),
-        ConditionRow: _condition_rows(state),
-    }
-
-
-def _gate_row(change_id: str, gate: GateState) -> dict[str, Any]:
-    return {
-        "change_id": change_id,
-        "gate_id": gate.id,
-        "iteration": gate.iteration,
-        "stage": gate.stage,
-        "name": gate.name,
-        "status": gate.status.value,
-        "revision": gate.revision,
-        "opened_at": gate.opened_at,
-        "closed_at": gate.closed_at,
-    }
-
-
-def _submission_rows(change_id: str, gates: list[GateState]) -> list[dict[str, Any]]:
-    return [
-        {
-            "change_id": change_id,
-            "revision": s.revision,
-            "gate_id": s.gate_id,
-            "stage": s.stage,
-            "summary": s.summary,
-            "submitted_by": s.submitted_by,
-            "submitted_at": s.submitted_at,
-            "evidence": [e.model_dump(mode="json") for e in s.evidence],
-        }
-        for gate in gates
-        for s in gate.submissions
-        if not s.compacted
-    ]
-
-
-def _signoff_rows(change_id: str, gates: list[GateState]) -> list[dict[str, Any]]:
-    return [
-        columns_of(
-            SignOffRow,
-            {
-                "change_id": change_id,
-                **s.model_dump(mode="python"),
-                "person_id": s.person,
-                "role": s.role.value,
-                "decision": s.decision.value,
-            },
-        )
-        for gate in gates
-        for s in gate.signoffs
-    ]
-
-
-def _measurement_rows(state: ChangeState) -> list[dict[str, Any]]:
-    return [
-        columns_of(
-            MeasurementRow,
-            {
-                "change_id": state.change_id,
-                "iteration": state.iteration,
-                **m.model_dump(mode="python"),
-            },
-        )
-        for m in state.measurements
-    ]
-
-
-def _handoff_rows(state: ChangeState) -> list[dict[str, Any]]:
-    return [
-        columns_of(
-            HandoffRow,
-            {
-                "change_id": state.change_id,
-                **h.model_dump(mode="python"),
-                "roles": [r.value for r in h.roles],
-            },
-        )
-        for h in state.handoffs
-    ]
-
-
-def _condition_rows(state: ChangeState) -> list[dict[str, Any]]:
-    return [
-        {
-            "change_id": state.change_id,
-            "condition_id": c.id,
-            **c.model_dump(
-                mode="python",
-                include={
-                    "gate_id", "gate_name", "description", "owner", "due", "binding",
-                    "raised_by", "raised_at", "closed_by", "closed_at",
-                },
-            ),
-            "status": c.status.value,
-            "raised_role": c.raised_role.value,
-        }
-        for c in state.conditions
-    ]  # fmt: skip
 
 
 async def _check_events_match(session: AsyncSession, events: list[AuditEvent]) -> None:

@@ -17,13 +17,6 @@ def _insert(session: AsyncSession, table: Table) -> Any:
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
-def columns_of(model: type[SQLModel], data: dict[str, Any]) -> dict[str, Any]:
-    """Only the keys the table has: a field added to a domain model later must not make
-    every projection fail until someone adds a column."""
-    names = {c.name for c in table_of(model).columns}
-    return {k: v for k, v in data.items() if k in names}
-
-
 def table_of(model: type[SQLModel]) -> Table:
     table = model.__table__  # type: ignore[attr-defined]
     assert isinstance(table, Table)

@@ -1,0 +1,67 @@
+"""Each kind of change audit event, told in one plain line for the timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from models.audit import AuditEvent
+from models.events import EventKind
+
+Render = Callable[[str, dict[str, Any]], str]
+
+
+def _signed(who: str, p: dict[str, Any]) -> str:
+    decision = str(p.get("decision", "")).replace("_", " ")
+    comment = f": {p['comment']}" if p.get("comment") else ""
+    count = len(p.get("conditions") or [])
+    listed = f" ({count} condition{'s' if count != 1 else ''})" if count else ""
+    return f"{who} chose {decision} on revision {p.get('revision')}{listed}{comment}"
+
+
+LINES: dict[EventKind, Render] = {
+    EventKind.CHANGE_CREATED: lambda who, _p: f"{who} proposed the change",
+    EventKind.WORK_SUBMITTED: lambda who, p: (
+        f"{who} submitted revision {p.get('revision')} of {p.get('stage')}"
+    ),
+    EventKind.SIGNED_OFF: _signed,
+    EventKind.APPROVAL_LAPSED: lambda who, p: (
+        f"{who}'s approval stopped counting: {p.get('reason')}"
+    ),
+    EventKind.GATE_PASSED: lambda _who, p: f"gate {p.get('gate')!r} passed",
+    EventKind.GATE_REJECTED: lambda who, p: (
+        f"{who} rejected the gate; back to {p.get('to')}: {p.get('comment')}"
+    ),
+    EventKind.STAGE_ENTERED: lambda _who, p: (
+        f"stage {p.get('stage')} began (gate {p.get('gate_id')})"
+    ),
+    EventKind.HANDOFF: lambda _who, p: (
+        f"handed from {p.get('from')} to {p.get('to')}: {p.get('reason')}"
+    ),
+    EventKind.MEASUREMENT_RECORDED: lambda who, p: (
+        f"{who} recorded {p.get('metric')} = {p.get('value')}"
+    ),
+    EventKind.DECISION_MADE: lambda who, p: f"{who} decided to {p.get('outcome')}",
+    EventKind.CYCLE_STARTED: lambda _who, p: (
+        f"cycle {p.get('iteration')} began at {p.get('restart_at')}"
+    ),
+    EventKind.CHANGE_CLOSED: lambda _who, p: f"the change closed as {p.get('status')}",
+    EventKind.CONDITION_CLOSED: lambda who, p: (
+        f"{who} closed condition {p.get('condition_id')}: {p.get('note')}"
+    ),
+    EventKind.REJECT_CHALLENGED: lambda who, p: f"{who} challenged the reject: {p.get('reason')}",
+    EventKind.CHALLENGE_RESOLVED: lambda who, p: (
+        f"{who} chose to {p.get('outcome')} the reject: {p.get('comment')}"
+    ),
+    EventKind.CHALLENGE_LAPSED: lambda _who, p: (
+        f"the challenge to the reject lapsed: {p.get('reason')}"
+    ),
+}
+
+
+def describe_event(event: AuditEvent) -> str:
+    """One line for a timeline, from an audit event's kind and payload."""
+    p = event.payload
+    acting = f" acting for {p['acting_for']}" if p.get("acting_for") else ""
+    who = f"{event.actor} ({event.role}){acting}" if event.role else event.actor
+    return LINES[EventKind(event.kind)](who, p)

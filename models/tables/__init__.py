@@ -1,0 +1,48 @@
+"""SQLModel tables: the directory, the read model of changes, and the audit logs.
+
+Timestamps are stored in UTC and always come back timezone-aware, whichever database.
+Every table is a projection of a workflow's events: the store writes them, nothing else.
+"""
+
+from models.tables.audit import AuditEventRow, CommandReceiptRow
+from models.tables.changes import (
+    ChangePerson,
+    ChangeRow,
+    ChangeWaiting,
+    ConditionRow,
+    GateRow,
+    HandoffRow,
+    MeasurementRow,
+    SignOffRow,
+    SubmissionRow,
+)
+from models.tables.columns import UTCDateTime
+from models.tables.directory import (
+    DelegationRow,
+    DirectoryEventRow,
+    DirectoryLogRow,
+    Person,
+    RoleGrant,
+    TokenRevocationRow,
+)
+
+__all__ = [
+    "AuditEventRow",
+    "ChangePerson",
+    "ChangeRow",
+    "ChangeWaiting",
+    "CommandReceiptRow",
+    "ConditionRow",
+    "DelegationRow",
+    "DirectoryEventRow",
+    "DirectoryLogRow",
+    "GateRow",
+    "HandoffRow",
+    "MeasurementRow",
+    "Person",
+    "RoleGrant",
+    "SignOffRow",
+    "SubmissionRow",
+    "TokenRevocationRow",
+    "UTCDateTime",
+]

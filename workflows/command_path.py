@@ -1,0 +1,103 @@
+"""The one path every command of a change takes: validated before it enters history,
+answered from its Idempotency-Key when it was seen before, applied once the directory is
+read, the gate completed when it is ready, and projected before the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from models.audit import AuditEvent
+    from models.authority import Authorities
+    from models.change import ChangeState
+    from models.commands import Command
+    from models.results import CommandResult, result_of
+    from models.roles import Role
+    from models.rules import budget, quorum
+    from models.transitions import completion
+    from workflows import attributes, reads
+    from workflows.keys import CommandKeys
+    from workflows.patches import HAND_HELD_GATES, RECHECK_JUDGES_PEOPLE_READ
+    from workflows.projection import ChangeProjection
+    from workflows.refusals import refusals_as_application_errors
+
+C = TypeVar("C", bound=Command)
+Transition = Callable[[ChangeState, C, Authorities, datetime], list[AuditEvent]]
+Check = Callable[[ChangeState, C], None]
+
+
+class CommandPath:
+    """What ServiceChangeWorkflow's update handlers share; it holds the state they act on."""
+
+    _state: ChangeState
+    _projection: ChangeProjection
+    _keys: CommandKeys
+
+    def _validate(self, cmd: C, check: Check[C]) -> None:
+        with refusals_as_application_errors():
+            self._keys.refuse_a_different_body_in_flight(cmd)
+            if self._keys.earlier(cmd) is None:
+                budget.check_room_to_grow(self._state, cmd)
+                check(self._state, cmd)
+
+    async def _execute(
+        self, name: str, cmd: C, transition: Transition[C], role: Role | None = None
+    ) -> CommandResult:
+        with refusals_as_application_errors():
+            earlier = self._keys.earlier(cmd)
+        if earlier is not None:
+            return earlier
+        with self._keys.handling(cmd):
+            return await self._apply(name, cmd, transition, role)
+
+    async def _apply(
+        self, name: str, cmd: C, transition: Transition[C], role: Role | None
+    ) -> CommandResult:
+        authorities = await self._authorities(cmd.people())
+        gate_before = self._state.gate.id
+        # The state may have moved while we awaited the directory; the transition
+        # re-checks every rule before it changes anything.
+        with refusals_as_application_errors():
+            events = transition(self._state, cmd, authorities, workflow.now())
+        self._projection.outbox.extend(events)
+        await self._complete_gate_if_ready(cmd.actor, role)
+        attributes.publish(self._state)
+        result = self._result(name, gate_before)
+        receipt = self._keys.remember(cmd, result)
+        if receipt is not None:
+            self._projection.receipts.append(receipt)
+        await self._projection.through(self._state, self._state.seq)
+        return result
+
+    def _result(self, name: str, gate_before: str) -> CommandResult:
+        closed = next((g for g in self._state.past_gates if g.id == gate_before), None)
+        return result_of(self._state, name, closed)
+
+    async def _complete_gate_if_ready(self, actor: str, role: Role | None) -> None:
+        state = self._state
+        if not quorum.gate_ready(state):
+            if quorum.held_by_conditions(state) and workflow.patched(HAND_HELD_GATES):
+                held = completion.hand_held_gate(state, workflow.now(), actor, role)
+                self._projection.outbox.extend(held)
+            return
+        authorities = None
+        if state.playbook.governance.recheck_authority_at_quorum:
+            authorities = await self._authorities(quorum.people_to_recheck(state))
+        # Another command may have moved the gate during that await; complete_gate
+        # re-checks readiness before it passes anything.
+        events = completion.complete_gate(
+            state,
+            workflow.now(),
+            actor,
+            role,
+            authorities,
+            judge_only_people_read=workflow.patched(RECHECK_JUDGES_PEOPLE_READ),
+        )
+        self._projection.outbox.extend(events)
+
+    async def _authorities(self, people: list[str]) -> Authorities:
+        return await reads.authorities(self._state, people)
