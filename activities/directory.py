@@ -4,6 +4,7 @@ projection into SQL."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -31,7 +32,7 @@ class DirectoryActivities:
     async def project_directory(self, batch: DirectoryBatch) -> int:
         """Write the directory's tables and event log; returns how many events were new."""
         async with self._sessions() as session, session.begin():
-            applied = await project_directory(session, batch)
+            applied = await project_directory(session, batch, datetime.now(UTC))
         log.info(
             "projected directory",
             extra={"directory_id": batch.directory_id, "events": len(batch.events), "new": applied},

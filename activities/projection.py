@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,7 +23,7 @@ class ProjectionActivities:
     async def project_change(self, batch: ProjectionBatch) -> bool:
         """Write the read model and append the audit events; True if this snapshot is newest."""
         async with self._sessions() as session, session.begin():
-            applied = await projection.project(session, batch)
+            applied = await projection.project(session, batch, datetime.now(UTC))
         log.info(
             "projected change",
             extra={

@@ -19,11 +19,19 @@ from api.middleware import (
     JsonBody,
     SecurityHeaders,
 )
-from api.routes import changes, delegations, directory, me, people, system, tokens
+from api.routes import (
+    change_commands,
+    changes,
+    delegations,
+    directory,
+    me,
+    people,
+    system,
+    tokens,
+)
 from throughline import db
-from throughline.changes import ChangeCommands
 from throughline.services.auth import Caller, authenticate
-from throughline.services.directory import DirectoryService
+from throughline.services.registry import build_services
 from throughline.settings import Settings
 from throughline.temporal import connect_patiently
 
@@ -50,8 +58,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
             engine=engine,
             sessions=sessions,
             temporal=client,
-            commands=ChangeCommands(client, settings, sessions),
-            directory=DirectoryService(client, settings, sessions),
+            services=build_services(client, settings, sessions),
             keys=settings.key_file(),
         )
         try:
@@ -61,7 +68,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
 
     app = FastAPI(title="Throughline", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
-    routers = [changes, delegations, directory, me, people, system, tokens]
+    routers = [changes, change_commands, delegations, directory, me, people, system, tokens]
     for module in routers:
         app.include_router(module.router)
     _add_middleware(app, settings)

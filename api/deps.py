@@ -1,8 +1,7 @@
-"""Dependencies as Annotated aliases: sessions, the caller, roles, Temporal commands."""
+"""Dependencies as Annotated aliases: the services, the caller, and role guards."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -14,23 +13,27 @@ from temporalio.client import Client
 
 from models.errors import NotPermitted
 from models.roles import Role
-from throughline.changes import ChangeCommands
+from throughline.services.audit import AuditService
 from throughline.services.auth import Caller, authenticate
+from throughline.services.changes import ChangeService
+from throughline.services.delegations import DelegationService
 from throughline.services.directory import DirectoryService
+from throughline.services.people import PeopleService
+from throughline.services.reads import ReadService
+from throughline.services.registry import Services
 from throughline.settings import Settings
 from throughline.tokens import KeyFile
 
 
 @dataclass
 class Resources:
-    """Long-lived clients, created once in the app's lifespan."""
+    """Long-lived clients and the services built on them, created once in the lifespan."""
 
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     temporal: Client
-    commands: ChangeCommands
-    directory: DirectoryService
+    services: Services
     keys: KeyFile
 
 
@@ -42,34 +45,36 @@ def get_resources(request: Request) -> Resources:
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
-def get_sessions(resources: ResourcesDep) -> async_sessionmaker[AsyncSession]:
-    """For handlers that read briefly and then wait on Temporal: no transaction held open."""
-    return resources.sessions
+def _changes(resources: ResourcesDep) -> ChangeService:
+    return resources.services.changes
 
 
-async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
-    """One transaction per handler: committed before the response is sent, so a failed
-    commit is the client's answer; rolled back on any refusal."""
-    async with resources.sessions() as session, session.begin():
-        yield session
+def _reads(resources: ResourcesDep) -> ReadService:
+    return resources.services.reads
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
-SessionsDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessions)]
+def _audit(resources: ResourcesDep) -> AuditService:
+    return resources.services.audit
 
 
-def get_commands(resources: ResourcesDep) -> ChangeCommands:
-    return resources.commands
+def _directory(resources: ResourcesDep) -> DirectoryService:
+    return resources.services.directory
 
 
-CommandsDep = Annotated[ChangeCommands, Depends(get_commands)]
+def _people(resources: ResourcesDep) -> PeopleService:
+    return resources.services.people
 
 
-def get_directory(resources: ResourcesDep) -> DirectoryService:
-    return resources.directory
+def _delegations(resources: ResourcesDep) -> DelegationService:
+    return resources.services.delegations
 
 
-DirectoryDep = Annotated[DirectoryService, Depends(get_directory)]
+ChangesDep = Annotated[ChangeService, Depends(_changes)]
+ReadsDep = Annotated[ReadService, Depends(_reads)]
+AuditDep = Annotated[AuditService, Depends(_audit)]
+DirectoryDep = Annotated[DirectoryService, Depends(_directory)]
+PeopleDep = Annotated[PeopleService, Depends(_people)]
+DelegationsDep = Annotated[DelegationService, Depends(_delegations)]
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `throughline token create`.")
 
@@ -109,11 +114,10 @@ ADMINS = RequireRole(Role.ADMIN)
 AUDITORS = RequireRole(Role.AUDITOR)
 ADMINS_OR_AUDITORS = RequireRole(Role.ADMIN, Role.AUDITOR)
 
-Reader = Annotated[Caller, RequireRole(*Role)]
+# The caller, for handlers that act as them, refused without the role.
 Digital = Annotated[Caller, RequireRole(Role.DIGITAL)]
 ServiceOwner = Annotated[Caller, RequireRole(Role.SERVICE_OWNER)]
 Withdrawer = Annotated[Caller, RequireRole(Role.DIGITAL, Role.SERVICE_OWNER)]
-Auditor = Annotated[Caller, RequireRole(Role.AUDITOR)]
 Admin = Annotated[Caller, RequireRole(Role.ADMIN)]
 
 IdempotencyKey = Annotated[

@@ -6,14 +6,13 @@ depend on the order in which projection activities happen to commit.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import Field
 
 from models.base import Strict
+from models.canonical import fingerprint
 
 GENESIS_HASH = "0" * 64
 
@@ -58,8 +57,7 @@ def event_hash(
         "payload": payload,
         "prev_hash": prev_hash,
     }
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return fingerprint(body)
 
 
 def chain_event(
@@ -74,27 +72,17 @@ def chain_event(
     payload: dict[str, Any],
 ) -> AuditEvent:
     """The next event of a chained log, with its hash."""
-    digest = event_hash(
-        change_id=log_id,
-        seq=seq,
-        at=at,
-        actor=actor,
-        role=role,
-        kind=kind,
-        payload=payload,
-        prev_hash=prev_hash,
-    )
-    return AuditEvent(
-        change_id=log_id,
-        seq=seq,
-        at=at,
-        actor=actor,
-        role=role,
-        kind=kind,
-        payload=payload,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
+    fields: dict[str, Any] = {
+        "change_id": log_id,
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "role": role,
+        "kind": kind,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
+    return AuditEvent(**fields, hash=event_hash(**fields))
 
 
 def recompute_hash(event: AuditEvent) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Annotated, Self
 
@@ -17,6 +16,7 @@ from pydantic import (
 )
 
 from models.base import ShortText, Strict, Text
+from models.canonical import sha256_hex
 from models.roles import Role
 
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$", to_lower=True)]
@@ -34,7 +34,7 @@ COMPACT_SUMMARY = 200
 
 def fingerprint(content: str) -> str:
     """The sha256 of evidence content, as lowercase hex."""
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return sha256_hex(content)
 
 
 class EvidenceItem(Strict):

@@ -26,9 +26,9 @@ from models.roles import Role
 from models.tables import SignOffRow
 from tests.factories import Team, new_team, seed_team
 from tests.processes import free_port, kill_hard, spawn_worker, start_dev_server
-from tests.workflows.helpers import SIGNING, approve, pass_current_gate, work
+from tests.workflows.helpers import SIGNING, approve, change_service, pass_current_gate, work
 from throughline import db
-from throughline.changes import ChangeCommands
+from throughline.services.changes import ChangeService
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.store import readmodel
@@ -82,8 +82,11 @@ def workers(temporal_client: Client, task_queue: str, database_file: Path) -> It
     pool.stop_all()
 
 
-def _commands(client: Client, task_queue: str) -> ChangeCommands:
-    return ChangeCommands(client, Settings(task_queue=task_queue, update_timeout_seconds=120))
+def _commands(
+    client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession]
+) -> ChangeService:
+    settings = Settings(task_queue=task_queue, update_timeout_seconds=120)
+    return change_service(client, settings, sessions)
 
 
 async def _seed(
@@ -115,10 +118,10 @@ async def test_worker_killed_while_a_gate_waits(
     workers: Workers,
     sessions_for: async_sessionmaker[AsyncSession],
 ) -> None:
-    commands = _commands(temporal_client, task_queue)
+    commands = _commands(temporal_client, task_queue, sessions_for)
     first = workers.start()
     team = await _seed(temporal_client, task_queue, sessions_for)
-    change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
+    change_id = (await commands.propose(team.intake(), team.proposer, key=None)).change_id
     await commands.submit(change_id, team.proposer, work("intent"), key=None)
     await commands.sign_off(change_id, team.signer(Role.POLICY), approve(1, Role.POLICY), None)
     kill_hard(first)
@@ -131,7 +134,7 @@ async def test_worker_killed_while_a_gate_waits(
     assert await _assert_each_sign_off_counted_once(sessions_for, change_id) == 12
 
 
-async def _finish_lifecycle(commands: ChangeCommands, change_id: str, team: Team) -> None:
+async def _finish_lifecycle(commands: ChangeService, change_id: str, team: Team) -> None:
     for stage in ["design", "delivery", "check"]:
         await pass_current_gate(commands, change_id, team, stage=stage)
     adopt = DecisionRequest(outcome=ActOutcome.ADOPT)
@@ -145,10 +148,10 @@ async def test_worker_killed_while_an_activity_runs(
     database_file: Path,
     sessions_for: async_sessionmaker[AsyncSession],
 ) -> None:
-    commands = _commands(temporal_client, task_queue)
+    commands = _commands(temporal_client, task_queue, sessions_for)
     first = workers.start()
     team = await _seed(temporal_client, task_queue, sessions_for)
-    change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
+    change_id = (await commands.propose(team.intake(), team.proposer, key=None)).change_id
     await commands.submit(change_id, team.proposer, work("intent"), key=None)
 
     # Hold the database's write lock so the projection activity blocks mid-flight.
@@ -198,10 +201,10 @@ async def test_dev_server_restarted_on_the_same_file_resumes_the_change(
     try:
         client = await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
         workers.address = f"127.0.0.1:{port}"
-        commands = _commands(client, task_queue)
+        commands = _commands(client, task_queue, sessions_for)
         workers.start()
         team = await _seed(client, task_queue, sessions_for)
-        change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
+        change_id = (await commands.propose(team.intake(), team.proposer, key=None)).change_id
         await commands.submit(change_id, team.proposer, work("intent"), key=None)
         await commands.sign_off(change_id, team.signer(Role.POLICY), approve(1, Role.POLICY), None)
 
@@ -212,7 +215,7 @@ async def test_dev_server_restarted_on_the_same_file_resumes_the_change(
         for role in [Role.DIGITAL, Role.OPERATIONS]:
             result = await commands.sign_off(change_id, team.signer(role), approve(1, role), None)
         assert result.stage == "design"
-        view = await commands.live_view(change_id)
+        view = await commands.workflows.live_view(change_id)
         assert [g.status for g in view.past_gates] == ["passed"]
         assert await _assert_each_sign_off_counted_once(sessions_for, change_id) == 3
     finally:

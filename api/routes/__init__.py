@@ -1,0 +1,1 @@
+"""One router per resource; each handler makes one call to a service."""

@@ -7,12 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path
 
 from api import examples
-from api.deps import CurrentCaller, DirectoryDep, IdempotencyKey, SessionDep
+from api.deps import CurrentCaller, DelegationsDep, IdempotencyKey
 from api.errors import error_responses
 from models.directory.commands import DelegationRequest
 from models.read.reports import DelegationOut
-from throughline import queries
-from throughline.store import delegations
 
 router = APIRouter(prefix="/delegations", tags=["delegations"])
 
@@ -28,13 +26,11 @@ async def delegate(
     *,
     body: Annotated[DelegationRequest, Body(openapi_examples=examples.DELEGATION)],
     caller: CurrentCaller,
-    directory_service: DirectoryDep,
+    delegations: DelegationsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> DelegationOut:
     """Let another person act for you in a role you hold directly, for a bounded period."""
-    result = await directory_service.delegate(caller.id, body, idempotency_key)
-    assert result.delegation is not None
-    return queries.delegation_of(result.delegation)
+    return await delegations.delegate(caller.id, body, idempotency_key)
 
 
 @router.get(
@@ -43,9 +39,11 @@ async def delegate(
     response_model=list[DelegationOut],
     responses=error_responses(401),
 )
-async def my_delegations(*, caller: CurrentCaller, session: SessionDep) -> list[DelegationOut]:
+async def my_delegations(
+    *, caller: CurrentCaller, delegations: DelegationsDep
+) -> list[DelegationOut]:
     """Delegations I gave or received, in force or not."""
-    return [queries.delegation_out(r) for r in await delegations.involving(session, caller.id)]
+    return await delegations.involving(caller.id)
 
 
 @router.delete(
@@ -58,11 +56,7 @@ async def revoke(
     *,
     delegation_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     caller: CurrentCaller,
-    session: SessionDep,
-    directory_service: DirectoryDep,
+    delegations: DelegationsDep,
 ) -> DelegationOut:
     """End a delegation early; the delegate's sign-offs stop counting from now."""
-    result = await directory_service.revoke_delegation(caller.id, delegation_id)
-    if result is not None and result.delegation is not None:
-        return queries.delegation_of(result.delegation)
-    return queries.delegation_out(await delegations.get(session, delegation_id))
+    return await delegations.revoke(caller.id, delegation_id)

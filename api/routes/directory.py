@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import AUDITORS, DirectoryDep, SessionDep
+from api.deps import AUDITORS, AuditDep
 from api.errors import error_responses
 from models.read.reports import DirectoryLog
-from throughline import queries
 
 router = APIRouter(prefix="/directory", tags=["directory"])
 
@@ -19,8 +18,7 @@ router = APIRouter(prefix="/directory", tags=["directory"])
     responses=error_responses(401, 403),
     dependencies=[AUDITORS],
 )
-async def directory_audit(*, session: SessionDep, directory_service: DirectoryDep) -> DirectoryLog:
+async def directory_audit(*, audit: AuditDep) -> DirectoryLog:
     """Every change to the directory, hash-chained, and whether the chain is intact and
     ends where the directory workflow itself says it does."""
-    anchor = await directory_service.chain_anchor()
-    return await queries.directory_log(session, directory_service.directory_id, anchor)
+    return await audit.directory_log()

@@ -17,17 +17,16 @@ from api.deps import (
     CurrentCaller,
     DirectoryDep,
     IdempotencyKey,
+    PeopleDep,
     ResourcesDep,
-    SessionDep,
 )
 from api.errors import error_responses
 from models.base import Strict
 from models.directory.commands import NewPerson
 from models.read.reports import PersonHistory, PersonOut, TokenOut, TokensRevokedOut
 from models.roles import Role
-from throughline import queries
 from throughline.services import tokens
-from throughline.store import directory
+from throughline.services.people import person_of
 from throughline.tokens import TOKEN_MAX_HOURS
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -49,9 +48,9 @@ class TokenRequest(Strict):
     responses=error_responses(401, 403),
     dependencies=[ADMINS_OR_AUDITORS],
 )
-async def list_people(*, session: SessionDep) -> list[PersonOut]:
+async def list_people(*, people: PeopleDep) -> list[PersonOut]:
     """Everyone in the directory with the roles they hold now."""
-    return [await queries.person_out(session, p) for p in await directory.list_people(session)]
+    return await people.everyone()
 
 
 @router.post(
@@ -70,7 +69,7 @@ async def add_person(
 ) -> PersonOut:
     """Add a person to the directory with their roles; recorded as a directory event."""
     result = await directory_service.add_people(caller.id, [body], idempotency_key)
-    return queries.person_of(result.people[0])
+    return person_of(result.people[0])
 
 
 @router.get(
@@ -80,9 +79,9 @@ async def add_person(
     responses=error_responses(401, 403, 404, 422),
     dependencies=[ADMINS_OR_AUDITORS],
 )
-async def get_person(*, person_id: PersonPath, session: SessionDep) -> PersonOut:
+async def get_person(*, person_id: PersonPath, people: PeopleDep) -> PersonOut:
     """One person and the roles they hold now."""
-    return await queries.person_out(session, await directory.get_person(session, person_id))
+    return await people.one(person_id)
 
 
 @router.get(
@@ -92,12 +91,10 @@ async def get_person(*, person_id: PersonPath, session: SessionDep) -> PersonOut
     responses=error_responses(401, 403, 404, 422),
     dependencies=[AUDITORS],
 )
-async def person_history(
-    *, person_id: PersonPath, session: SessionDep, directory_service: DirectoryDep
-) -> PersonHistory:
+async def person_history(*, person_id: PersonPath, people: PeopleDep) -> PersonHistory:
     """Every directory event about the person, oldest first: who added them, each role
     granted and revoked, each delegation given or received, and by whom."""
-    return await queries.person_history(session, directory_service.directory_id, person_id)
+    return await people.history(person_id)
 
 
 @router.put(
@@ -112,7 +109,7 @@ async def grant_role(
     """Grant a role; granting one already held changes nothing. An admin cannot grant a
     role to themself."""
     result = await directory_service.change_role(caller.id, person_id, role, grant=True)
-    return queries.person_of(result.people[0])
+    return person_of(result.people[0])
 
 
 @router.delete(
@@ -127,7 +124,7 @@ async def revoke_role(
     """Revoke a role; it stops counting on the person's next request or sign-off. The
     last active admin keeps the admin role."""
     result = await directory_service.change_role(caller.id, person_id, role, grant=False)
-    return queries.person_of(result.people[0])
+    return person_of(result.people[0])
 
 
 @router.post(
@@ -141,7 +138,7 @@ async def deactivate(
 ) -> PersonOut:
     """The person can no longer sign in or act, and their tokens are refused at once."""
     result = await directory_service.set_active(caller.id, person_id, active=False)
-    return queries.person_of(result.people[0])
+    return person_of(result.people[0])
 
 
 @router.post(
@@ -155,7 +152,7 @@ async def reactivate(
 ) -> PersonOut:
     """The person may act again in the roles they hold."""
     result = await directory_service.set_active(caller.id, person_id, active=True)
-    return queries.person_of(result.people[0])
+    return person_of(result.people[0])
 
 
 @router.post(

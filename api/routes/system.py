@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.deps import Reader, ResourcesDep
+from api.deps import ANY_ROLE, ResourcesDep
 from api.errors import error_responses
 from models.base import Strict
 from models.playbook import PLAYBOOKS, Playbook
@@ -86,7 +86,8 @@ async def _answers(check: Awaitable[object]) -> bool:
     summary="List playbooks",
     response_model=list[Playbook],
     responses=error_responses(401, 403),
+    dependencies=[ANY_ROLE],
 )
-async def list_playbooks(*, caller: Reader) -> list[Playbook]:  # noqa: ARG001
+async def list_playbooks() -> list[Playbook]:
     """Every published playbook version, with its stages, gates and quorums."""
     return sorted(PLAYBOOKS.values(), key=lambda p: (p.name, p.version))

@@ -9,7 +9,20 @@ from pydantic import Field
 
 from models.audit import AuditEvent, ChainVerdict
 from models.base import Strict
+from models.read.waiting import WaitKind
 from models.roles import Role
+
+
+class ChangeQuery(Strict):
+    """Which changes a list asks for: filters, and the page."""
+
+    stage: str | None = None
+    status: str | None = None
+    waiting_on: Role | None = None
+    waiting_kind: WaitKind | None = None
+    service: str | None = None
+    limit: int = 50
+    offset: int = 0
 
 
 class ChangeSummary(Strict):

@@ -36,28 +36,25 @@ def quorum_met(gate: GateState) -> bool:
     return not unmet_roles(gate)
 
 
-def gate_ready(state: ChangeState) -> bool:
-    """Quorum met, and no open condition from an earlier gate holds it."""
+def _approvals_in(state: ChangeState) -> bool:
+    """An open change whose sign-off gate, in review, has every approval it needs."""
     gate = state.gate
     return (
         state.status is ChangeStatus.ACTIVE
         and gate.kind is GateKind.SIGN_OFF
         and gate.status is GateStatus.IN_REVIEW
         and quorum_met(gate)
-        and not blocking_conditions(state)
     )
+
+
+def gate_ready(state: ChangeState) -> bool:
+    """Quorum met, and no open condition from an earlier gate holds it."""
+    return _approvals_in(state) and not blocking_conditions(state)
 
 
 def held_by_conditions(state: ChangeState) -> bool:
     """Every approval is in, but an open condition from an earlier gate holds the gate."""
-    gate = state.gate
-    return (
-        state.status is ChangeStatus.ACTIVE
-        and gate.kind is GateKind.SIGN_OFF
-        and gate.status is GateStatus.IN_REVIEW
-        and quorum_met(gate)
-        and bool(blocking_conditions(state))
-    )
+    return _approvals_in(state) and bool(blocking_conditions(state))
 
 
 def people_to_recheck(state: ChangeState) -> list[str]:

@@ -40,7 +40,7 @@ async def postgres_api(
     ):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://pg.test") as http:
-            yield Api(http), app.state.resources.directory
+            yield Api(http), app.state.resources.services.directory
     await engine.dispose()
 
 

@@ -73,7 +73,7 @@ async def api(skipping_app: FastAPI) -> AsyncIterator[Api]:
 
 @pytest.fixture
 async def team(skipping_app: FastAPI) -> Team:
-    return await seed_team(skipping_app.state.resources.directory, new_team())
+    return await seed_team(skipping_app.state.resources.services.directory, new_team())
 
 
 async def _fast_forward(env: WorkflowEnvironment, change_id: str, days: int) -> None:
@@ -149,7 +149,7 @@ async def test_a_delegation_s_end_is_recorded_in_the_directory(
     ends = (datetime.now(UTC) + timedelta(days=2)).isoformat()
     delegation = {"delegate": deputy, "role": "policy", "ends_at": ends}
     assert (await api.post(holder, "/delegations", delegation)).status_code == 201
-    directory_id = skipping_app.state.resources.directory.directory_id
+    directory_id = skipping_app.state.resources.services.directory.directory_id
     handle = skipping_env.client.get_workflow_handle(directory_id)
     assert await skipping_env.fast_forward(handle, timedelta(days=3))
     for _ in range(50):

@@ -14,13 +14,13 @@ from models.gate import ActOutcome, Decision
 from models.roles import Role
 from tests.factories import Team
 from tests.workflows.helpers import SIGNING, adapt, approve, pass_current_gate, work
-from throughline.changes import ChangeCommands
+from throughline.services.changes import ChangeService
 from throughline.services.directory import DirectoryService
 from throughline.tokens import KeyRing, issue_token
 
 
-async def drive_waiting(commands: ChangeCommands, team: Team) -> str:
-    change_id = (await commands.create(team.intake(), team.proposer, key="waiting")).change_id
+async def drive_waiting(commands: ChangeService, team: Team) -> str:
+    change_id = (await commands.propose(team.intake(), team.proposer, key="waiting")).change_id
     condition = await _intent_with_a_condition(commands, change_id, team)
     design = await commands.submit(change_id, team.proposer, work("design"), key="design")
     revision = design.gate.revision or 0
@@ -49,7 +49,7 @@ async def drive_waiting(commands: ChangeCommands, team: Team) -> str:
     return change_id
 
 
-async def _intent_with_a_condition(commands: ChangeCommands, change_id: str, team: Team) -> str:
+async def _intent_with_a_condition(commands: ChangeService, change_id: str, team: Team) -> str:
     await commands.submit(change_id, team.proposer, work("intent"), key=None)
     for role in [Role.POLICY, Role.DIGITAL]:
         await commands.sign_off(change_id, team.signer(role), approve(1, role), None)

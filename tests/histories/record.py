@@ -51,10 +51,10 @@ from models.roles import Role
 from tests.api.client import SECRET
 from tests.factories import Team, new_team, seed_team
 from tests.histories import newer_paths
-from tests.workflows.helpers import adapt, approve, pass_current_gate, work
+from tests.workflows.helpers import adapt, approve, change_service, pass_current_gate, work
 from throughline import db
 from throughline.binaries import find_binary
-from throughline.changes import ChangeCommands
+from throughline.services.changes import ChangeService
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.temporal import workflow_id
@@ -65,8 +65,8 @@ HERE = Path(__file__).parent
 SCENARIOS = ("governance", "edges", "waiting", "directory")
 
 
-async def _drive(commands: ChangeCommands, team: Team, deputy: str) -> str:
-    change_id = (await commands.create(team.intake(), team.proposer, key="record")).change_id
+async def _drive(commands: ChangeService, team: Team, deputy: str) -> str:
+    change_id = (await commands.propose(team.intake(), team.proposer, key="record")).change_id
     await _intent_with_rework(commands, change_id, team, deputy)
     await _design_rejected_then_restored(commands, change_id, team)
     for stage in ["delivery", "check"]:
@@ -79,7 +79,7 @@ async def _drive(commands: ChangeCommands, team: Team, deputy: str) -> str:
 
 
 async def _intent_with_rework(
-    commands: ChangeCommands, change_id: str, team: Team, deputy: str
+    commands: ChangeService, change_id: str, team: Team, deputy: str
 ) -> None:
     await commands.submit(change_id, team.proposer, tagged("v1"), key=None)
     policy = SignOffRequest(
@@ -118,7 +118,7 @@ async def _intent_with_rework(
 
 
 async def _design_rejected_then_restored(
-    commands: ChangeCommands, change_id: str, team: Team
+    commands: ChangeService, change_id: str, team: Team
 ) -> None:
     submitted = await commands.submit(change_id, team.proposer, work("design"), key=None)
     revision = submitted.gate.revision or 0
@@ -169,7 +169,7 @@ def tagged(version: str) -> SubmitWorkRequest:
 
 
 async def _drive_edges(
-    commands: ChangeCommands, team: Team, directory: DirectoryService
+    commands: ChangeService, team: Team, directory: DirectoryService
 ) -> list[str]:
     return [
         await _approval_lapses(commands, team, directory),
@@ -178,10 +178,8 @@ async def _drive_edges(
     ]
 
 
-async def _approval_lapses(
-    commands: ChangeCommands, team: Team, directory: DirectoryService
-) -> str:
-    change_id = (await commands.create(team.intake(), team.proposer, key="lapse")).change_id
+async def _approval_lapses(commands: ChangeService, team: Team, directory: DirectoryService) -> str:
+    change_id = (await commands.propose(team.intake(), team.proposer, key="lapse")).change_id
     await commands.submit(change_id, team.proposer, work("intent"), key=None)
     await commands.sign_off(change_id, team.signer(Role.POLICY), approve(1, Role.POLICY), None)
     await directory.change_role(OPERATOR, team.signer(Role.POLICY), Role.POLICY, grant=False)
@@ -191,8 +189,8 @@ async def _approval_lapses(
     return change_id
 
 
-async def _withdrawal_lapses_a_challenge(commands: ChangeCommands, team: Team) -> str:
-    change_id = (await commands.create(team.intake(), team.proposer, key="withdraw")).change_id
+async def _withdrawal_lapses_a_challenge(commands: ChangeService, team: Team) -> str:
+    change_id = (await commands.propose(team.intake(), team.proposer, key="withdraw")).change_id
     await commands.submit(change_id, team.proposer, work("intent"), key=None)
     reject = SignOffRequest(
         role=Role.DIGITAL, decision=Decision.REJECT, revision=1, comment="no", reject_to="intent"
@@ -203,8 +201,8 @@ async def _withdrawal_lapses_a_challenge(commands: ChangeCommands, team: Team) -
     return change_id
 
 
-async def _closing_reject_upheld(commands: ChangeCommands, team: Team) -> str:
-    change_id = (await commands.create(team.intake(), team.proposer, key="close")).change_id
+async def _closing_reject_upheld(commands: ChangeService, team: Team) -> str:
+    change_id = (await commands.propose(team.intake(), team.proposer, key="close")).change_id
     await commands.submit(change_id, team.proposer, work("intent"), key=None)
     close = SignOffRequest(
         role=Role.OPERATIONS, decision=Decision.REJECT, revision=1, comment="no", reject_to="close"
@@ -275,7 +273,7 @@ async def record(scenario: str, name: str) -> list[Path]:
         directory = DirectoryService(env.client, settings, sessions)
         team = await seed_team(directory, new_team())
         deputy = await _delegate(directory, team)
-        commands = ChangeCommands(env.client, settings)
+        commands = change_service(env.client, settings, sessions)
         if scenario == "governance":
             change_id = await _drive(commands, team, deputy)
             await env.client.get_workflow_handle(workflow_id(change_id)).result()

@@ -33,12 +33,11 @@ from models.tables import (
 )
 from tests.api.client import SECRET
 from tests.factories import Team, new_team, seed_team
-from tests.workflows.helpers import adapt, pass_current_gate, to_act_gate
+from tests.workflows.helpers import adapt, change_service, pass_current_gate, to_act_gate
 from throughline import db
-from throughline.changes import ChangeCommands
-from throughline.rebuild import changes_in_temporal, rebuild_change
 from throughline.services.auth import authenticate
 from throughline.services.directory import DirectoryService
+from throughline.services.history import changes_in_temporal, rebuild_change
 from throughline.services.rebuild import rebuild
 from throughline.settings import Settings
 from throughline.store import directory, readmodel
@@ -67,8 +66,8 @@ async def test_rebuild_restores_every_run_after_the_database_is_lost(
     directory_service: DirectoryService,
 ) -> None:
     team = await seed_team(directory_service, new_team())
-    commands = ChangeCommands(temporal_client, Settings(task_queue=task_queue))
-    change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
+    commands = change_service(temporal_client, Settings(task_queue=task_queue), sqlite_sessions)
+    change_id = (await commands.propose(team.intake(), team.proposer, key=None)).change_id
     await to_act_gate(commands, change_id, team)
     await commands.decide(change_id, team.owner, adapt(), key=None)
     await pass_current_gate(commands, change_id, team, stage="design")
@@ -114,8 +113,8 @@ async def test_rebuild_restores_lost_rows_of_every_cycle_as_they_ended(
     """Rows of a cycle that ended long ago, lost while the change went on, come back with
     their final status, though the current run no longer holds them."""
     team = await seed_team(directory_service, new_team())
-    commands = ChangeCommands(temporal_client, Settings(task_queue=task_queue))
-    change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
+    commands = change_service(temporal_client, Settings(task_queue=task_queue), sqlite_sessions)
+    change_id = (await commands.propose(team.intake(), team.proposer, key=None)).change_id
     await to_act_gate(commands, change_id, team)
     await commands.decide(change_id, team.owner, adapt(), key=None)
     await pass_current_gate(commands, change_id, team, stage="design")
@@ -171,10 +170,11 @@ async def test_a_lost_database_comes_back_whole_directory_included(
     sessions = db.session_factory(engine)
     async with build_worker(temporal_client, queue, sessions):
         service = DirectoryService(temporal_client, settings, sessions)
-        team, tokens = await _a_directory_with_history(service)
-        commands = ChangeCommands(temporal_client, settings, sessions)
-        change_id = (await commands.create(team.intake(), team.proposer, key=None)).change_id
+        team = await seed_team(service, new_team())
+        commands = change_service(temporal_client, settings, sessions)
+        change_id = (await commands.propose(team.intake(), team.proposer, key=None)).change_id
         await pass_current_gate(commands, change_id, team, stage="intent")
+        tokens = await _a_directory_with_history(service, team)
         before = await _directory_as_sql_holds_it(sessions, service.directory_id)
         async with sessions() as session:
             audit_before = await readmodel.audit_events(session, change_id)
@@ -204,11 +204,10 @@ async def test_a_lost_database_comes_back_whole_directory_included(
 
 
 async def _a_directory_with_history(
-    service: DirectoryService,
-) -> tuple[Team, list[tuple[str, bool]]]:
-    """A team, a deputy with a delegation, a revoked role, a deactivated person, and
-    tokens: one revoked, one valid, one of the deactivated person."""
-    team = await seed_team(service, new_team())
+    service: DirectoryService, team: Team
+) -> list[tuple[str, bool]]:
+    """A deputy with a delegation, a revoked role, a deactivated person, and tokens: one
+    revoked, one valid, one of the deactivated person."""
     deputy = f"deputy-{team.suffix}"
     await service.add_people(OPERATOR, [NewPerson(name="Deputy", id=deputy)])
     ends = datetime.now(UTC) + timedelta(days=7)
@@ -222,4 +221,4 @@ async def _a_directory_with_history(
     leaver = issue_token(team.signer(Role.OPERATIONS, 1), ring, timedelta(hours=1))
     await service.revoke_token(team.proposer, revoked.token)
     await service.set_active(OPERATOR, team.signer(Role.OPERATIONS, 1), active=False)
-    return team, [(revoked.token, False), (valid.token, True), (leaver.token, False)]
+    return [(revoked.token, False), (valid.token, True), (leaver.token, False)]

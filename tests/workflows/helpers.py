@@ -1,15 +1,27 @@
-"""Drive a change through its gates with ChangeCommands, for workflow-level tests."""
+"""Drive a change through its gates with the change service, for workflow-level tests."""
 
 from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
 
 from models.commands import DecisionRequest, MeasurementRequest, SignOffRequest, SubmitWorkRequest
 from models.gate import ActOutcome, Decision
 from models.results import CommandResult
 from models.roles import Role
 from tests.factories import Team
-from throughline.changes import ChangeCommands
+from throughline.services.change_workflows import ChangeWorkflows
+from throughline.services.changes import ChangeService
+from throughline.settings import Settings
 
 SIGNING = [Role.POLICY, Role.DIGITAL, Role.OPERATIONS]
+
+
+def change_service(
+    client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> ChangeService:
+    return ChangeService(ChangeWorkflows(client, settings, sessions), sessions)
 
 
 def work(text: str) -> SubmitWorkRequest:
@@ -23,7 +35,7 @@ def approve(revision: int, role: Role) -> SignOffRequest:
 
 
 async def pass_current_gate(
-    commands: ChangeCommands, change_id: str, team: Team, *, stage: str
+    commands: ChangeService, change_id: str, team: Team, *, stage: str
 ) -> CommandResult:
     if stage == "check":
         for metric, value in [("median days to decision", 4), ("online take-up", 61)]:
@@ -40,7 +52,7 @@ async def pass_current_gate(
     return result
 
 
-async def to_act_gate(commands: ChangeCommands, change_id: str, team: Team) -> CommandResult:
+async def to_act_gate(commands: ChangeService, change_id: str, team: Team) -> CommandResult:
     result = None
     for stage in ["intent", "design", "delivery", "check"]:
         result = await pass_current_gate(commands, change_id, team, stage=stage)

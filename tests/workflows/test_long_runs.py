@@ -20,8 +20,8 @@ from models.rejection import ChallengeOutcome
 from models.roles import Role
 from tests.factories import Team, new_team, seed_team
 from tests.processes import dev_server_environment
-from tests.workflows.helpers import approve, work
-from throughline.changes import ChangeCommands
+from tests.workflows.helpers import approve, change_service, work
+from throughline.services.changes import ChangeService
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.store import readmodel
@@ -45,12 +45,11 @@ async def commands(
     eager_env: WorkflowEnvironment,
     task_queue: str,
     sqlite_sessions: async_sessionmaker[AsyncSession],
-) -> AsyncIterator[ChangeCommands]:
+) -> AsyncIterator[ChangeService]:
     worker: Worker = build_worker(eager_env.client, task_queue, sqlite_sessions)
     async with worker:
-        yield ChangeCommands(
-            eager_env.client, Settings(task_queue=task_queue, update_timeout_seconds=60)
-        )
+        settings = Settings(task_queue=task_queue, update_timeout_seconds=60)
+        yield change_service(eager_env.client, settings, sqlite_sessions)
 
 
 async def _runs(client: Client, change_id: str) -> int:
@@ -59,14 +58,14 @@ async def _runs(client: Client, change_id: str) -> int:
 
 
 async def test_a_long_cycle_and_a_challenge_window_survive_many_runs(
-    commands: ChangeCommands,
+    commands: ChangeService,
     eager_env: WorkflowEnvironment,
     sqlite_sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    settings = Settings(task_queue=commands.settings.task_queue)
+    settings = Settings(task_queue=commands.workflows.settings.task_queue)
     directory = DirectoryService(eager_env.client, settings, sqlite_sessions)
     team: Team = await seed_team(directory, new_team())
-    change_id = (await commands.create(team.intake(), team.proposer, key="long")).change_id
+    change_id = (await commands.propose(team.intake(), team.proposer, key="long")).change_id
     for round_ in range(4):
         await commands.submit(change_id, team.proposer, work(f"draft {round_}"), key=f"s{round_}")
         ask = SignOffRequest(

@@ -14,8 +14,16 @@ from models.commands import DecisionRequest, SignOffRequest, WithdrawRequest
 from models.gate import ActOutcome, Decision
 from models.roles import Role
 from tests.factories import Team, new_team, seed_team
-from tests.workflows.helpers import SIGNING, adapt, approve, pass_current_gate, to_act_gate, work
-from throughline.changes import ChangeCommands
+from tests.workflows.helpers import (
+    SIGNING,
+    adapt,
+    approve,
+    change_service,
+    pass_current_gate,
+    to_act_gate,
+    work,
+)
+from throughline.services.changes import ChangeService
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.store import readmodel
@@ -26,8 +34,10 @@ pytestmark = pytest.mark.usefixtures("worker")
 
 
 @pytest.fixture
-def commands(temporal_client: Client, task_queue: str) -> ChangeCommands:
-    return ChangeCommands(temporal_client, Settings(task_queue=task_queue))
+def commands(
+    temporal_client: Client, task_queue: str, sqlite_sessions: async_sessionmaker[AsyncSession]
+) -> ChangeService:
+    return change_service(temporal_client, Settings(task_queue=task_queue), sqlite_sessions)
 
 
 @pytest.fixture
@@ -36,9 +46,9 @@ async def team(directory_service: DirectoryService) -> Team:
 
 
 async def test_sign_offs_pass_the_gate_and_reach_the_read_model(
-    commands: ChangeCommands, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
+    commands: ChangeService, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    created = await commands.create(team.intake(), team.proposer, key=None)
+    created = await commands.propose(team.intake(), team.proposer, key=None)
     result = await pass_current_gate(commands, created.change_id, team, stage="intent")
     assert result.stage == "design"
     assert result.closed_gate is not None
@@ -50,8 +60,8 @@ async def test_sign_offs_pass_the_gate_and_reach_the_read_model(
     assert [e.seq for e in events] == list(range(1, state.seq + 1))
 
 
-async def test_refusals_arrive_as_typed_domain_errors(commands: ChangeCommands, team: Team) -> None:
-    created = await commands.create(team.intake(), team.signer(Role.DIGITAL), key=None)
+async def test_refusals_arrive_as_typed_domain_errors(commands: ChangeService, team: Team) -> None:
+    created = await commands.propose(team.intake(), team.signer(Role.DIGITAL), key=None)
     change_id = created.change_id
     await commands.submit(change_id, team.signer(Role.DIGITAL), work("intent"), key=None)
     own_work = approve(1, Role.DIGITAL)
@@ -65,10 +75,10 @@ async def test_refusals_arrive_as_typed_domain_errors(commands: ChangeCommands, 
 
 
 async def test_same_idempotency_key_gives_same_result_and_one_effect(
-    commands: ChangeCommands, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
+    commands: ChangeService, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    first = await commands.create(team.intake(), team.proposer, key="create-1")
-    again = await commands.create(team.intake(), team.proposer, key="create-1")
+    first = await commands.propose(team.intake(), team.proposer, key="create-1")
+    again = await commands.propose(team.intake(), team.proposer, key="create-1")
     assert again == first
     await commands.submit(first.change_id, team.proposer, work("intent"), key="submit-1")
     body = approve(1, Role.POLICY)
@@ -81,11 +91,11 @@ async def test_same_idempotency_key_gives_same_result_and_one_effect(
 
 
 async def test_reused_key_with_a_different_body_is_refused(
-    commands: ChangeCommands, team: Team
+    commands: ChangeService, team: Team
 ) -> None:
-    created = await commands.create(team.intake(), team.proposer, key="c")
+    created = await commands.propose(team.intake(), team.proposer, key="c")
     with pytest.raises(errors.IdempotencyKeyReused):
-        await commands.create(team.intake(title="Another change"), team.proposer, key="c")
+        await commands.propose(team.intake(title="Another change"), team.proposer, key="c")
     await commands.submit(created.change_id, team.proposer, work("a"), key="k")
     await commands.sign_off(
         created.change_id, team.signer(Role.POLICY), approve(1, Role.POLICY), key="k"
@@ -95,9 +105,9 @@ async def test_reused_key_with_a_different_body_is_refused(
 
 
 async def test_one_key_sent_at_once_with_two_bodies_takes_effect_once(
-    commands: ChangeCommands, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
+    commands: ChangeService, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    created = await commands.create(team.intake(), team.proposer, key=None)
+    created = await commands.propose(team.intake(), team.proposer, key=None)
     change_id = created.change_id
     outcomes = await asyncio.gather(
         commands.submit(change_id, team.proposer, work("draft a"), key="same"),
@@ -112,9 +122,9 @@ async def test_one_key_sent_at_once_with_two_bodies_takes_effect_once(
 
 
 async def test_concurrent_signers_are_each_counted_once(
-    commands: ChangeCommands, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
+    commands: ChangeService, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    created = await commands.create(team.intake(), team.proposer, key=None)
+    created = await commands.propose(team.intake(), team.proposer, key=None)
     change_id = created.change_id
     await commands.submit(change_id, team.proposer, work("intent"), key=None)
     signers = [
@@ -135,11 +145,11 @@ async def test_concurrent_signers_are_each_counted_once(
 
 
 async def test_racing_signers_beyond_the_quorum_pass_the_gate_once(
-    commands: ChangeCommands, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
+    commands: ChangeService, team: Team, sqlite_sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     """Different people at once, no keys: each passes the validator, then the handler's
     re-check after its await decides who still counts and refuses the rest."""
-    created = await commands.create(team.intake(), team.proposer, key=None)
+    created = await commands.propose(team.intake(), team.proposer, key=None)
     change_id = created.change_id
     await commands.submit(change_id, team.proposer, work("intent"), key=None)
     signers = [(role, team.signer(role, index)) for role in SIGNING for index in (0, 1)]
@@ -159,9 +169,9 @@ async def test_racing_signers_beyond_the_quorum_pass_the_gate_once(
 
 
 async def test_adapt_continues_as_new_and_keeps_idempotency(
-    commands: ChangeCommands, team: Team, temporal_client: Client
+    commands: ChangeService, team: Team, temporal_client: Client
 ) -> None:
-    created = await commands.create(team.intake(), team.proposer, key="adapt-create")
+    created = await commands.propose(team.intake(), team.proposer, key="adapt-create")
     change_id = created.change_id
     await to_act_gate(commands, change_id, team)
     handle = temporal_client.get_workflow_handle(workflow_id(change_id))
@@ -174,9 +184,9 @@ async def test_adapt_continues_as_new_and_keeps_idempotency(
     # without the bulky detail of the gate.
     assert (replayed.seq, replayed.iteration, replayed.stage) == (decided.seq, 2, "design")
     assert replayed.gate.roles == decided.gate.roles
-    recreated = await commands.create(team.intake(), team.proposer, key="adapt-create")
+    recreated = await commands.propose(team.intake(), team.proposer, key="adapt-create")
     assert recreated == created
-    view = await commands.live_view(change_id)
+    view = await commands.workflows.live_view(change_id)
     assert (view.iteration, view.stage, view.cycles[0].outcome) == (2, "design", "adapt")
 
 
@@ -190,9 +200,9 @@ async def _wait_for_new_run(client: Client, change_id: str, old_run: str | None)
 
 
 async def test_adopt_closes_the_workflow_and_later_commands_are_refused(
-    commands: ChangeCommands, team: Team, temporal_client: Client
+    commands: ChangeService, team: Team, temporal_client: Client
 ) -> None:
-    created = await commands.create(team.intake(), team.proposer, key=None)
+    created = await commands.propose(team.intake(), team.proposer, key=None)
     await to_act_gate(commands, created.change_id, team)
     adopted = DecisionRequest(outcome=ActOutcome.ADOPT)
     result = await commands.decide(created.change_id, team.owner, adopted, key=None)
@@ -206,9 +216,9 @@ async def test_adopt_closes_the_workflow_and_later_commands_are_refused(
 
 
 async def test_search_attributes_say_where_the_change_waits(
-    commands: ChangeCommands, team: Team, temporal_client: Client
+    commands: ChangeService, team: Team, temporal_client: Client
 ) -> None:
-    created = await commands.create(team.intake(), team.proposer, key=None)
+    created = await commands.propose(team.intake(), team.proposer, key=None)
     await commands.submit(created.change_id, team.proposer, work("intent"), key=None)
     handle = temporal_client.get_workflow_handle(workflow_id(created.change_id))
     described = await handle.describe()

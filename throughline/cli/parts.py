@@ -16,12 +16,11 @@ from models.directory.state import OPERATOR
 from models.roles import Role
 from throughline import db, logs
 from throughline.binaries import BinaryNotFound
-from throughline.cli.shared import fail, with_directory, with_sessions
+from throughline.cli.shared import fail, with_services, with_sessions
 from throughline.services import rebuild as rebuilding
-from throughline.services.directory import DirectoryService
+from throughline.services.registry import Services
 from throughline.settings import ConfigurationError, Settings
 from throughline.stack import EmbeddedStack, StackError
-from throughline.store import directory
 from throughline.temporal import connect, connect_patiently
 from throughline.tokens import issue_token
 
@@ -103,7 +102,7 @@ def migrate() -> None:
 def demo() -> None:
     """Seed a demo team and print a token for each person, as shell exports."""
     settings = Settings()
-    with_directory(_seed_demo_team)
+    with_services(_seed_demo_team)
     ring = settings.key_file().ring()
     ttl = timedelta(hours=settings.token_ttl_hours)
     typer.echo(f"# Throughline demo team; tokens last {settings.token_ttl_hours:g} hours.")
@@ -113,21 +112,21 @@ def demo() -> None:
         typer.echo(f"export {variable}={token}  # {person_id}: {role.value}")
 
 
-async def _seed_demo_team(service: DirectoryService) -> None:
-    """Adds whoever of the demo team is missing, and gives back a role taken away, so the
-    demo can be seeded again on the same stack."""
-    async with service.sessions() as session:
-        existing = {p.id: p for p in await directory.list_people(session)}
-        held = {pid: await directory.active_roles(session, pid) for pid in existing}
+async def _seed_demo_team(services: Services) -> None:
+    """Adds whoever of the demo team is missing, and gives back a role or an activity taken
+    away, so the demo can be seeded again on the same stack."""
+    existing = await services.people.active_roles()
+    directory = services.directory
     missing = [
         NewPerson(name=name, id=pid, roles=[role])
         for pid, name, role, _ in DEMO_TEAM
         if pid not in existing
     ]
     if missing:
-        await service.add_people(OPERATOR, missing)
+        await directory.add_people(OPERATOR, missing)
     for pid, _, role, _ in DEMO_TEAM:
-        if pid in existing and role not in held[pid]:
-            await service.change_role(OPERATOR, pid, role, grant=True)
-        if pid in existing and not existing[pid].active:
-            await service.set_active(OPERATOR, pid, active=True)
+        active, held = existing.get(pid, (True, [role]))
+        if role not in held:
+            await directory.change_role(OPERATOR, pid, role, grant=True)
+        if not active:
+            await directory.set_active(OPERATOR, pid, active=True)

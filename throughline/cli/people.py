@@ -5,16 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.directory.commands import NewPerson
 from models.directory.state import OPERATOR
 from models.roles import Role
-from throughline import queries
-from throughline.cli.shared import with_directory, with_sessions
+from throughline.cli.shared import with_directory, with_people
 from throughline.services.directory import DirectoryService
-from throughline.store import directory
 
 app = typer.Typer(
     help="People and their roles in the directory. Changes are recorded as directory "
@@ -45,19 +41,10 @@ def add(
 def listing() -> None:
     """List everyone in the directory with the roles they hold."""
 
-    async def work(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
-        async with sessions() as session:
-            people = [
-                await queries.person_out(session, p) for p in await directory.list_people(session)
-            ]
-        return [
-            f"{p.id}\t{p.name}\t{', '.join(p.roles) or '(no roles)'}"
-            + ("" if p.active else "\t(inactive)")
-            for p in people
-        ]
-
-    for line in with_sessions(work):
-        typer.echo(line)
+    for person in with_people(lambda people: people.everyone()):
+        roles = ", ".join(person.roles) or "(no roles)"
+        inactive = "" if person.active else "\t(inactive)"
+        typer.echo(f"{person.id}\t{person.name}\t{roles}{inactive}")
 
 
 @app.command("grant")
@@ -91,11 +78,5 @@ def reactivate(person_id: str) -> None:
 @app.command("history")
 def history(person_id: str) -> None:
     """Everything the directory recorded about a person, oldest first."""
-
-    async def work(service: DirectoryService) -> list[str]:
-        async with service.sessions() as session:
-            found = await queries.person_history(session, service.directory_id, person_id)
-        return [f"{e.seq}\t{e.at.isoformat()}\t{e.summary}" for e in found.entries]
-
-    for line in with_directory(work):
-        typer.echo(line)
+    for entry in with_people(lambda people: people.history(person_id)).entries:
+        typer.echo(f"{entry.seq}\t{entry.at.isoformat()}\t{entry.summary}")

@@ -13,7 +13,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.errors import ThroughlineError
 from throughline import db
-from throughline.services.directory import DirectoryService
+from throughline.services.directory import DirectoryService, directory_workflow_id
+from throughline.services.people import PeopleService
+from throughline.services.registry import Services, build_services
 from throughline.settings import ConfigurationError, Settings
 from throughline.temporal import connect
 
@@ -48,8 +50,8 @@ def with_sessions(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T
     return run(go)
 
 
-def with_directory(work: Callable[[DirectoryService], Awaitable[T]]) -> T:
-    """Run work against the directory, which needs Temporal: the running stack."""
+def with_services(work: Callable[[Services], Awaitable[T]]) -> T:
+    """Run work against the services, which need Temporal: the running stack."""
     settings = Settings()
 
     async def go(sessions: async_sessionmaker[AsyncSession]) -> T:
@@ -60,6 +62,18 @@ def with_directory(work: Callable[[DirectoryService], Awaitable[T]]) -> T:
                 f"cannot reach Temporal at {settings.temporal_address}; the directory is kept "
                 "there, so start the stack first (throughline up)"
             ) from None
-        return await work(DirectoryService(client, settings, sessions))
+        return await work(build_services(client, settings, sessions))
 
     return with_sessions(go)
+
+
+def with_directory(work: Callable[[DirectoryService], Awaitable[T]]) -> T:
+    """Run work against the directory workflow, through the running stack."""
+    return with_services(lambda services: work(services.directory))
+
+
+def with_people(work: Callable[[PeopleService], Awaitable[T]]) -> T:
+    """Read the directory's projection; the database alone is enough."""
+    settings = Settings()
+    directory_id = directory_workflow_id(settings.task_queue)
+    return with_sessions(lambda sessions: work(PeopleService(sessions, directory_id)))

@@ -4,8 +4,6 @@ a bounded time, a queue per workflow, and Temporal's failures as typed refusals.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
 import random
 import uuid
@@ -23,6 +21,7 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from models.canonical import fingerprint
 from models.commands import RequestKey
 from models.errors import IdempotencyKeyReused, ThroughlineError, Unavailable, error_class_for
 
@@ -41,16 +40,13 @@ TEMPORAL_ERRORS = (
 Translate = Callable[[BaseException], Awaitable[ThroughlineError]]
 
 
-def fingerprint(body: BaseModel) -> str:
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def request_key(actor: str, key: str | None, body: BaseModel) -> RequestKey | None:
     """Scope an Idempotency-Key to its sender and fingerprint what was asked."""
     if key is None:
         return None
-    return RequestKey(key=f"{actor}:{key}", fingerprint=fingerprint(body))
+    return RequestKey(
+        key=f"{actor}:{key}", fingerprint=fingerprint(body.model_dump(mode="json"), ascii_only=True)
+    )
 
 
 def update_id(request: RequestKey | None) -> str:

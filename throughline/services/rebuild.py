@@ -6,8 +6,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
-from throughline.rebuild import changes_in_temporal, rebuild_change, rebuild_directory
 from throughline.services.directory import directory_workflow_id
+from throughline.services.history import changes_in_temporal, rebuild_change, rebuild_directory
 from throughline.settings import Settings
 
 

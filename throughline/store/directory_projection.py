@@ -41,8 +41,9 @@ CHANGES_WHO_MAY_ACT = {
 a handoff may have become stuck, or stopped being so."""
 
 
-async def project_directory(session: AsyncSession, batch: DirectoryBatch) -> int:
-    """Apply the batch's new events; returns how many were new."""
+async def project_directory(session: AsyncSession, batch: DirectoryBatch, now: datetime) -> int:
+    """Apply the batch's new events; returns how many were new. ``now`` is when the
+    changes naming affected people are read against the directory again."""
     head = await lock_head(session, batch.directory_id)
     fresh = sorted((e for e in batch.events if e.seq > head.last_seq), key=lambda e: e.seq)
     for event in fresh:
@@ -53,7 +54,7 @@ async def project_directory(session: AsyncSession, batch: DirectoryBatch) -> int
     await session.flush()
     affected = {e.payload["person"] for e in fresh if Kind(e.kind) in CHANGES_WHO_MAY_ACT}
     if affected:
-        await waiting.refresh_for(session, affected, stuck_too=True)
+        await waiting.refresh_for(session, affected, stuck_too=True, now=now)
     await receipts.keep(session, batch.directory_id, batch.receipts, head.updated_at)
     await session.flush()
     return len(fresh)

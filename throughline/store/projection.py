@@ -7,6 +7,7 @@ older than the one stored never overwrites it, so retries and races converge.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import SQLModel, col, select
@@ -31,8 +32,9 @@ WRITTEN_ONCE = {SubmissionRow}
 its state, and the read model keeps them whole."""
 
 
-async def project(session: AsyncSession, batch: ProjectionBatch) -> bool:
-    """Apply a batch; returns False when a newer snapshot was already stored."""
+async def project(session: AsyncSession, batch: ProjectionBatch, now: datetime) -> bool:
+    """Apply a batch; returns False when a newer snapshot was already stored. ``now``
+    is when the directory is read, to tell who can act on what the change waits on."""
     if not await _record(session, batch):
         return False
     for model, rows in child_rows(batch.state).items():
@@ -40,12 +42,12 @@ async def project(session: AsyncSession, batch: ProjectionBatch) -> bool:
             await insert_missing(session, model, rows)
         else:
             await upsert(session, model, rows)
-    await waiting.write_waiting(session, batch.state)
+    await waiting.write_waiting(session, batch.state, now)
     await _check_events_match(session, batch.events)
     return True
 
 
-async def restore(session: AsyncSession, batches: list[ProjectionBatch]) -> None:
+async def restore(session: AsyncSession, batches: list[ProjectionBatch], now: datetime) -> None:
     """Put back whatever rows are missing, from every batch of every run a rebuild found.
 
     Each row comes back as the newest batch that held it last saw it, so the gates and
@@ -61,7 +63,7 @@ async def restore(session: AsyncSession, batches: list[ProjectionBatch]) -> None
     for model, rows_by_key in newest.items():
         await insert_missing(session, model, list(rows_by_key.values()))
     if batches:
-        await waiting.write_waiting(session, batches[-1].state)
+        await waiting.write_waiting(session, batches[-1].state, now)
 
 
 async def _record(session: AsyncSession, batch: ProjectionBatch) -> bool:

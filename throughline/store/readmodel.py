@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -11,20 +9,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.audit import AuditEvent
 from models.change import ChangeState
 from models.errors import ChangeNotFound
+from models.read.reports import ChangeQuery
 from models.read.waiting import WaitKind
 from models.roles import Role
 from models.tables import AuditEventRow, ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
-
-
-@dataclass(frozen=True)
-class ChangeFilter:
-    stage: str | None = None
-    status: str | None = None
-    waiting_on: Role | None = None
-    waiting_kind: WaitKind | None = None
-    service: str | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 async def change_state(session: AsyncSession, change_id: str) -> ChangeState:
@@ -34,7 +22,7 @@ async def change_state(session: AsyncSession, change_id: str) -> ChangeState:
     return ChangeState.model_validate(row.snapshot)
 
 
-async def list_changes(session: AsyncSession, where: ChangeFilter) -> tuple[list[ChangeRow], int]:
+async def list_changes(session: AsyncSession, where: ChangeQuery) -> tuple[list[ChangeRow], int]:
     statement = select(ChangeRow)
     if where.stage:
         statement = statement.where(ChangeRow.stage == where.stage)

@@ -5,7 +5,7 @@ as stuck at once, and stops showing so once someone can."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.sql.elements import ColumnElement
@@ -20,9 +20,9 @@ from throughline.store import directory
 from throughline.store.sql import insert_missing
 
 
-async def write_waiting(session: AsyncSession, state: ChangeState) -> WaitingOn:
+async def write_waiting(session: AsyncSession, state: ChangeState, now: datetime) -> WaitingOn:
     """Store what the change waits on now, on whom and why, for its row and its inbox rows."""
-    reading = await directory.reading_for(session, state, datetime.now(UTC))
+    reading = await directory.reading_for(session, state, now)
     wait = waiting_today(state, state.updated_at, reading)
     await session.exec(delete(ChangeWaiting).where(col(ChangeWaiting.change_id) == state.change_id))
     await insert_missing(session, ChangeWaiting, waiting_rows(state, wait))
@@ -67,7 +67,9 @@ def people_rows(state: ChangeState) -> list[dict[str, Any]]:
     return [{"change_id": state.change_id, "person_id": person} for person in sorted(named)]
 
 
-async def refresh_for(session: AsyncSession, people: set[str], stuck_too: bool) -> int:
+async def refresh_for(
+    session: AsyncSession, people: set[str], stuck_too: bool, now: datetime
+) -> int:
     """Write again what open changes naming these people wait on; with stuck_too, also
     every change that is stuck now, whose list of whom to ask may have changed."""
     named = select(ChangePerson.change_id).where(col(ChangePerson.person_id).in_(people))
@@ -79,5 +81,5 @@ async def refresh_for(session: AsyncSession, people: set[str], stuck_too: bool) 
     )
     rows = (await session.exec(statement)).all()
     for row in rows:
-        await write_waiting(session, ChangeState.model_validate(row.snapshot))
+        await write_waiting(session, ChangeState.model_validate(row.snapshot), now)
     return len(rows)

@@ -4,7 +4,7 @@ PostgreSQL, and a carried state restores them."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -33,6 +33,9 @@ from tests.factories import T0
 from throughline.store import directory
 from throughline.store.directory_projection import project_directory, write_snapshot
 
+NOW = datetime.now(UTC)
+"""When the directory is read while projecting, as the activity would read it."""
+
 
 def _directory() -> tuple[DirectoryState, list[AuditEvent], str]:
     suffix = uuid.uuid4().hex[:8]
@@ -57,10 +60,10 @@ def _directory() -> tuple[DirectoryState, list[AuditEvent], str]:
 async def test_events_become_rows_once_whatever_the_retries(rollback_session: AsyncSession) -> None:
     state, events, holder = _directory()
     batch = DirectoryBatch(directory_id=state.directory_id, events=events)
-    assert await project_directory(rollback_session, batch) == len(events)
-    assert await project_directory(rollback_session, batch) == 0
+    assert await project_directory(rollback_session, batch, NOW) == len(events)
+    assert await project_directory(rollback_session, batch, NOW) == 0
     overlapping = DirectoryBatch(directory_id=state.directory_id, events=events[2:])
-    assert await project_directory(rollback_session, overlapping) == 0
+    assert await project_directory(rollback_session, overlapping, NOW) == 0
     stored = await directory.events_of(rollback_session, state.directory_id)
     assert stored == events
     person = await rollback_session.get(Person, holder)
@@ -71,7 +74,7 @@ async def test_events_become_rows_once_whatever_the_retries(rollback_session: As
 async def test_authority_is_read_as_of_a_moment(rollback_session: AsyncSession) -> None:
     state, events, holder = _directory()
     await project_directory(
-        rollback_session, DirectoryBatch(directory_id=state.directory_id, events=events)
+        rollback_session, DirectoryBatch(directory_id=state.directory_id, events=events), NOW
     )
     then = await directory.authorities(
         rollback_session, [holder, "ghost"], T0 + timedelta(minutes=1)
@@ -87,7 +90,7 @@ async def test_a_carried_state_restores_the_tables(rollback_session: AsyncSessio
     state, events, holder = _directory()
     stale = [e.model_copy(update={"change_id": state.directory_id}) for e in events[:1]]
     await project_directory(
-        rollback_session, DirectoryBatch(directory_id=state.directory_id, events=stale)
+        rollback_session, DirectoryBatch(directory_id=state.directory_id, events=stale), NOW
     )
     assert await directory.active_roles(rollback_session, holder) == [Role.POLICY]
     await write_snapshot(rollback_session, state, T0 + timedelta(days=1))

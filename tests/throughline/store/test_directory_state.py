@@ -4,7 +4,7 @@ or carried on from its own projection after Temporal lost it."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,9 @@ from tests.throughline.store.test_directory_projection import _directory
 from throughline import db
 from throughline.store.directory_projection import project_directory
 from throughline.store.directory_state import directory_start
+
+NOW = datetime.now(UTC)
+"""When the directory is read while projecting, as the activity would read it."""
 
 
 @pytest.fixture
@@ -67,7 +70,7 @@ async def test_a_directory_temporal_lost_carries_on_from_its_projection(
     state, events, holder = _directory()
     async with own_database() as session, session.begin():
         await project_directory(
-            session, DirectoryBatch(directory_id=state.directory_id, events=events)
+            session, DirectoryBatch(directory_id=state.directory_id, events=events), NOW
         )
     async with own_database() as session:
         start = await directory_start(session, state.directory_id, T0 + timedelta(hours=2))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,6 +24,9 @@ from throughline.store import readmodel
 from throughline.store.directory_projection import project_directory
 from throughline.store.projection import project
 
+NOW = datetime.now(UTC)
+"""When the directory is read while projecting, as the activity would read it."""
+
 
 def _two_batches() -> tuple[ProjectionBatch, ProjectionBatch]:
     state, opening = open_change(new_change(), T0)
@@ -43,8 +46,8 @@ async def _count(
 
 async def test_projecting_the_same_batch_twice_writes_once(rollback_session: AsyncSession) -> None:
     first, _ = _two_batches()
-    assert await project(rollback_session, first)
-    await project(rollback_session, first)
+    assert await project(rollback_session, first, NOW)
+    await project(rollback_session, first, NOW)
     change_id = first.state.change_id
     assert await _count(rollback_session, AuditEventRow, change_id) == len(first.events)
     assert await _count(rollback_session, HandoffRow, change_id) == 1
@@ -54,8 +57,8 @@ async def test_an_older_snapshot_never_overwrites_a_newer_one(
     rollback_session: AsyncSession,
 ) -> None:
     first, second = _two_batches()
-    assert await project(rollback_session, second)
-    assert not await project(rollback_session, first)
+    assert await project(rollback_session, second, NOW)
+    assert not await project(rollback_session, first, NOW)
     change_id = first.state.change_id
     row = await rollback_session.get(ChangeRow, change_id, populate_existing=True)
     assert row is not None
@@ -70,8 +73,8 @@ async def test_an_older_snapshot_never_overwrites_a_newer_one(
 
 async def test_read_model_round_trips_state_and_utc_times(rollback_session: AsyncSession) -> None:
     first, second = _two_batches()
-    await project(rollback_session, first)
-    await project(rollback_session, second)
+    await project(rollback_session, first, NOW)
+    await project(rollback_session, second, NOW)
     change_id = first.state.change_id
     state = await readmodel.change_state(rollback_session, change_id)
     assert state == second.state
@@ -95,18 +98,18 @@ async def _people_in_the_directory(session: AsyncSession, state: ChangeState) ->
     new = [NewPerson(name=p, id=p, roles=r) for p, r in roles.items()]
     events, _ = apply_add_people(directory, AddPeople(actor=OPERATOR, people=new), T0)
     await project_directory(
-        session, DirectoryBatch(directory_id=directory.directory_id, events=events)
+        session, DirectoryBatch(directory_id=directory.directory_id, events=events), NOW
     )
 
 
 async def test_waiting_rows_follow_the_latest_snapshot(rollback_session: AsyncSession) -> None:
     first, second = _two_batches()
     await _people_in_the_directory(rollback_session, first.state)
-    await project(rollback_session, first)
+    await project(rollback_session, first, NOW)
     statement = select(ChangeWaiting).where(col(ChangeWaiting.change_id) == first.state.change_id)
     before = (await rollback_session.exec(statement)).all()
     assert {(w.role, w.kind) for w in before} == {("digital", "submission")}
-    await project(rollback_session, second)
+    await project(rollback_session, second, NOW)
     after = (await rollback_session.exec(statement)).all()
     assert {w.role for w in after} == {"policy", "digital", "operations"}
     assert {w.kind for w in after} == {"sign_off"}

@@ -1,4 +1,5 @@
-"""Rebuild the directory, the read model and the audit logs from Temporal's histories.
+"""Temporal's histories read back: every projection batch a workflow recorded, and the
+directory, the read model and the audit logs rebuilt from them.
 
 Every projection a workflow ever asked for is recorded, with its input, in its history.
 Replaying those inputs through the same idempotent projections restores what a lost or
@@ -10,7 +11,7 @@ its earliest runs are gone.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -64,7 +65,7 @@ async def rebuild_change(
     """Re-apply a change's projections; returns how many batches were found."""
     batches = [batch async for batch in projection_batches(client, change_id)]
     async with sessions() as session, session.begin():
-        await restore(session, batches)
+        await restore(session, batches, datetime.now(UTC))
     return len(batches)
 
 
@@ -80,7 +81,7 @@ async def rebuild_directory(
                 await write_snapshot(session, start.state, event.event_time.ToDatetime(UTC))
             batch = await _input_of(client, event, DIRECTORY_ACTIVITY, DirectoryBatch)
             if batch is not None:
-                await project_directory(session, batch)
+                await project_directory(session, batch, datetime.now(UTC))
                 count += 1
     return count
 
