@@ -123,9 +123,15 @@ def check_revoke_delegation(state: DirectoryState, cmd: RevokeDelegation) -> Del
     delegation = state.delegations.get(cmd.delegation_id)
     if delegation is None:
         raise DelegationNotFound(f"no delegation with id {cmd.delegation_id} is in force")
-    if delegation.delegator != cmd.actor and not is_admin(state, cmd.actor):
-        raise NotPermitted("only the person who delegated, or an admin, may revoke a delegation")
+    require_may_revoke(delegation.delegator, cmd.actor, is_admin(state, cmd.actor))
     return delegation
+
+
+def require_may_revoke(delegator: str, actor: str, actor_is_admin: bool) -> None:
+    """Only the person who delegated, or an admin, may revoke a delegation, in force or
+    already ended."""
+    if delegator != actor and not actor_is_admin:
+        raise NotPermitted("only the person who delegated, or an admin, may revoke a delegation")
 
 
 def check_revoke_token(state: DirectoryState, cmd: RevokeToken) -> None:

@@ -37,3 +37,6 @@ class Api:
 
     async def get(self, person: str, path: str, **params: Any) -> httpx.Response:
         return await self.http.get(path, headers=auth(person), params=params)
+
+    async def delete(self, person: str, path: str) -> httpx.Response:
+        return await self.http.delete(path, headers=auth(person))

@@ -9,12 +9,14 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.directory.commands import DelegationRequest
+from models.directory.rules import require_may_revoke
 from models.directory.state import DelegationRecord
 from models.errors import DelegationNotFound
 from models.read.reports import DelegationOut
+from models.roles import Role
 from models.tables import DelegationRow
 from throughline.services.directory import DirectoryService
-from throughline.store import delegations
+from throughline.store import delegations, directory
 from throughline.store.directory import as_grant
 
 
@@ -39,7 +41,10 @@ class DelegationService:
         if result is not None and result.delegation is not None:
             return _of(result.delegation)
         async with self._sessions() as session:
-            return _out(await delegations.get(session, delegation_id))
+            ended = await delegations.get(session, delegation_id)
+            admin = Role.ADMIN in await directory.active_roles(session, actor)
+        require_may_revoke(ended.delegator, actor, admin)
+        return _out(ended)
 
     async def involving(self, person: str) -> list[DelegationOut]:
         """Delegations the person gave or received, in force or not."""
