@@ -29,6 +29,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/project/test_layers.py tests/project/test_structure.py
 
 bench: install
 	$(BIN)/python -m benchmarks.updates

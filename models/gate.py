@@ -1,9 +1,6 @@
-"""A gate's state and the pure rules that decide whether it passes.
-
-Quorum: for each role, enough *distinct* people whose approval still counts. A
-delegate counts as the holder they act for, and one person counts for one role per
-gate at most, even if the state was built by hand.
-"""
+"""A gate as a change holds it: its status, the sign-offs given at it, the decision
+made at the act gate. The rules that decide whether it passes are in models/rules/
+(quorum.py for the quorum, sign_off.py for who may sign)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The worker process: runs ServiceChangeWorkflow and its activities on one task queue."""
+"""The worker process: runs the change and directory workflows, and their activities, on one
+task queue."""
 
 from __future__ import annotations
 

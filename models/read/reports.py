@@ -9,6 +9,7 @@ from pydantic import Field
 
 from models.audit import AuditEvent, ChainVerdict
 from models.base import Strict
+from models.read.views import ChangeHeadline
 from models.read.waiting import WaitKind
 from models.roles import Role
 
@@ -25,13 +26,7 @@ class ChangeQuery(Strict):
     offset: int = 0
 
 
-class ChangeSummary(Strict):
-    change_id: str
-    title: str
-    service: str
-    status: str
-    stage: str
-    iteration: int
+class ChangeSummary(ChangeHeadline):
     gate_status: str
     waiting_kind: str
     waiting_since: datetime | None

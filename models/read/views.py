@@ -1,8 +1,9 @@
-"""Read-only views of a change: what it waits on, since when, and why.
+"""Views of one change and its gate, as every client shows them: stage, status, what
+each role has done, what is still needed to pass, and measures against their targets.
 
 The workflow query, the update results and the API all render these from the same
-state, so every client tells the same story. Role progress lives in models/progress.py
-and what a change waits on in models/waiting.py.
+state, so every client tells the same story. Role progress lives in
+models/read/progress.py and what a change waits on in models/read/waiting.py.
 """
 
 from __future__ import annotations
@@ -66,13 +67,18 @@ class GateView(Strict):
     decision: GateDecision | None
 
 
-class ChangeView(Strict):
+class ChangeHeadline(Strict):
+    """What every view of a change starts with: which change, and where it stands."""
+
     change_id: str
     title: str
     service: str
     status: str
     stage: str
     iteration: int
+
+
+class ChangeView(ChangeHeadline):
     playbook: str
     playbook_version: int
     proposer: str

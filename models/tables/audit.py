@@ -7,23 +7,16 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel
 
-from models.tables.columns import json_column, utc_column
+from models.tables.columns import ChainedEvent, json_column, utc_column
 
 
-class AuditEventRow(SQLModel, table=True):
+class AuditEventRow(ChainedEvent, table=True):
     """Append-only. Nothing updates or deletes these rows; verification detects any edit."""
 
     __tablename__ = "audit_event"
 
     change_id: str = Field(primary_key=True, max_length=64)
     seq: int = Field(primary_key=True)
-    at: datetime = utc_column()
-    actor: str = Field(max_length=64)
-    role: str | None = Field(default=None, max_length=32)
-    kind: str = Field(max_length=64)
-    payload: dict[str, Any] = json_column()
-    prev_hash: str = Field(max_length=64)
-    hash: str = Field(max_length=64)
 
 
 class CommandReceiptRow(SQLModel, table=True):

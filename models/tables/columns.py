@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, TypeDecorator, text
 from sqlalchemy.engine import Dialect
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -38,3 +38,16 @@ def json_column(*, empty_list: bool = False) -> Any:
         column = Column(JSON, nullable=False, server_default=text("'[]'"))
         return Field(default_factory=list, sa_column=column)
     return Field(sa_column=Column(JSON, nullable=False))
+
+
+class ChainedEvent(SQLModel):
+    """The columns of an event in a hash-chained log, after the log's own key: the
+    change audit log and the directory's log hold the same fields."""
+
+    at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    actor: str = Field(max_length=64)
+    role: str | None = Field(default=None, max_length=32)
+    kind: str = Field(max_length=64)
+    payload: dict[str, Any] = Field(sa_type=JSON, nullable=False)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

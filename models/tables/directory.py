@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from models.tables.columns import json_column, utc_column
+from models.tables.columns import ChainedEvent, utc_column
 
 
 class Person(SQLModel, table=True):
@@ -53,7 +52,7 @@ class DelegationRow(SQLModel, table=True):
     revoked_by: str | None = Field(default=None, max_length=64)
 
 
-class DirectoryEventRow(SQLModel, table=True):
+class DirectoryEventRow(ChainedEvent, table=True):
     """Append-only, chained like the audit log: every change to the directory."""
 
     __tablename__ = "directory_event"
@@ -64,13 +63,6 @@ class DirectoryEventRow(SQLModel, table=True):
 
     log_id: str = Field(primary_key=True, max_length=100)
     seq: int = Field(primary_key=True)
-    at: datetime = utc_column()
-    actor: str = Field(max_length=64)
-    role: str | None = Field(default=None, max_length=32)
-    kind: str = Field(max_length=64)
-    payload: dict[str, Any] = json_column()
-    prev_hash: str = Field(max_length=64)
-    hash: str = Field(max_length=64)
     subject: str | None = Field(default=None, max_length=64, description="The person it is about.")
     other: str | None = Field(default=None, max_length=64, description="A second person, if any.")
 

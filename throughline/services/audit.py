@@ -8,7 +8,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import ChainAnchor, verify_chain
 from models.read.reports import AuditLog, DirectoryLog
-from models.tables import DirectoryLogRow
 from throughline.services.change_workflows import ChangeWorkflows
 from throughline.services.directory import DirectoryService
 from throughline.store import directory, readmodel
@@ -48,7 +47,7 @@ class AuditService:
         anchor = await self._directory.chain_anchor()
         async with self._sessions() as session:
             events = await directory.events_of(session, directory_id)
-            head = await session.get(DirectoryLogRow, directory_id)
+            head = await directory.log_head(session, directory_id)
         if anchor is None and head is not None:
             anchor = ChainAnchor(seq=head.last_seq, hash=head.last_hash, source="read_model")
         verdict = verify_chain(directory_id, events, anchor)

@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.errors import Unauthenticated
 from models.roles import Role
-from models.tables import Person, TokenRevocationRow
+from models.tables import Person
 from throughline.store import directory
 from throughline.tokens import KeyRing, TokenClaims, read_token
 
@@ -43,7 +43,7 @@ async def authenticate(
     them now. An inactive person's tokens are refused."""
     claims = read_token(bearer_token(authorization), ring)
     async with sessions() as session:
-        person = await session.get(Person, claims.person)
+        person = await directory.find_person(session, claims.person)
         if person is None or not person.active:
             raise Unauthenticated(
                 f"the token's person {claims.person!r} is not active in the directory"
@@ -59,6 +59,5 @@ async def _refuse_revoked(session: AsyncSession, person: Person, claims: TokenCl
         raise Unauthenticated("the token was revoked; ask for a new one")
     if claims.token_id is None:
         return
-    revoked = await session.get(TokenRevocationRow, claims.token_id)
-    if revoked is not None:
+    if await directory.token_revoked(session, claims.token_id):
         raise Unauthenticated("the token was revoked; ask for a new one")

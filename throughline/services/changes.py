@@ -45,7 +45,7 @@ from models.rules.staffing import check_staffing
 from models.tables import ChangeRow, CommandReceiptRow
 from throughline.services.calls import request_key
 from throughline.services.change_workflows import ChangeWorkflows, change_id_for
-from throughline.store import directory, receipts
+from throughline.store import directory, readmodel, receipts
 from workflows.service_change import ServiceChangeWorkflow
 
 
@@ -66,7 +66,7 @@ class ChangeService:
             named = sorted(intake.people.everyone())
             found = await directory.authorities(session, named, datetime.now(UTC))
             check_staffing(intake, playbook, found, proposer)
-            existing = await session.get(ChangeRow, change_id) if request else None
+            existing = await readmodel.find_change(session, change_id) if request else None
             if existing is not None and request is not None:
                 receipt = await receipts.find(session, existing.id, request.key)
                 return _already_proposed(existing, receipt, intake, proposer)
@@ -165,7 +165,7 @@ class ChangeService:
 
     async def _refuse_a_closed_window(self, change_id: str) -> None:
         async with self._sessions() as session:
-            row = await session.get(ChangeRow, change_id)
+            row = await readmodel.find_change(session, change_id)
         rejection = ChangeState.model_validate(row.snapshot).latest_rejection if row else None
         if rejection is None or rejection.challenge_deadline is None:
             return

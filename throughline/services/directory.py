@@ -51,7 +51,6 @@ from models.errors import (
 )
 from models.read.reports import TokenRevocationOut
 from models.roles import Role
-from models.tables import ChangeRow, DelegationRow
 from throughline.services.calls import (
     TEMPORAL_ERRORS,
     WorkflowQueues,
@@ -62,7 +61,7 @@ from throughline.services.calls import (
     update_id,
 )
 from throughline.settings import Settings
-from throughline.store import receipts
+from throughline.store import delegations, readmodel, receipts
 from throughline.store.directory_state import directory_start
 from throughline.tokens import read_token
 from workflows.directory import DirectoryWorkflow
@@ -120,7 +119,7 @@ class DirectoryService:
             return await self._update(DirectoryWorkflow.revoke_delegation, cmd, None)
         except DelegationNotFound:
             async with self._sessions() as session:
-                if await session.get(DelegationRow, delegation_id) is None:
+                if await delegations.find(session, delegation_id) is None:
                     raise
             return None
 
@@ -178,7 +177,7 @@ class DirectoryService:
 
     async def _require_change(self, change_id: str) -> None:
         async with self._sessions() as session:
-            if await session.get(ChangeRow, change_id) is None:
+            if await readmodel.find_change(session, change_id) is None:
                 raise ChangeNotFound(f"no change with id {change_id!r} to limit the delegation to")
 
     async def _update(

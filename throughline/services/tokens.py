@@ -8,10 +8,10 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.errors import InvalidRequest, PersonNotFound
+from models.errors import InvalidRequest
 from models.read.reports import TokenOut
-from models.tables import Person
 from throughline.settings import Settings
+from throughline.store import directory
 from throughline.tokens import TOKEN_MAX_HOURS, issue_token
 
 
@@ -26,9 +26,7 @@ async def issue_for(
     if not 0 < lifetime <= TOKEN_MAX_HOURS:
         raise InvalidRequest(f"a token lasts more than 0 and at most {TOKEN_MAX_HOURS} hours")
     async with sessions() as session:
-        person = await session.get(Person, person_id)
-    if person is None:
-        raise PersonNotFound(f"no person with id {person_id!r}")
+        person = await directory.get_person(session, person_id)
     if not person.active:
         raise InvalidRequest(f"{person_id} is not active in the directory; no token is issued")
     issued = issue_token(person_id, settings.key_file().ring(), timedelta(hours=lifetime))

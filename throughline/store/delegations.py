@@ -9,8 +9,12 @@ from models.errors import DelegationNotFound
 from models.tables import DelegationRow
 
 
+async def find(session: AsyncSession, delegation_id: int) -> DelegationRow | None:
+    return await session.get(DelegationRow, delegation_id)
+
+
 async def get(session: AsyncSession, delegation_id: int) -> DelegationRow:
-    row = await session.get(DelegationRow, delegation_id)
+    row = await find(session, delegation_id)
     if row is None:
         raise DelegationNotFound(f"no delegation with id {delegation_id}")
     return row

@@ -14,11 +14,22 @@ from models.change import ChangeState
 from models.errors import PersonNotFound
 from models.read.stuck import DirectoryReading
 from models.roles import Role
-from models.tables import DelegationRow, DirectoryEventRow, Person, RoleGrant
+from models.tables import (
+    DelegationRow,
+    DirectoryEventRow,
+    DirectoryLogRow,
+    Person,
+    RoleGrant,
+    TokenRevocationRow,
+)
+
+
+async def find_person(session: AsyncSession, person_id: str) -> Person | None:
+    return await session.get(Person, person_id)
 
 
 async def get_person(session: AsyncSession, person_id: str) -> Person:
-    person = await session.get(Person, person_id)
+    person = await find_person(session, person_id)
     if person is None:
         raise PersonNotFound(f"no person with id {person_id!r}")
     return person
@@ -143,3 +154,12 @@ async def reading_for(session: AsyncSession, state: ChangeState, now: datetime) 
     people = sorted({state.proposer, *state.intake.people.everyone()})
     found = await authorities(session, people, now, state.change_id)
     return DirectoryReading(authorities=found, admins=await active_admins(session))
+
+
+async def token_revoked(session: AsyncSession, token_id: str) -> bool:
+    return await session.get(TokenRevocationRow, token_id) is not None
+
+
+async def log_head(session: AsyncSession, directory_id: str) -> DirectoryLogRow | None:
+    """Where the directory's projection has reached: its last event's seq and hash."""
+    return await session.get(DirectoryLogRow, directory_id)

@@ -43,8 +43,12 @@ async def list_changes(session: AsyncSession, where: ChangeQuery) -> tuple[list[
     return list(rows), int(total)
 
 
+async def find_change(session: AsyncSession, change_id: str) -> ChangeRow | None:
+    return await session.get(ChangeRow, change_id)
+
+
 async def require_change(session: AsyncSession, change_id: str) -> ChangeRow:
-    row = await session.get(ChangeRow, change_id)
+    row = await find_change(session, change_id)
     if row is None:
         raise ChangeNotFound(f"no change with id {change_id!r}")
     return row

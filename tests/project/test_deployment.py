@@ -9,7 +9,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 
 

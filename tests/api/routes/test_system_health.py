@@ -1,4 +1,4 @@
-"""/healthz tells when Temporal stops answering."""
+"""/healthz tells when Temporal stops answering: api/routes/system.py."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ from models.roles import Role
 from workflows.directory import DirectoryWorkflow
 from workflows.service_change import ServiceChangeWorkflow
 
-HISTORIES = sorted((Path(__file__).parent.parent / "histories").glob("*.json"))
+HISTORIES = sorted(Path(__file__).parent.glob("*.json"))
 
 
 def test_histories_are_committed() -> None:

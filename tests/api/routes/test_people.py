@@ -1,5 +1,5 @@
 """The directory over HTTP: admins change it within their bounds, auditors read it with
-each person's history, and tokens are issued, revoked and rotated."""
+each person's history, and tokens are issued, revoked and rotated: api/routes/people.py."""
 
 from __future__ import annotations
 
@@ -31,6 +31,24 @@ async def _issue(api: Api, team: Team, person: str, hours: float = 1) -> str:
     assert response.status_code == 201, response.text
     token: str = response.json()["token"]
     return token
+
+
+@pytest.fixture
+async def own_keys_app(
+    settings: Settings,
+    temporal_client: Client,
+    worker: Worker,  # noqa: ARG001  (needed running, not used directly)
+    tmp_path: Path,
+) -> AsyncIterator[tuple[FastAPI, Settings]]:
+    private = settings.model_copy(update={"data_dir": tmp_path / "keys"})
+    application = create_app(private, temporal=temporal_client)
+    async with application.router.lifespan_context(application):
+        yield application, private
+
+
+def _kid(token: str) -> str:
+    kid: str = jwt.get_unverified_header(token)["kid"]
+    return kid
 
 
 async def test_adding_a_person_is_recorded_with_actor_time_before_and_after(
@@ -140,19 +158,6 @@ async def test_auditors_read_the_directory_and_its_chain_holds(api: Api, team: T
     assert {e["kind"] for e in log["events"]} >= {"person_added"}
 
 
-@pytest.fixture
-async def own_keys_app(
-    settings: Settings,
-    temporal_client: Client,
-    worker: Worker,  # noqa: ARG001  (needed running, not used directly)
-    tmp_path: Path,
-) -> AsyncIterator[tuple[FastAPI, Settings]]:
-    private = settings.model_copy(update={"data_dir": tmp_path / "keys"})
-    application = create_app(private, temporal=temporal_client)
-    async with application.router.lifespan_context(application):
-        yield application, private
-
-
 async def test_the_signing_key_rotates_without_a_restart(
     own_keys_app: tuple[FastAPI, Settings], team: Team
 ) -> None:
@@ -170,6 +175,20 @@ async def test_the_signing_key_rotates_without_a_restart(
         assert (await http.get("/me", headers=bearer(new))).status_code == 200
 
 
-def _kid(token: str) -> str:
-    kid: str = jwt.get_unverified_header(token)["kid"]
-    return kid
+async def test_admin_manages_people_and_roles(api: Api, team: Team) -> None:
+    new_id = f"deputy-{team.suffix}"
+    created = await api.post(
+        team.admin, "/people", {"name": "Policy deputy", "id": new_id, "roles": ["policy"]}
+    )
+    assert created.status_code == 201
+    assert created.json()["roles"] == ["policy"]
+    duplicate = await api.post(team.admin, "/people", {"name": "Policy deputy", "id": new_id})
+    assert (duplicate.status_code, duplicate.json()["error"]) == (409, "already_exists")
+    granted = await api.http.put(f"/people/{new_id}/roles/operations", headers=auth(team.admin))
+    assert granted.json()["roles"] == ["policy", "operations"]
+    me = (await api.get(new_id, "/me")).json()
+    assert me["roles"] == ["policy", "operations"]
+    missing = await api.http.put("/people/nobody/roles/policy", headers=auth(team.admin))
+    assert (missing.status_code, missing.json()["error"]) == (404, "person_not_found")
+    bad_role = await api.http.put(f"/people/{new_id}/roles/janitor", headers=auth(team.admin))
+    assert bad_role.status_code == 422

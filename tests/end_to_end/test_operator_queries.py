@@ -24,7 +24,7 @@ from throughline.temporal import workflow_id
 
 pytestmark = pytest.mark.slow
 
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 @pytest.fixture(scope="module")

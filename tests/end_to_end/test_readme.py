@@ -14,7 +14,7 @@ from tests.processes import Stack, start_stack
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 README = ROOT / "README.md"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 PACKAGES = ["models", "workflows", "activities", "workers", "api", "throughline", "benchmarks"]
 LONGEST_FILE = 300
 LONGEST_FUNCTION = 40
@@ -51,3 +51,32 @@ def test_every_module_says_what_it_holds(path: Path) -> None:
     docstring = ast.get_docstring(ast.parse(path.read_text()))
     assert docstring, "no docstring"
     assert len(docstring.splitlines()[0]) > 10
+
+
+CROSS_CUTTING = {"end_to_end", "faults", "fuzz", "histories", "project"}
+"""Test folders that cover the whole product rather than one module."""
+
+
+def _test_modules() -> list[Path]:
+    found = sorted((ROOT / "tests").rglob("test_*.py"))
+    return [p for p in found if p.relative_to(ROOT / "tests").parts[0] not in CROSS_CUTTING]
+
+
+def _tested_module(test: Path) -> Path | None:
+    """The source module a test module's path names: tests/a/b/test_c_aspect.py is found
+    by the module a/b/c.py (or the package a/b/c), the longest name that exists."""
+    folder = ROOT / test.parent.relative_to(ROOT / "tests")
+    words = test.stem.removeprefix("test_").split("_")
+    for end in range(len(words), 0, -1):
+        name = "_".join(words[:end])
+        for candidate in (folder / f"{name}.py", folder / name / "__init__.py"):
+            if candidate.exists():
+                return candidate
+    return None
+
+
+@pytest.mark.parametrize("test", _test_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_test_module_is_found_by_the_path_of_what_it_tests(test: Path) -> None:
+    assert _tested_module(test) is not None, (
+        "name the module it tests, or move it to a folder of its own"
+    )

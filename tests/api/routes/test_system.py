@@ -1,0 +1,27 @@
+"""Health and playbooks over HTTP: api/routes/system.py."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.api.client import Api
+from tests.factories import Team
+
+
+async def test_healthz_reports_temporal_and_database(http: httpx.AsyncClient) -> None:
+    response = await http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "temporal": True, "database": True, "parts": {}}
+
+
+async def test_playbooks_are_listed(api: Api, team: Team) -> None:
+    playbooks = (await api.get(team.auditor, "/playbooks")).json()
+    assert [(p["name"], p["version"]) for p in playbooks] == [("pdca", 1), ("pdca", 2)]
+    assert playbooks[1]["governance"]["challenge_window_working_days"] == 10
+    assert [s["name"] for s in playbooks[1]["stages"]] == [
+        "intent",
+        "design",
+        "delivery",
+        "check",
+        "act",
+    ]

@@ -1,0 +1,24 @@
+"""Running the `throughline` command as a user would, and reading what it prints."""
+
+from __future__ import annotations
+
+import asyncio
+
+from typer.testing import CliRunner, Result
+
+from throughline.cli import app
+from throughline.settings import Settings
+from throughline.tokens import read_token
+
+
+async def run_command(runner: CliRunner, *args: str) -> Result:
+    """Run the command in a thread of its own while the test's worker serves it."""
+
+    def invoke() -> Result:
+        return runner.invoke(app, list(args))
+
+    return await asyncio.to_thread(invoke)
+
+
+def person_of_token(token: str) -> str:
+    return read_token(token, Settings().key_file().ring()).person
