@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
             engine=engine,
             sessions=sessions,
             temporal=client,
-            services=build_services(client, settings, sessions),
+            services=build_services(client, settings, engine),
             keys=settings.key_file(),
         )
         try:

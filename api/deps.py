@@ -18,9 +18,11 @@ from throughline.services.auth import Caller, authenticate
 from throughline.services.changes import ChangeService
 from throughline.services.delegations import DelegationService
 from throughline.services.directory import DirectoryService
-from throughline.services.people import PeopleService
+from throughline.services.health import HealthService
+from throughline.services.people import PeopleAdmin, PeopleService
 from throughline.services.reads import ReadService
 from throughline.services.registry import Services
+from throughline.services.tokens import TokenService
 from throughline.settings import Settings
 from throughline.tokens import KeyFile
 
@@ -65,8 +67,20 @@ def _people(resources: ResourcesDep) -> PeopleService:
     return resources.services.people
 
 
+def _people_admin(resources: ResourcesDep) -> PeopleAdmin:
+    return resources.services.people_admin
+
+
 def _delegations(resources: ResourcesDep) -> DelegationService:
     return resources.services.delegations
+
+
+def _tokens(resources: ResourcesDep) -> TokenService:
+    return resources.services.tokens
+
+
+def _health(resources: ResourcesDep) -> HealthService:
+    return resources.services.health
 
 
 ChangesDep = Annotated[ChangeService, Depends(_changes)]
@@ -74,7 +88,10 @@ ReadsDep = Annotated[ReadService, Depends(_reads)]
 AuditDep = Annotated[AuditService, Depends(_audit)]
 DirectoryDep = Annotated[DirectoryService, Depends(_directory)]
 PeopleDep = Annotated[PeopleService, Depends(_people)]
+PeopleAdminDep = Annotated[PeopleAdmin, Depends(_people_admin)]
 DelegationsDep = Annotated[DelegationService, Depends(_delegations)]
+TokensDep = Annotated[TokenService, Depends(_tokens)]
+HealthDep = Annotated[HealthService, Depends(_health)]
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `throughline token create`.")
 

@@ -203,3 +203,8 @@ def latest_playbook(name: str) -> Playbook:
         known = ", ".join(sorted({n for n, _ in PLAYBOOKS}))
         raise UnknownPlaybook(f"unknown playbook {name!r}; known playbooks: {known}")
     return max(versions, key=lambda p: p.version)
+
+
+def published_playbooks() -> list[Playbook]:
+    """Every published playbook version, by name and then version."""
+    return sorted(PLAYBOOKS.values(), key=lambda p: (p.name, p.version))

@@ -15,18 +15,16 @@ from api.deps import (
     AUDITORS,
     Admin,
     CurrentCaller,
-    DirectoryDep,
     IdempotencyKey,
+    PeopleAdminDep,
     PeopleDep,
-    ResourcesDep,
+    TokensDep,
 )
 from api.errors import error_responses
 from models.base import Strict
 from models.directory.commands import NewPerson
 from models.read.reports import PersonHistory, PersonOut, TokenOut, TokensRevokedOut
 from models.roles import Role
-from throughline.services import tokens
-from throughline.services.people import person_of
 from throughline.tokens import TOKEN_MAX_HOURS
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -64,12 +62,11 @@ async def add_person(
     *,
     body: Annotated[NewPerson, Body(openapi_examples=examples.PERSON)],
     caller: Admin,
-    directory_service: DirectoryDep,
+    people_admin: PeopleAdminDep,
     idempotency_key: IdempotencyKey = None,
 ) -> PersonOut:
     """Add a person to the directory with their roles; recorded as a directory event."""
-    result = await directory_service.add_people(caller.id, [body], idempotency_key)
-    return person_of(result.people[0])
+    return await people_admin.add(caller.id, body, idempotency_key)
 
 
 @router.get(
@@ -104,12 +101,11 @@ async def person_history(*, person_id: PersonPath, people: PeopleDep) -> PersonH
     responses=CHANGE_ERRORS,
 )
 async def grant_role(
-    *, person_id: PersonPath, role: Role, caller: Admin, directory_service: DirectoryDep
+    *, person_id: PersonPath, role: Role, caller: Admin, people_admin: PeopleAdminDep
 ) -> PersonOut:
     """Grant a role; granting one already held changes nothing. An admin cannot grant a
     role to themself."""
-    result = await directory_service.change_role(caller.id, person_id, role, grant=True)
-    return person_of(result.people[0])
+    return await people_admin.change_role(caller.id, person_id, role, grant=True)
 
 
 @router.delete(
@@ -119,12 +115,11 @@ async def grant_role(
     responses=CHANGE_ERRORS,
 )
 async def revoke_role(
-    *, person_id: PersonPath, role: Role, caller: Admin, directory_service: DirectoryDep
+    *, person_id: PersonPath, role: Role, caller: Admin, people_admin: PeopleAdminDep
 ) -> PersonOut:
     """Revoke a role; it stops counting on the person's next request or sign-off. The
     last active admin keeps the admin role."""
-    result = await directory_service.change_role(caller.id, person_id, role, grant=False)
-    return person_of(result.people[0])
+    return await people_admin.change_role(caller.id, person_id, role, grant=False)
 
 
 @router.post(
@@ -134,11 +129,10 @@ async def revoke_role(
     responses=CHANGE_ERRORS,
 )
 async def deactivate(
-    *, person_id: PersonPath, caller: Admin, directory_service: DirectoryDep
+    *, person_id: PersonPath, caller: Admin, people_admin: PeopleAdminDep
 ) -> PersonOut:
     """The person can no longer sign in or act, and their tokens are refused at once."""
-    result = await directory_service.set_active(caller.id, person_id, active=False)
-    return person_of(result.people[0])
+    return await people_admin.set_active(caller.id, person_id, active=False)
 
 
 @router.post(
@@ -148,11 +142,10 @@ async def deactivate(
     responses=CHANGE_ERRORS,
 )
 async def reactivate(
-    *, person_id: PersonPath, caller: Admin, directory_service: DirectoryDep
+    *, person_id: PersonPath, caller: Admin, people_admin: PeopleAdminDep
 ) -> PersonOut:
     """The person may act again in the roles they hold."""
-    result = await directory_service.set_active(caller.id, person_id, active=True)
-    return person_of(result.people[0])
+    return await people_admin.set_active(caller.id, person_id, active=True)
 
 
 @router.post(
@@ -167,10 +160,10 @@ async def issue_token(
     *,
     person_id: PersonPath,
     body: Annotated[TokenRequest, Body(openapi_examples=examples.TOKEN)],
-    resources: ResourcesDep,
+    tokens: TokensDep,
 ) -> TokenOut:
     """A bearer token for an active person; at most 720 hours."""
-    return await tokens.issue_for(resources.sessions, resources.settings, person_id, body.hours)
+    return await tokens.issue(person_id, body.hours)
 
 
 @router.delete(
@@ -180,10 +173,8 @@ async def issue_token(
     responses=CHANGE_ERRORS,
 )
 async def revoke_tokens(
-    *, person_id: PersonPath, caller: CurrentCaller, directory_service: DirectoryDep
+    *, person_id: PersonPath, caller: CurrentCaller, people_admin: PeopleAdminDep
 ) -> TokensRevokedOut:
     """Every token the person holds now is refused from now on; as an admin, or for
     yourself."""
-    result = await directory_service.revoke_tokens(caller.id, person_id)
-    person = result.people[0]
-    return TokensRevokedOut(person=person.id, tokens_valid_after=person.tokens_valid_after)
+    return await people_admin.revoke_tokens(caller.id, person_id)

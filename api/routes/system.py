@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable
-from pathlib import Path
-from typing import Literal
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import Field
 
-from api.deps import ANY_ROLE, ResourcesDep
+from api.deps import ANY_ROLE, HealthDep
 from api.errors import error_responses
-from models.base import Strict
-from models.playbook import PLAYBOOKS, Playbook
-from throughline import db
-from throughline.supervision import read_status
+from models.playbook import Playbook, published_playbooks
+from models.read.reports import Health
 
 router = APIRouter(tags=["system"])
-HEALTH_TIMEOUT = 3.0
-
-
-class PartStatus(Strict):
-    state: Literal["running", "restarting"]
-    restarts: int
-    last_stop: str | None = Field(description="Why the part last stopped, if it did.")
-
-
-class Health(Strict):
-    status: Literal["ok", "degraded"]
-    temporal: bool
-    database: bool
-    parts: dict[str, PartStatus] = Field(
-        default_factory=dict,
-        description="On the embedded stack: each part (temporal, worker, api) and why it last "
-        "stopped. A part restarting makes the stack degraded.",
-    )
 
 
 @router.get(
@@ -45,40 +19,12 @@ class Health(Strict):
     response_model=Health,
     responses={503: {"model": Health, "description": "Temporal or the database is unreachable."}},
 )
-async def healthz(*, resources: ResourcesDep) -> JSONResponse:
+async def healthz(*, health_service: HealthDep) -> JSONResponse:
     """Whether Temporal and the database answer; 503 when either does not."""
-    temporal, database = await asyncio.gather(
-        _answers(resources.temporal.service_client.check_health()),
-        _answers(db.ping(resources.engine)),
-    )
-    parts = _parts(resources.settings.stack_status_file)
-    running = all(part.state == "running" for part in parts.values())
-    health = Health(
-        status="ok" if temporal and database and running else "degraded",
-        temporal=temporal,
-        database=database,
-        parts=parts,
-    )
+    health = await health_service.check()
     return JSONResponse(
         status_code=200 if health.status == "ok" else 503, content=health.model_dump()
     )
-
-
-def _parts(status_file: Path | None) -> dict[str, PartStatus]:
-    if status_file is None:
-        return {}
-    return {
-        name: PartStatus.model_validate(part) for name, part in read_status(status_file).items()
-    }
-
-
-async def _answers(check: Awaitable[object]) -> bool:
-    try:
-        async with asyncio.timeout(HEALTH_TIMEOUT):
-            await check
-    except Exception:
-        return False
-    return True
 
 
 @router.get(
@@ -90,4 +36,4 @@ async def _answers(check: Awaitable[object]) -> bool:
 )
 async def list_playbooks() -> list[Playbook]:
     """Every published playbook version, with its stages, gates and quorums."""
-    return sorted(PLAYBOOKS.values(), key=lambda p: (p.name, p.version))
+    return published_playbooks()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -161,4 +161,21 @@ class TokensRevokedOut(Strict):
     person: str
     tokens_valid_after: datetime | None = Field(
         description="Every token issued before this moment is refused."
+    )
+
+
+class PartStatus(Strict):
+    state: Literal["running", "restarting"]
+    restarts: int
+    last_stop: str | None = Field(description="Why the part last stopped, if it did.")
+
+
+class Health(Strict):
+    status: Literal["ok", "degraded"]
+    temporal: bool
+    database: bool
+    parts: dict[str, PartStatus] = Field(
+        default_factory=dict,
+        description="On the embedded stack: each part (temporal, worker, api) and why it last "
+        "stopped. A part restarting makes the stack degraded.",
     )

@@ -78,3 +78,18 @@ def _outside_the_store() -> list[Any]:
 @pytest.mark.parametrize("path", _outside_the_store())
 def test_only_the_store_writes_queries(path: Path) -> None:
     assert SPEAKS_SQL.findall(path.read_text()) == []
+
+
+def _handlers() -> list[Any]:
+    found = []
+    for path in sorted((ROOT / "api" / "routes").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.AsyncFunctionDef) and not node.name.startswith("_"):
+                found.append(pytest.param(node, id=f"{path.stem}.{node.name}"))
+    return found
+
+
+@pytest.mark.parametrize("handler", _handlers())
+def test_each_route_handler_makes_one_call_to_a_service(handler: ast.AsyncFunctionDef) -> None:
+    awaited = [node for node in ast.walk(handler) if isinstance(node, ast.Await)]
+    assert len(awaited) <= 1

@@ -9,8 +9,7 @@ import typer
 from models.directory.commands import NewPerson
 from models.directory.state import OPERATOR
 from models.roles import Role
-from throughline.cli.shared import with_directory, with_people
-from throughline.services.directory import DirectoryService
+from throughline.cli.shared import with_people, with_people_admin
 
 app = typer.Typer(
     help="People and their roles in the directory. Changes are recorded as directory "
@@ -30,11 +29,8 @@ def add(
     """Add a person with their roles."""
     new = NewPerson(name=name, id=person_id, roles=role)
 
-    async def work(service: DirectoryService) -> str:
-        return (await service.add_people(OPERATOR, [new])).people[0].id
-
-    added = with_directory(work)
-    typer.echo(f"added {added} ({', '.join(r.value for r in role)})")
+    added = with_people_admin(lambda admin: admin.add(OPERATOR, new))
+    typer.echo(f"added {added.id} ({', '.join(r.value for r in role)})")
 
 
 @app.command("list")
@@ -50,28 +46,28 @@ def listing() -> None:
 @app.command("grant")
 def grant(person_id: str, role: Role) -> None:
     """Grant a role to a person."""
-    with_directory(lambda s: s.change_role(OPERATOR, person_id, role, grant=True))
+    with_people_admin(lambda admin: admin.change_role(OPERATOR, person_id, role, grant=True))
     typer.echo(f"{person_id} now holds {role.value}")
 
 
 @app.command("revoke")
 def revoke(person_id: str, role: Role) -> None:
     """Revoke a role; it stops counting on the person's next request."""
-    with_directory(lambda s: s.change_role(OPERATOR, person_id, role, grant=False))
+    with_people_admin(lambda admin: admin.change_role(OPERATOR, person_id, role, grant=False))
     typer.echo(f"{person_id} no longer holds {role.value}")
 
 
 @app.command("deactivate")
 def deactivate(person_id: str) -> None:
     """Deactivate a person: their tokens are refused and they can no longer act."""
-    with_directory(lambda s: s.set_active(OPERATOR, person_id, active=False))
+    with_people_admin(lambda admin: admin.set_active(OPERATOR, person_id, active=False))
     typer.echo(f"{person_id} is no longer active")
 
 
 @app.command("reactivate")
 def reactivate(person_id: str) -> None:
     """Reactivate a person, in the roles they still hold."""
-    with_directory(lambda s: s.set_active(OPERATOR, person_id, active=True))
+    with_people_admin(lambda admin: admin.set_active(OPERATOR, person_id, active=True))
     typer.echo(f"{person_id} is active again")
 
 

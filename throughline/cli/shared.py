@@ -8,13 +8,13 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 import typer
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.errors import ThroughlineError
 from throughline import db
 from throughline.services.directory import DirectoryService, directory_workflow_id
-from throughline.services.people import PeopleService
+from throughline.services.people import PeopleAdmin, PeopleService
 from throughline.services.registry import Services, build_services
 from throughline.settings import ConfigurationError, Settings
 from throughline.temporal import connect
@@ -35,7 +35,7 @@ def run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
         raise fail(getattr(error, "message", str(error))) from None
 
 
-def with_sessions(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+def with_engine(work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
     """Run work against the configured database, its schema brought up to date first."""
     settings = Settings()
 
@@ -43,18 +43,22 @@ def with_sessions(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T
         await db.migrate(settings.database)
         engine = db.make_engine(settings.database)
         try:
-            return await work(db.session_factory(engine))
+            return await work(engine)
         finally:
             await engine.dispose()
 
     return run(go)
 
 
+def with_sessions(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+    return with_engine(lambda engine: work(db.session_factory(engine)))
+
+
 def with_services(work: Callable[[Services], Awaitable[T]]) -> T:
     """Run work against the services, which need Temporal: the running stack."""
     settings = Settings()
 
-    async def go(sessions: async_sessionmaker[AsyncSession]) -> T:
+    async def go(engine: AsyncEngine) -> T:
         try:
             client = await connect(settings)
         except RuntimeError:
@@ -62,14 +66,19 @@ def with_services(work: Callable[[Services], Awaitable[T]]) -> T:
                 f"cannot reach Temporal at {settings.temporal_address}; the directory is kept "
                 "there, so start the stack first (throughline up)"
             ) from None
-        return await work(build_services(client, settings, sessions))
+        return await work(build_services(client, settings, engine))
 
-    return with_sessions(go)
+    return with_engine(go)
 
 
 def with_directory(work: Callable[[DirectoryService], Awaitable[T]]) -> T:
     """Run work against the directory workflow, through the running stack."""
     return with_services(lambda services: work(services.directory))
+
+
+def with_people_admin(work: Callable[[PeopleAdmin], Awaitable[T]]) -> T:
+    """Change people through the directory workflow, on the running stack."""
+    return with_services(lambda services: work(services.people_admin))
 
 
 def with_people(work: Callable[[PeopleService], Awaitable[T]]) -> T:

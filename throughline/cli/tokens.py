@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from models.directory.state import OPERATOR
-from throughline.cli.shared import fail, with_directory, with_sessions
-from throughline.services import tokens
+from throughline.cli.shared import fail, with_directory, with_people_admin, with_sessions
+from throughline.services.tokens import TokenService
 from throughline.settings import ConfigurationError, Settings
 from throughline.tokens import TOKEN_MAX_HOURS
 
@@ -25,7 +25,7 @@ def create(
 ) -> None:
     """Print a signed bearer token for a person active in the directory."""
     settings = Settings()
-    issued = with_sessions(lambda sessions: tokens.issue_for(sessions, settings, person, hours))
+    issued = with_sessions(lambda sessions: TokenService(sessions, settings).issue(person, hours))
     typer.echo(issued.token)
 
 
@@ -40,7 +40,7 @@ def revoke(token: str) -> None:
 @app.command("revoke-all")
 def revoke_all(person: Annotated[str, typer.Option("--person", help="The person's id.")]) -> None:
     """Revoke every token a person holds now."""
-    with_directory(lambda service: service.revoke_tokens(OPERATOR, person))
+    with_people_admin(lambda admin: admin.revoke_tokens(OPERATOR, person))
     typer.echo(f"every token {person} held until now is revoked")
 
 

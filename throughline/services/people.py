@@ -1,5 +1,6 @@
-"""Reads of the directory for people: who is in it, with which roles, and, for auditors,
-everything it recorded about each person."""
+"""People in the directory: who is in it, with which roles, and, for auditors, everything
+it recorded about each person (PeopleService, from SQL); and the changes admins and the
+operator make to them (PeopleAdmin, through the directory workflow)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import AuditEvent
+from models.directory.commands import DirectoryResult, NewPerson
 from models.directory.events import describe_directory_event
-from models.directory.state import PersonRecord
-from models.read.reports import DirectoryEntry, PersonHistory, PersonOut
+from models.read.reports import DirectoryEntry, PersonHistory, PersonOut, TokensRevokedOut
 from models.roles import Role
 from models.tables import Person
+from throughline.services.directory import DirectoryService
 from throughline.store import directory
-
-
-def person_of(record: PersonRecord) -> PersonOut:
-    """A person as a directory command left them."""
-    roles = [Role(name) for name in record.role_names]
-    return PersonOut(id=record.id, name=record.name, active=record.active, roles=roles)
 
 
 class PeopleService:
@@ -64,3 +60,29 @@ def _entry(event: AuditEvent) -> DirectoryEntry:
         summary=describe_directory_event(event),
         payload=event.payload,
     )
+
+
+class PeopleAdmin:
+    """Changes to people, each answered with the person as the change left them."""
+
+    def __init__(self, directory: DirectoryService) -> None:
+        self._directory = directory
+
+    async def add(self, actor: str, person: NewPerson, key: str | None = None) -> PersonOut:
+        return _changed(await self._directory.add_people(actor, [person], key))
+
+    async def change_role(self, actor: str, person_id: str, role: Role, grant: bool) -> PersonOut:
+        return _changed(await self._directory.change_role(actor, person_id, role, grant))
+
+    async def set_active(self, actor: str, person_id: str, active: bool) -> PersonOut:
+        return _changed(await self._directory.set_active(actor, person_id, active))
+
+    async def revoke_tokens(self, actor: str, person_id: str) -> TokensRevokedOut:
+        person = (await self._directory.revoke_tokens(actor, person_id)).people[0]
+        return TokensRevokedOut(person=person.id, tokens_valid_after=person.tokens_valid_after)
+
+
+def _changed(result: DirectoryResult) -> PersonOut:
+    record = result.people[0]
+    roles = [Role(name) for name in record.role_names]
+    return PersonOut(id=record.id, name=record.name, active=record.active, roles=roles)

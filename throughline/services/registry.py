@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
+from throughline import db
 from throughline.services.audit import AuditService
 from throughline.services.change_workflows import ChangeWorkflows
 from throughline.services.changes import ChangeService
 from throughline.services.delegations import DelegationService
 from throughline.services.directory import DirectoryService
-from throughline.services.people import PeopleService
+from throughline.services.health import HealthService
+from throughline.services.people import PeopleAdmin, PeopleService
 from throughline.services.reads import ReadService
+from throughline.services.tokens import TokenService
 from throughline.settings import Settings
 
 
@@ -25,12 +27,14 @@ class Services:
     audit: AuditService
     directory: DirectoryService
     people: PeopleService
+    people_admin: PeopleAdmin
     delegations: DelegationService
+    tokens: TokenService
+    health: HealthService
 
 
-def build_services(
-    client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]
-) -> Services:
+def build_services(client: Client, settings: Settings, engine: AsyncEngine) -> Services:
+    sessions = db.session_factory(engine)
     workflows = ChangeWorkflows(client, settings, sessions)
     directory = DirectoryService(client, settings, sessions)
     return Services(
@@ -39,5 +43,8 @@ def build_services(
         audit=AuditService(sessions, workflows, directory),
         directory=directory,
         people=PeopleService(sessions, directory.directory_id),
+        people_admin=PeopleAdmin(directory),
         delegations=DelegationService(sessions, directory),
+        tokens=TokenService(sessions, settings),
+        health=HealthService(client, engine, settings.stack_status_file),
     )
