@@ -11,7 +11,13 @@ from datetime import datetime
 
 from temporalio import activity
 
-from models.calendar import WorkingDaysQuery, end_of_working_days
+from models.calendar import (
+    CalendarQuery,
+    WorkingDaysQuery,
+    end_of_working_days,
+    working_calendar,
+)
+from models.working_time import WorkingCalendar
 
 
 class CalendarActivities:
@@ -19,3 +25,8 @@ class CalendarActivities:
     async def end_of_working_days(self, query: WorkingDaysQuery) -> datetime:
         """The last moment of the n-th working day after the start."""
         return end_of_working_days(query.start, query.days, query.calendar)
+
+    @activity.defn(name="working_calendar")
+    async def working_calendar(self, query: CalendarQuery) -> WorkingCalendar:
+        """A change's bank holidays and clock changes, so its workflow counts working days."""
+        return working_calendar(query)

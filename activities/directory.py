@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 
+from activities.news import tell_the_stuck
 from models.authority import Authorities, AuthorityQuery
 from models.directory.projection import DirectoryBatch
+from models.read.stuck import DirectoryReading
 from throughline.store import directory
 from throughline.store.directory_projection import project_directory
 
@@ -28,13 +30,27 @@ class DirectoryActivities:
         async with self._sessions() as session:
             return await directory.authorities(session, query.people, query.as_of, query.change_id)
 
+    @activity.defn(name="read_directory")
+    async def read_directory(self, query: AuthorityQuery) -> DirectoryReading:
+        """Today's directory for the people a change names, and the admins to ask."""
+        async with self._sessions() as session:
+            found = await directory.authorities(session, query.people, query.as_of, query.change_id)
+            return DirectoryReading(
+                authorities=found, admins=await directory.active_admins(session)
+            )
+
     @activity.defn(name="project_directory")
     async def project_directory(self, batch: DirectoryBatch) -> int:
         """Write the directory's tables and event log; returns how many events were new."""
         async with self._sessions() as session, session.begin():
-            applied = await project_directory(session, batch, datetime.now(UTC))
+            projected = await project_directory(session, batch, datetime.now(UTC))
+        await tell_the_stuck((r.workflow_id, r.state, r.kind) for r in projected.rewritten)
         log.info(
             "projected directory",
-            extra={"directory_id": batch.directory_id, "events": len(batch.events), "new": applied},
+            extra={
+                "directory_id": batch.directory_id,
+                "events": len(batch.events),
+                "new": projected.new_events,
+            },
         )
-        return applied
+        return projected.new_events

@@ -19,6 +19,7 @@ from models.intake import ChangeIntake
 from models.playbook import Playbook
 from models.rejection import Rejection
 from models.roles import Role
+from models.working_time import WorkingCalendar
 
 
 class ChangeStatus(StrEnum):
@@ -80,6 +81,10 @@ class ChangeState(Strict):
     closing_comment: str | None = None
     restart_at: str | None = Field(
         default=None, description="Set when an adapt decision ends this cycle."
+    )
+    calendar: WorkingCalendar | None = Field(
+        default=None,
+        description="The working days due times count, when the playbook has service levels.",
     )
 
     @property

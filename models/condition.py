@@ -8,8 +8,8 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from models.base import Strict
 from models.evidence import EvidenceItem
+from models.handoff import Chase
 from models.roles import Role
 
 
@@ -19,7 +19,7 @@ class ConditionStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Condition(Strict):
+class Condition(Chase):
     """Raised by an amber approval; it must be closed before a later gate can pass."""
 
     id: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
 
 from pydantic import (
     Field,
@@ -12,6 +12,7 @@ from pydantic import (
 
 from models.base import LIST_LIMIT, Flag, Number, PersonId, ShortText, Strict, Text
 from models.roles import Role
+from models.working_time import HolidayCalendar
 
 
 class PolicyIntent(Strict):
@@ -95,6 +96,21 @@ class ChangeIntake(Strict):
     people: NamedPeople
     prioritisation: Prioritisation | None = None
     playbook: ShortText = "pdca"
+    calendar: HolidayCalendar | None = Field(
+        default=None,
+        description="Whose bank holidays the change's working days skip: GB-ENG (England "
+        "and Wales), GB-SCT (Scotland) or GB-NIR (Northern Ireland). Defaults to the "
+        "playbook's.",
+    )
+
+    def recorded(self) -> dict[str, Any]:
+        """The intake as its creation event records it. Fields added since version 1
+        appear only when set, so replayed changes reproduce their stored hashes."""
+        newer = {"calendar"}
+        payload = self.model_dump(mode="json", exclude=newer)
+        if self.calendar is not None:
+            payload["calendar"] = self.calendar.value
+        return payload
 
     @model_validator(mode="after")
     def _measures_present_and_distinct(self) -> Self:

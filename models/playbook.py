@@ -7,12 +7,11 @@ never changes the rules under a change that is already in flight.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Self
+from typing import Self
 
 from pydantic import Field, model_validator
 
 from models.base import Strict
-from models.errors import UnknownPlaybook
 from models.roles import SIGNING_ROLES, Role
 
 CLOSE = "close"
@@ -38,6 +37,20 @@ class GateDef(Strict):
     kind: GateKind = GateKind.SIGN_OFF
     quorum: dict[Role, int]
     reject_to: list[str] = Field(default_factory=list)
+    service_level_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=60,
+        description="Working days the gate's sign-off or decision may take; the playbook's "
+        "service levels give the default.",
+    )
+    rework_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=60,
+        description="Working days the team has to send new work after this gate asked for "
+        "changes or rejected back to it; the playbook's service levels give the default.",
+    )
 
 
 class StageDef(Strict):
@@ -46,6 +59,32 @@ class StageDef(Strict):
     owner: Role = Role.DIGITAL
     gate: GateDef
     records_measurements: bool = False
+    work_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=260,
+        description="Working days the team has for the stage's work when it first arrives; "
+        "none by default, since delivering takes as long as it takes.",
+    )
+
+
+class ServiceLevels(Strict):
+    """How long each turn may take, in working days, and when people are chased."""
+
+    sign_off_days: int = Field(default=5, ge=1, le=60, description="A gate's sign-off.")
+    decision_days: int = Field(default=3, ge=1, le=60, description="The act decision.")
+    rework_days: int = Field(
+        default=5, ge=1, le=60, description="The team's turn after request changes or reject."
+    )
+    challenge_ruling_days: int = Field(
+        default=5, ge=1, le=60, description="The service owner's ruling on a challenge."
+    )
+    remind_before_days: int = Field(
+        default=1, ge=0, le=20, description="Remind this many working days before; 0: never."
+    )
+    escalate_after_days: int = Field(
+        default=2, ge=1, le=60, description="Escalate this many working days after the due time."
+    )
 
 
 class Governance(Strict):
@@ -72,6 +111,11 @@ class Governance(Strict):
     )
     holiday_calendar: str = Field(
         default="GB-ENG", pattern=r"^[A-Z]{2}(-[A-Z]{2,3})?$", description="COUNTRY-SUBDIVISION"
+    )
+    service_levels: ServiceLevels | None = Field(
+        default=None,
+        description="Due times, reminders and escalation; none before version 3, so changes "
+        "pinned to an older version keep the rules they started with.",
     )
 
 
@@ -123,88 +167,3 @@ def _check_gate(stage: StageDef, stages_so_far: list[str]) -> None:
         raise ValueError(f"gate {gate.name!r} may only reject back to earlier stages, not {bad}")
     if gate.kind is GateKind.DECISION and Role.SERVICE_OWNER not in gate.quorum:
         raise ValueError(f"decision gate {gate.name!r} must be decided by the service owner")
-
-
-_ALL_THREE = {"policy": 1, "digital": 1, "operations": 1}
-
-PDCA_PLAYBOOK_DATA: dict[str, Any] = {
-    "name": "pdca",
-    "version": 1,
-    "title": "Plan, do, check, act",
-    "adapt_restart_at": ["design", "intent"],
-    "stages": [
-        {
-            "name": "intent",
-            "pdca": "plan",
-            "gate": {"name": "intent agreed", "quorum": _ALL_THREE, "reject_to": ["intent", CLOSE]},
-        },
-        {
-            "name": "design",
-            "pdca": "plan",
-            "gate": {
-                "name": "design approved",
-                "quorum": _ALL_THREE,
-                "reject_to": ["design", "intent"],
-            },
-        },
-        {
-            "name": "delivery",
-            "pdca": "do",
-            "gate": {
-                "name": "ready for release",
-                "quorum": _ALL_THREE,
-                "reject_to": ["delivery", "design"],
-            },
-        },
-        {
-            "name": "check",
-            "pdca": "check",
-            "records_measurements": True,
-            "gate": {"name": "outcome reviewed", "quorum": _ALL_THREE, "reject_to": ["check"]},
-        },
-        {
-            "name": "act",
-            "pdca": "act",
-            "owner": "service_owner",
-            "gate": {
-                "name": "adopt, adapt or abandon",
-                "kind": "decision",
-                "quorum": {"service_owner": 1},
-            },
-        },
-    ],
-}
-
-PDCA_V2_PLAYBOOK_DATA: dict[str, Any] = {
-    **PDCA_PLAYBOOK_DATA,
-    "version": 2,
-    "governance": {
-        "separation_across_stages": True,
-        "evidence_bound_approvals": True,
-        "recheck_authority_at_quorum": True,
-        "challenge_window_working_days": 10,
-        "holiday_calendar": "GB-ENG",
-    },
-}
-
-PLAYBOOKS: dict[tuple[str, int], Playbook] = {
-    (p.name, p.version): p
-    for p in [
-        Playbook.model_validate(PDCA_PLAYBOOK_DATA),
-        Playbook.model_validate(PDCA_V2_PLAYBOOK_DATA),
-    ]
-}
-
-
-def latest_playbook(name: str) -> Playbook:
-    """The newest published version of a playbook, by name."""
-    versions = [p for (n, _), p in PLAYBOOKS.items() if n == name]
-    if not versions:
-        known = ", ".join(sorted({n for n, _ in PLAYBOOKS}))
-        raise UnknownPlaybook(f"unknown playbook {name!r}; known playbooks: {known}")
-    return max(versions, key=lambda p: p.version)
-
-
-def published_playbooks() -> list[Playbook]:
-    """Every published playbook version, by name and then version."""
-    return sorted(PLAYBOOKS.values(), key=lambda p: (p.name, p.version))

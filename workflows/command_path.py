@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from models.results import CommandResult, result_of
     from models.roles import Role
     from models.rules import budget, quorum
+    from models.service_levels import schedule
     from models.transitions import completion
     from workflows import attributes, reads
     from workflows.keys import CommandKeys
@@ -36,6 +37,14 @@ class CommandPath:
     _state: ChangeState
     _projection: ChangeProjection
     _keys: CommandKeys
+    _clock_ready: bool
+
+    async def _clock_set(self) -> None:
+        """Wait, at the start of a run with service levels, until its calendar is fetched,
+        so no command or projection gets ahead of the due times. A run without them is
+        ready from the start, and never waits here."""
+        if not self._clock_ready:
+            await workflow.wait_condition(lambda: self._clock_ready)
 
     def _validate(self, cmd: C, check: Check[C]) -> None:
         with refusals_as_application_errors():
@@ -52,6 +61,7 @@ class CommandPath:
         if earlier is not None:
             return earlier
         with self._keys.handling(cmd):
+            await self._clock_set()
             return await self._apply(name, cmd, transition, role)
 
     async def _apply(
@@ -65,6 +75,7 @@ class CommandPath:
             events = transition(self._state, cmd, authorities, workflow.now())
         self._projection.outbox.extend(events)
         await self._complete_gate_if_ready(cmd.actor, role)
+        schedule(self._state)
         attributes.publish(self._state)
         result = self._result(name, gate_before)
         receipt = self._keys.remember(cmd, result)

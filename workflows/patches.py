@@ -32,3 +32,8 @@ WAITING_ON_BY_ROLE = "search-attributes-name-every-role-waited-on"
 
 CLEAR_ATTRIBUTES_ON_CONTINUE = "clear-search-attributes-before-continue-as-new"
 """A run that continues as new clears its search attributes and is marked continued."""
+
+SERVICE_LEVELS = "service-levels-reminders-and-escalation"
+"""A change whose playbook has service levels fetches its working calendar, gives each
+turn a due time, and keeps time: reminders, overdue marks, escalations, and a stuck
+change escalated as soon as the directory says so."""

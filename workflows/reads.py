@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.interfaces import end_of_working_days, read_authorities
+    from activities.interfaces import (
+        end_of_working_days,
+        read_authorities,
+        read_directory,
+    )
+    from activities.interfaces import working_calendar as working_calendar_of
     from models.authority import Authorities, AuthorityQuery
-    from models.calendar import WorkingDaysQuery
+    from models.calendar import CalendarQuery, WorkingDaysQuery
     from models.change import ChangeState
+    from models.read.stuck import DirectoryReading
+    from models.working_time import WorkingCalendar
     from workflows.patches import LOCAL_READS
 
 Q = TypeVar("Q")
@@ -55,3 +62,16 @@ async def challenge_deadline(state: ChangeState) -> datetime | None:
         calendar=governance.holiday_calendar,
     )
     return await read(end_of_working_days, query)
+
+
+async def working_calendar(state: ChangeState, today: date) -> WorkingCalendar:
+    """The change's calendar from today for some years, from the holiday tables."""
+    name = state.intake.calendar or state.playbook.governance.holiday_calendar
+    return await read(working_calendar_of, CalendarQuery(calendar=name, first_day=today))
+
+
+async def directory_reading(state: ChangeState) -> DirectoryReading:
+    """Today's directory for everyone the change names, and the admins to ask."""
+    people = sorted({state.proposer, *state.intake.people.everyone()})
+    query = AuthorityQuery(people=people, as_of=workflow.now(), change_id=state.change_id)
+    return await read(read_directory, query)

@@ -27,13 +27,15 @@ with workflow.unsafe.imports_passed_through():
     from models.errors import IdempotencyKeyReused
     from models.gate import Decision
     from models.read.views import ChangeView, describe_change
-    from models.results import ChangeOutcome, ChangeStart, CommandResult, Receipt, result_of
-    from models.rules.challenges import (
-        awaiting_challenge,
-        challengeable,
-        check_challenge,
-        check_resolve,
+    from models.results import (
+        ChangeOutcome,
+        ChangeStart,
+        CommandResult,
+        DirectoryNews,
+        Receipt,
+        result_of,
     )
+    from models.rules.challenges import check_challenge, check_resolve
     from models.rules.conditions import check_close_condition
     from models.rules.decision import check_decide
     from models.rules.measurement import check_record_measurement
@@ -57,11 +59,11 @@ with workflow.unsafe.imports_passed_through():
         WITHDRAW_REQUIRES_ROLE,
     )
     from workflows.projection import ChangeProjection
-    from workflows.timers import sleep_until
+    from workflows.time_keeping import TimeKeeping
 
 
 @workflow.defn(failure_exception_types=[pydantic.ValidationError])
-class ServiceChangeWorkflow(CommandPath):
+class ServiceChangeWorkflow(CommandPath, TimeKeeping):
     """Carries one service change through its playbook, gate by gate.
 
     Updates, each with a validator that refuses without leaving history:
@@ -75,9 +77,12 @@ class ServiceChangeWorkflow(CommandPath):
         every counted approver when a quorum would complete),
         project_change (read model, audit log and keyed answers, awaited before an
         update returns)
-    Timers:
+    Signals:
+        directory_changed (the directory's projection says the change may be stuck)
+    Timers (workflows/time_keeping.py):
         a change closed by a reject stays open until its challenge window ends, so the
-        team can still challenge it.
+        team can still challenge it; with service levels, each turn and condition is
+        reminded, marked overdue and escalated on its own calendar.
     Continue-as-new:
         at each new PDCA cycle, and whenever Temporal suggests it; answers of recent
         keyed commands travel along, and SQL keeps all of them.
@@ -99,6 +104,7 @@ class ServiceChangeWorkflow(CommandPath):
         self._creation_result = start.creation_result
         self._keys = CommandKeys(start.receipts)
         self._run_iteration = self._state.iteration
+        self._clock_ready = self._state.playbook.governance.service_levels is None
 
     def _created_at(self) -> datetime:
         """When the change began. Its start time, recorded by the server, lets a caller
@@ -111,9 +117,10 @@ class ServiceChangeWorkflow(CommandPath):
     @workflow.run
     async def run(self, start: ChangeStart) -> ChangeOutcome:  # noqa: ARG002
         attributes.publish(self._state)
+        keeping_time = await self._starts_keeping_time()
+        self._clock_ready = True
         await self._projection.through(self._state, self._state.seq)
-        while await sleep_until(self._challenge_deadline_while_closed, self._run_should_end):
-            pass  # a challenge window closed: whether the run ends is asked again
+        await self._wait_for_the_clock(keeping_time)
         await self._settle()
         if self._state.status.is_closed and not self._awaiting_challenge():
             return self._outcome()
@@ -127,25 +134,6 @@ class ServiceChangeWorkflow(CommandPath):
                 receipts=self._keys.book.recent(),
             )
         )
-
-    def _awaiting_challenge(self) -> bool:
-        return awaiting_challenge(self._state, workflow.now())
-
-    def _challenge_deadline_while_closed(self) -> datetime | None:
-        """A change a reject closed stays open until the reject's challenge window ends."""
-        if not self._awaiting_challenge():
-            return None
-        rejection = challengeable(self._state, workflow.now())
-        return rejection.challenge_deadline if rejection else None
-
-    def _run_should_end(self) -> bool:
-        """True when this run should finish: the change has closed for good, a new cycle
-        began, or Temporal suggests a fresh run (a change still open to a challenge then
-        continues as new rather than ending)."""
-        state = self._state
-        if state.iteration > self._run_iteration or workflow.info().is_continue_as_new_suggested():
-            return True
-        return state.status.is_closed and not self._awaiting_challenge()
 
     async def _settle(self) -> None:
         """Wait until every handler is done and everything it wrote is projected."""
@@ -165,6 +153,14 @@ class ServiceChangeWorkflow(CommandPath):
             last_hash=state.last_hash,
         )
 
+    # Signals
+
+    @workflow.signal
+    def directory_changed(self, news: DirectoryNews) -> None:  # noqa: ARG002
+        """The directory's projection says the change may have become stuck, or may no
+        longer be: look at the directory again."""
+        self._directory_changed = True
+
     # Queries
 
     @workflow.query
@@ -180,6 +176,7 @@ class ServiceChangeWorkflow(CommandPath):
     @workflow.update
     async def open(self, cmd: OpenChange) -> CommandResult:  # noqa: ARG002
         """Confirms creation once the new change is in the read model."""
+        await self._clock_set()
         if self._creation_result is None:
             await self._projection.through(self._state, self._state.seq)
             self._creation_result = self._result("open", self._state.gate.id)

@@ -39,17 +39,23 @@ async def list_changes(
         WaitKind | None, Query(description="For example stuck: nobody left may act")
     ] = None,
     service: Annotated[ShortText | None, Query()] = None,
+    overdue: Annotated[
+        bool | None,
+        Query(description="true: only changes past a due time; false: only the others"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ChangeList:
-    """List changes, newest first, filtered by stage, status, service, the role they wait
-    on, or what kind of act they wait for."""
+    """List changes, overdue ones first (most overdue first), then newest first; filtered
+    by stage, status, service, the role they wait on, what kind of act they wait for, or
+    whether they are overdue."""
     where = ChangeQuery(
         stage=stage,
         status=status,
         waiting_on=waiting_on,
         waiting_kind=waiting_kind,
         service=service,
+        overdue=overdue,
         limit=limit,
         offset=offset,
     )

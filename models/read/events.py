@@ -56,7 +56,44 @@ LINES: dict[EventKind, Render] = {
     EventKind.CHALLENGE_LAPSED: lambda _who, p: (
         f"the challenge to the reject lapsed: {p.get('reason')}"
     ),
+    EventKind.HANDOFF_REMINDED: lambda _who, p: (
+        f"{_roles(p)} reminded that handoff {p.get('handoff_seq')} is due {_when(p)}"
+    ),
+    EventKind.HANDOFF_OVERDUE: lambda _who, p: (
+        f"handoff {p.get('handoff_seq')} to {_roles(p)} went overdue (due {_when(p)})"
+    ),
+    EventKind.HANDOFF_ESCALATED: lambda _who, p: (
+        f"handoff {p.get('handoff_seq')}, overdue since {_when(p)}, escalated to {_to(p)}"
+    ),
+    EventKind.CONDITION_REMINDED: lambda _who, p: (
+        f"{p.get('owner')} reminded that condition {p.get('condition_id')} is due {_when(p)}"
+    ),
+    EventKind.CONDITION_OVERDUE: lambda _who, p: (
+        f"condition {p.get('condition_id')} of {p.get('owner')} went overdue (due {_when(p)})"
+    ),
+    EventKind.CONDITION_ESCALATED: lambda _who, p: (
+        f"condition {p.get('condition_id')}, overdue since {_when(p)}, escalated to {_to(p)}"
+    ),
+    EventKind.CHANGE_STUCK: lambda _who, p: f"escalated to {_to(p)}: {p.get('reason')}",
+    EventKind.STUCK_CLEARED: lambda _who, p: f"no longer stuck: {p.get('reason')}",
 }
+
+
+def _roles(p: dict[str, Any]) -> str:
+    return _listed(p.get("roles"))
+
+
+def _to(p: dict[str, Any]) -> str:
+    return _listed(p.get("to"))
+
+
+def _listed(roles: Any) -> str:
+    names = [roles] if isinstance(roles, str) else list(roles or [])
+    return " and ".join(str(r).replace("_", " ") for r in names) or "nobody"
+
+
+def _when(p: dict[str, Any]) -> str:
+    return str(p.get("due_at", "")).replace("T", " ")
 
 
 def describe_event(event: AuditEvent) -> str:

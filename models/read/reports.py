@@ -22,8 +22,20 @@ class ChangeQuery(Strict):
     waiting_on: Role | None = None
     waiting_kind: WaitKind | None = None
     service: str | None = None
+    overdue: bool | None = None
     limit: int = 50
     offset: int = 0
+
+
+class DueTime(Strict):
+    """When something is due by its service level, and how far it has been chased."""
+
+    due_at: datetime | None = Field(default=None, description="None: no service level.")
+    overdue: bool = False
+    escalated_at: datetime | None = None
+    working_days_left: int | None = Field(
+        default=None, description="Working days to the due time, today included; 0 once due."
+    )
 
 
 class ChangeSummary(ChangeHeadline):
@@ -33,6 +45,10 @@ class ChangeSummary(ChangeHeadline):
     waiting_reason: str
     created_at: datetime
     updated_at: datetime
+    due_at: datetime | None = Field(
+        default=None, description="The earliest due time of anything the change waits for."
+    )
+    overdue: bool = False
 
 
 class ChangeList(Strict):
@@ -51,8 +67,16 @@ class TimelineEntry(Strict):
     summary: str = Field(description="What happened, in plain words.")
 
 
-class HandoffEntry(Strict):
+class HandoffEntry(DueTime):
     seq: int
+    kind: str = Field(
+        description="flow (the main line), escalation (a challenge), overdue or stuck (raised "
+        "with whoever can move it)"
+    )
+    gate_id: str | None
+    about: str | None = Field(description="What an overdue or stuck escalation is about.")
+    reminded_at: datetime | None
+    overdue_at: datetime | None
     from_party: str
     to_party: str
     roles: list[str]
@@ -68,7 +92,7 @@ class Timeline(Strict):
     handoffs: list[HandoffEntry]
 
 
-class InboxItem(Strict):
+class InboxItem(DueTime):
     change_id: str
     title: str
     service: str
@@ -179,3 +203,18 @@ class Health(Strict):
         description="On the embedded stack: each part (temporal, worker, api) and why it last "
         "stopped. A part restarting makes the stack degraded.",
     )
+    failed_notifications: dict[str, int] = Field(
+        default_factory=dict,
+        description="Notifications per channel that failed, or may not have gone, in the "
+        "last day. Any makes the status degraded, but never a 503: a failing channel "
+        "does not stop changes.",
+    )
+
+    @property
+    def serving(self) -> bool:
+        """Temporal, the database and every part run: the API can do its work."""
+        return (
+            self.temporal
+            and self.database
+            and all(part.state == "running" for part in self.parts.values())
+        )

@@ -12,6 +12,7 @@ from pydantic import Field
 from models.authority import Authorities
 from models.base import Strict
 from models.change import ChangeState
+from models.handoff import HandoffKind
 from models.read.progress import role_progress
 from models.read.waiting import WaitingOn, WaitKind, waiting_on
 from models.roles import Role
@@ -96,3 +97,16 @@ def waiting_today(
     if directory is None or plain.kind is WaitKind.NOTHING:
         return plain
     return stuck_wait(state, plain, directory) or plain
+
+
+def needs_directory_look(state: ChangeState, kind: WaitKind) -> bool:
+    """Whether a change that keeps time should look at the directory: SQL finds it stuck
+    and it has not escalated that, or it escalated and SQL no longer finds it stuck."""
+    if state.playbook.governance.service_levels is None or state.calendar is None:
+        return False
+    about = f"gate {state.gate.id}"
+    escalated = any(
+        h.kind is HandoffKind.STUCK and h.closed_at is None and h.about == about
+        for h in state.handoffs
+    )
+    return (kind is WaitKind.STUCK) != escalated

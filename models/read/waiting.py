@@ -10,6 +10,7 @@ from pydantic import Field
 from models.base import Strict
 from models.change import ChangeState
 from models.gate import GateStatus
+from models.handoff import Chase, Handoff
 from models.playbook import GateKind
 from models.read.progress import role_progress
 from models.roles import Role
@@ -25,6 +26,8 @@ class WaitKind(StrEnum):
     CONDITION = "condition"
     STUCK = "stuck"
     """Nobody left may take the role it waits on; it waits on whoever can fix that."""
+    ESCALATED = "escalated"
+    """A turn or condition long overdue, escalated to the service owner or the admins."""
     NOTHING = "nothing"
 
 
@@ -38,6 +41,32 @@ class WaitingOn(Strict):
     escalation: str | None = Field(
         default=None, description="A side question waiting too, such as a challenge."
     )
+    due_at: datetime | None = Field(
+        default=None, description="When this turn is due, by the playbook's service level."
+    )
+    overdue: bool = False
+    escalated_at: datetime | None = Field(
+        default=None, description="When the overdue turn was escalated, if it was."
+    )
+    working_days_left: int | None = Field(
+        default=None, description="Working days to the due time, today included; 0 once due."
+    )
+
+
+def with_due(wait: WaitingOn, state: ChangeState, chase: Chase | None, now: datetime) -> WaitingOn:
+    """The wait with the due time of what it waits for, when that has one."""
+    if chase is None or chase.due_at is None:
+        return wait
+    due = chase.due_at
+    left = state.calendar.working_days_left(now, due) if state.calendar else None
+    return wait.model_copy(
+        update={
+            "due_at": due,
+            "overdue": now > due,
+            "escalated_at": chase.escalated_at,
+            "working_days_left": left,
+        }
+    )
 
 
 def waiting_on(state: ChangeState, now: datetime) -> WaitingOn:
@@ -50,7 +79,7 @@ def waiting_on(state: ChangeState, now: datetime) -> WaitingOn:
     since = handoff.opened_at if handoff else state.updated_at
     kind, roles, people = _who_acts_next(state)
     reason = handoff.reason if handoff else "waiting"
-    return WaitingOn(
+    wait = WaitingOn(
         kind=kind,
         roles=roles,
         people=people,
@@ -59,6 +88,15 @@ def waiting_on(state: ChangeState, now: datetime) -> WaitingOn:
         reason=why_held(state) if kind is WaitKind.CONDITION else reason,
         escalation=side,
     )
+    return with_due(wait, state, _chased(state, kind, handoff), now)
+
+
+def _chased(state: ChangeState, kind: WaitKind, handoff: Handoff | None) -> Chase | None:
+    """What the wait is due by: the earliest holding condition, or the open turn."""
+    if kind is WaitKind.CONDITION:
+        dated = [c for c in blocking_conditions(state) if c.due_at is not None]
+        return min(dated, key=lambda c: c.due_at or c.raised_at, default=None)
+    return handoff
 
 
 def why_held(state: ChangeState) -> str:
@@ -90,7 +128,7 @@ def _closed_wait(state: ChangeState, now: datetime, side: str | None) -> Waiting
             waiting_seconds=None,
             reason=f"nothing: the change is {state.status}",
         )
-    return WaitingOn(
+    wait = WaitingOn(
         kind=WaitKind.CHALLENGE,
         roles=[Role.SERVICE_OWNER],
         people=state.intake.people.service_owner,
@@ -99,6 +137,7 @@ def _closed_wait(state: ChangeState, now: datetime, side: str | None) -> Waiting
         reason=escalation.reason,
         escalation=side,
     )
+    return with_due(wait, state, escalation, now)
 
 
 def _who_acts_next(state: ChangeState) -> tuple[WaitKind, list[Role], list[str]]:

@@ -29,6 +29,9 @@ class ChangeRow(SQLModel, table=True):
     waiting_kind: str = Field(max_length=32)
     waiting_since: datetime | None = utc_column(nullable=True)
     waiting_reason: str
+    due_at: datetime | None = utc_column(nullable=True, index=True)
+    overdue_since: datetime | None = utc_column(nullable=True)
+    calendar: str | None = Field(default=None, max_length=16)
     created_at: datetime = utc_column(index=True)
     updated_at: datetime = utc_column()
     closed_at: datetime | None = utc_column(nullable=True)
@@ -47,6 +50,8 @@ class ChangeWaiting(SQLModel, table=True):
     role: str = Field(primary_key=True, max_length=32, index=True)
     kind: str = Field(max_length=32)
     since: datetime = utc_column()
+    due_at: datetime | None = utc_column(nullable=True)
+    overdue_at: datetime | None = utc_column(nullable=True)
 
 
 class ChangePerson(SQLModel, table=True):
@@ -130,6 +135,12 @@ class HandoffRow(SQLModel, table=True):
     reason: str
     opened_at: datetime = utc_column()
     closed_at: datetime | None = utc_column(nullable=True)
+    gate_id: str | None = Field(default=None, max_length=100)
+    about: str | None = Field(default=None, max_length=100)
+    due_at: datetime | None = utc_column(nullable=True)
+    reminded_at: datetime | None = utc_column(nullable=True)
+    overdue_at: datetime | None = utc_column(nullable=True)
+    escalated_at: datetime | None = utc_column(nullable=True)
 
 
 class ConditionRow(SQLModel, table=True):
@@ -151,3 +162,7 @@ class ConditionRow(SQLModel, table=True):
     raised_at: datetime = utc_column()
     closed_by: str | None = Field(default=None, max_length=64)
     closed_at: datetime | None = utc_column(nullable=True)
+    due_at: datetime | None = utc_column(nullable=True)
+    reminded_at: datetime | None = utc_column(nullable=True)
+    overdue_at: datetime | None = utc_column(nullable=True)
+    escalated_at: datetime | None = utc_column(nullable=True)

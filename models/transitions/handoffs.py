@@ -46,16 +46,19 @@ def escalate(
     state: ChangeState,
     now: datetime,
     actor: str,
-    role: Role,
+    role: Role | None,
     to: tuple[str, list[Role]],
     reason: str,
+    *,
+    kind: HandoffKind = HandoffKind.ESCALATION,
+    about: str | None = None,
 ) -> AuditEvent:
     """Open a side handoff, leaving the main line of responsibility where it is."""
     from_party = state.open_handoff.to_party if state.open_handoff else f"{role} {actor}"
     to_party, roles = to
-    return _open(
-        state, now, actor, role, HandoffKind.ESCALATION, from_party, to_party, roles, reason
-    )
+    opened = _open(state, now, actor, role, kind, from_party, to_party, roles, reason)
+    state.handoffs[-1].about = about
+    return opened
 
 
 def close_escalation(state: ChangeState, now: datetime) -> None:
@@ -99,6 +102,7 @@ def _open(
             roles=roles,
             reason=reason,
             opened_at=now,
+            gate_id=state.gate.id,
         )
     )
     return opened

@@ -32,7 +32,7 @@ def open_change(new: NewChange, now: datetime) -> tuple[ChangeState, list[AuditE
         role=Role.DIGITAL,
         at=now,
         payload={
-            "intake": new.intake.model_dump(mode="json"),
+            "intake": new.intake.recorded(),
             "playbook": {"name": new.playbook.name, "version": new.playbook.version},
         },
     )

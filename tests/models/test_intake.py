@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from models.evidence import EvidenceInput, fingerprint
 from models.intake import ChangeIntake
-from tests.factories import intake_data
+from tests.factories import intake, intake_data
 
 
 def _errors(**overrides: object) -> str:
@@ -75,3 +75,16 @@ def test_bad_evidence_is_refused(fields: dict[str, str], message: str) -> None:
     data = {"title": "t", "uri": "https://x.test/a", **fields}
     with pytest.raises(ValidationError, match=message):
         EvidenceInput.model_validate(data)
+
+
+def test_the_creation_event_records_the_intake_as_version_1_did_unless_a_calendar_is_set() -> None:
+    plain = intake()
+    assert "calendar" not in plain.recorded()
+    assert plain.recorded() == plain.model_dump(mode="json", exclude={"calendar"})
+    scottish = intake(calendar="GB-SCT")
+    assert scottish.recorded()["calendar"] == "GB-SCT"
+
+
+def test_only_the_nations_calendars_are_known() -> None:
+    with pytest.raises(ValidationError, match="GB-ENG"):
+        intake(calendar="FR")

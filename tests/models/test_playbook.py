@@ -9,7 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from models import errors
-from models.playbook import PDCA_PLAYBOOK_DATA, GateKind, Playbook, latest_playbook
+from models.playbook import GateKind, Playbook
+from models.playbooks import PDCA_PLAYBOOK_DATA, latest_playbook
 from models.roles import Role
 
 

@@ -39,7 +39,7 @@ from models.commands import (
 )
 from models.errors import ChallengeWindowClosed, ChangeClosed, IdempotencyKeyReused
 from models.intake import ChangeIntake
-from models.playbook import latest_playbook
+from models.playbooks import latest_playbook
 from models.results import CommandResult, result_of
 from models.rules.staffing import check_staffing
 from models.tables import ChangeRow, CommandReceiptRow

@@ -23,6 +23,7 @@ from models.read.reports import (
 from models.read.views import ChangeView, GateReport, describe_change, report_gate
 from models.roles import Role
 from models.tables import ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
+from throughline.services.calendars import working_days_left
 from throughline.store import directory, readmodel
 
 
@@ -51,15 +52,17 @@ class ReadService:
             raise GateNotFound(unknown.message) from None
 
     async def changes(self, where: ChangeQuery) -> ChangeList:
+        """A page of changes, overdue ones first."""
+        now = datetime.now(UTC)
         async with self._sessions() as session:
-            rows, total = await readmodel.list_changes(session, where)
-        items = [_summary(row) for row in rows]
+            rows, total = await readmodel.list_changes(session, where, now)
+        items = [_summary(row, now) for row in rows]
         return ChangeList(items=items, total=total, limit=where.limit, offset=where.offset)
 
     async def timeline(self, change_id: str) -> Timeline:
         """Every event in plain words, and every handoff with how long it stayed open."""
         async with self._sessions() as session:
-            await readmodel.require_change(session, change_id)
+            change = await readmodel.require_change(session, change_id)
             events = await readmodel.audit_events(session, change_id)
             handoffs = await readmodel.handoffs(session, change_id)
         now = datetime.now(UTC)
@@ -74,23 +77,28 @@ class ReadService:
             )
             for e in events
         ]
-        return Timeline(
-            change_id=change_id, events=entries, handoffs=[_handoff(h, now) for h in handoffs]
-        )
+        handoff_entries = [_handoff(h, now, change.calendar) for h in handoffs]
+        return Timeline(change_id=change_id, events=entries, handoffs=handoff_entries)
 
     async def inbox(self, person_id: str, roles: list[Role]) -> Inbox:
         """What waits on the person in a role they hold now, the conditions they own, and
-        changes stuck until they act on them; oldest first."""
+        changes stuck or escalated until they act on them: overdue items first, most
+        overdue first, then the oldest."""
         async with self._sessions() as session:
             waiting = await readmodel.inbox(session, person_id, roles)
             owned = await readmodel.open_conditions_owned_by(session, person_id)
         now = datetime.now(UTC)
         items = [_waiting_item(w, change, now) for w, change in waiting]
         items += [_condition_item(c, change, now) for c, change in owned]
-        return Inbox(person=person_id, items=sorted(items, key=lambda item: item.since))
+        return Inbox(person=person_id, items=sorted(items, key=_most_urgent_first))
 
 
-def _summary(row: ChangeRow) -> ChangeSummary:
+def _most_urgent_first(item: InboxItem) -> tuple[bool, datetime, datetime]:
+    overdue_by = item.due_at if item.overdue and item.due_at else item.since
+    return (not item.overdue, overdue_by, item.since)
+
+
+def _summary(row: ChangeRow, now: datetime) -> ChangeSummary:
     return ChangeSummary(
         change_id=row.id,
         title=row.title,
@@ -104,12 +112,24 @@ def _summary(row: ChangeRow) -> ChangeSummary:
         waiting_reason=row.waiting_reason,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        due_at=row.due_at,
+        overdue=row.overdue_since is not None or _past(row.due_at, now),
     )
 
 
-def _handoff(row: HandoffRow, now: datetime) -> HandoffEntry:
+def _handoff(row: HandoffRow, now: datetime, calendar: str | None) -> HandoffEntry:
+    still_open = row.closed_at is None
     return HandoffEntry(
         seq=row.seq,
+        kind=row.kind,
+        gate_id=row.gate_id,
+        about=row.about,
+        due_at=row.due_at,
+        overdue=row.overdue_at is not None or (still_open and _past(row.due_at, now)),
+        reminded_at=row.reminded_at,
+        overdue_at=row.overdue_at,
+        escalated_at=row.escalated_at,
+        working_days_left=working_days_left(calendar, now, row.due_at) if still_open else None,
         from_party=row.from_party,
         to_party=row.to_party,
         roles=row.roles,
@@ -132,6 +152,9 @@ def _waiting_item(waiting: ChangeWaiting, change: ChangeRow, now: datetime) -> I
         since=waiting.since,
         waiting_seconds=(now - waiting.since).total_seconds(),
         reason=change.waiting_reason,
+        due_at=waiting.due_at,
+        overdue=waiting.overdue_at is not None or _past(waiting.due_at, now),
+        working_days_left=working_days_left(change.calendar, now, waiting.due_at),
     )
 
 
@@ -150,4 +173,12 @@ def _condition_item(condition: ConditionRow, change: ChangeRow, now: datetime) -
         f"(due {condition.due.isoformat()})",
         condition_id=condition.condition_id,
         due=condition.due,
+        due_at=condition.due_at,
+        overdue=condition.overdue_at is not None or _past(condition.due_at, now),
+        escalated_at=condition.escalated_at,
+        working_days_left=working_days_left(change.calendar, now, condition.due_at),
     )
+
+
+def _past(due_at: datetime | None, now: datetime) -> bool:
+    return due_at is not None and due_at < now

@@ -9,6 +9,7 @@ therefore changes nothing, and `throughline rebuild` can replay every batch ther
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,9 +42,19 @@ CHANGES_WHO_MAY_ACT = {
 a handoff may have become stuck, or stopped being so."""
 
 
-async def project_directory(session: AsyncSession, batch: DirectoryBatch, now: datetime) -> int:
-    """Apply the batch's new events; returns how many were new. ``now`` is when the
-    changes naming affected people are read against the directory again."""
+@dataclass(frozen=True)
+class DirectoryProjected:
+    new_events: int
+    rewritten: list[waiting.Rewritten]
+    """Changes whose wait was written again, because the directory changed for someone
+    they name."""
+
+
+async def project_directory(
+    session: AsyncSession, batch: DirectoryBatch, now: datetime
+) -> DirectoryProjected:
+    """Apply the batch's new events. ``now`` is when the changes naming affected people
+    are read against the directory again."""
     head = await lock_head(session, batch.directory_id)
     fresh = sorted((e for e in batch.events if e.seq > head.last_seq), key=lambda e: e.seq)
     for event in fresh:
@@ -53,11 +64,12 @@ async def project_directory(session: AsyncSession, batch: DirectoryBatch, now: d
     session.add(head)
     await session.flush()
     affected = {e.payload["person"] for e in fresh if Kind(e.kind) in CHANGES_WHO_MAY_ACT}
+    rewritten = []
     if affected:
-        await waiting.refresh_for(session, affected, stuck_too=True, now=now)
+        rewritten = await waiting.refresh_for(session, affected, stuck_too=True, now=now)
     await receipts.keep(session, batch.directory_id, batch.receipts, head.updated_at)
     await session.flush()
-    return len(fresh)
+    return DirectoryProjected(len(fresh), rewritten)
 
 
 async def lock_head(session: AsyncSession, directory_id: str) -> DirectoryLogRow:

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.audit import AuditEvent
 from models.projection import ProjectionBatch
 from models.read.waiting import waiting_on
+from models.service_levels import next_due, overdue_since
 from models.tables import (
     AuditEventRow,
     ChangePerson,
@@ -99,6 +100,9 @@ def _change_row(batch: ProjectionBatch) -> dict[str, Any]:
         "waiting_kind": waiting.kind.value,
         "waiting_since": waiting.since,
         "waiting_reason": waiting.reason,
+        "due_at": next_due(state),
+        "overdue_since": overdue_since(state),
+        "calendar": state.calendar.name if state.calendar else None,
         "created_at": state.created_at,
         "updated_at": state.updated_at,
         "closed_at": state.closed_at,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, not_
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,8 +24,15 @@ async def change_state(session: AsyncSession, change_id: str) -> ChangeState:
     return ChangeState.model_validate(row.snapshot)
 
 
-async def list_changes(session: AsyncSession, where: ChangeQuery) -> tuple[list[ChangeRow], int]:
+async def list_changes(
+    session: AsyncSession, where: ChangeQuery, now: datetime
+) -> tuple[list[ChangeRow], int]:
+    """A page of changes: overdue ones first, most overdue first, then newest first."""
+    past_due = and_(col(ChangeRow.due_at).is_not(None), col(ChangeRow.due_at) < now)
+    overdue = or_(col(ChangeRow.overdue_since).is_not(None), past_due)
     statement = select(ChangeRow)
+    if where.overdue is not None:
+        statement = statement.where(overdue if where.overdue else not_(overdue))
     if where.stage:
         statement = statement.where(ChangeRow.stage == where.stage)
     if where.status:
@@ -38,7 +47,13 @@ async def list_changes(session: AsyncSession, where: ChangeQuery) -> tuple[list[
         )
         statement = statement.where(col(ChangeRow.id).in_(waiting))
     total = (await session.exec(select(func.count()).select_from(statement.subquery()))).one()
-    page = statement.order_by(col(ChangeRow.created_at).desc(), col(ChangeRow.id))
+    first = case((overdue, 0), else_=1)
+    page = statement.order_by(
+        first,
+        case((overdue, func.coalesce(ChangeRow.overdue_since, ChangeRow.due_at))),
+        col(ChangeRow.created_at).desc(),
+        ChangeRow.id,
+    )
     rows = (await session.exec(page.offset(where.offset).limit(where.limit))).all()
     return list(rows), int(total)
 

@@ -62,6 +62,9 @@ def _same(*names: str) -> dict[str, str]:
     return {name: name for name in names}
 
 
+CHASE = ("due_at", "reminded_at", "overdue_at", "escalated_at")
+
+
 GATES = RowMapping(
     GateState,
     GateRow,
@@ -102,14 +105,15 @@ MEASUREMENTS = RowMapping(
 HANDOFFS = RowMapping(
     Handoff,
     HandoffRow,
-    _same("seq", "kind", "from_party", "to_party", "roles", "reason", "opened_at", "closed_at"),
+    _same("seq", "kind", "from_party", "to_party", "roles", "reason", "opened_at", "closed_at")
+    | _same("gate_id", "about", *CHASE),
 )
 CONDITIONS = RowMapping(
     Condition,
     ConditionRow,
     {"id": "condition_id"}
     | _same("gate_id", "gate_name", "description", "owner", "due", "raised_by", "raised_role")
-    | _same("raised_at", "status", "binding", "closed_by", "closed_at"),
+    | _same("raised_at", "status", "binding", "closed_by", "closed_at", *CHASE),
     not_stored={
         "note": "in the snapshot and its condition_closed audit event",
         "evidence": "in the snapshot and its condition_closed audit event",

@@ -5,6 +5,7 @@ as stuck at once, and stops showing so once someone can."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +14,10 @@ from sqlmodel import col, delete, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.change import ChangeState
+from models.handoff import Handoff, HandoffKind
 from models.read.stuck import waiting_today
 from models.read.waiting import WaitingOn, WaitKind, next_actors
+from models.roles import Role
 from models.tables import ChangePerson, ChangeRow, ChangeWaiting
 from throughline.store import directory
 from throughline.store.sql import insert_missing
@@ -25,7 +28,8 @@ async def write_waiting(session: AsyncSession, state: ChangeState, now: datetime
     reading = await directory.reading_for(session, state, now)
     wait = waiting_today(state, state.updated_at, reading)
     await session.exec(delete(ChangeWaiting).where(col(ChangeWaiting.change_id) == state.change_id))
-    await insert_missing(session, ChangeWaiting, waiting_rows(state, wait))
+    rows = waiting_rows(state, wait)
+    await insert_missing(session, ChangeWaiting, [*rows, *escalation_rows(state, reading.admins)])
     values = {
         "waiting_kind": wait.kind.value,
         "waiting_since": wait.since,
@@ -47,6 +51,7 @@ def waiting_rows(state: ChangeState, wait: WaitingOn) -> list[dict[str, Any]]:
         (k, r, p) for k, r, p in next_actors(state) if r not in stuck or k is WaitKind.CHALLENGE
     ]
     fixing = [(WaitKind.STUCK, role, person) for role in stuck for person in wait.people]
+    main = state.open_handoff
     rows = [
         {
             "change_id": state.change_id,
@@ -56,10 +61,45 @@ def waiting_rows(state: ChangeState, wait: WaitingOn) -> list[dict[str, Any]]:
             "since": escalation.opened_at
             if kind is WaitKind.CHALLENGE and escalation
             else wait.since,
+            **_due_of(kind, main, escalation, wait),
         }
         for kind, role, person in [*acting, *fixing]
     ]
     return [r for r in rows if r["since"] is not None]
+
+
+def _due_of(
+    kind: WaitKind, main: Handoff | None, escalation: Handoff | None, wait: WaitingOn
+) -> dict[str, datetime | None]:
+    """The due time of what the row waits for, and when the change's clock marked it
+    overdue (the clock that counts)."""
+    turn = escalation if kind is WaitKind.CHALLENGE else main
+    if kind is WaitKind.STUCK or turn is None:
+        return {"due_at": None if kind is WaitKind.STUCK else wait.due_at, "overdue_at": None}
+    return {"due_at": turn.due_at, "overdue_at": turn.overdue_at}
+
+
+def escalation_rows(state: ChangeState, admins: list[str]) -> list[dict[str, Any]]:
+    """One row for each person an overdue turn or condition was escalated to."""
+    rows = []
+    for handoff in state.handoffs:
+        if handoff.kind is not HandoffKind.OVERDUE or handoff.closed_at is not None:
+            continue
+        for role in handoff.roles:
+            people = admins if role is Role.ADMIN else state.intake.people.for_role(role)
+            rows += [
+                {
+                    "change_id": state.change_id,
+                    "person_id": person,
+                    "role": role.value,
+                    "kind": WaitKind.ESCALATED.value,
+                    "since": handoff.opened_at,
+                    "due_at": None,
+                    "overdue_at": None,
+                }
+                for person in people
+            ]
+    return rows
 
 
 def people_rows(state: ChangeState) -> list[dict[str, Any]]:
@@ -67,9 +107,18 @@ def people_rows(state: ChangeState) -> list[dict[str, Any]]:
     return [{"change_id": state.change_id, "person_id": person} for person in sorted(named)]
 
 
+@dataclass(frozen=True)
+class Rewritten:
+    """A change whose wait was written again, and what it waits for now."""
+
+    workflow_id: str
+    state: ChangeState
+    kind: WaitKind
+
+
 async def refresh_for(
     session: AsyncSession, people: set[str], stuck_too: bool, now: datetime
-) -> int:
+) -> list[Rewritten]:
     """Write again what open changes naming these people wait on; with stuck_too, also
     every change that is stuck now, whose list of whom to ask may have changed."""
     named = select(ChangePerson.change_id).where(col(ChangePerson.person_id).in_(people))
@@ -79,7 +128,9 @@ async def refresh_for(
     statement = select(ChangeRow).where(
         or_(*conditions), col(ChangeRow.waiting_kind) != WaitKind.NOTHING.value
     )
-    rows = (await session.exec(statement)).all()
-    for row in rows:
-        await write_waiting(session, ChangeState.model_validate(row.snapshot), now)
-    return len(rows)
+    rewritten = []
+    for row in (await session.exec(statement)).all():
+        state = ChangeState.model_validate(row.snapshot)
+        wait = await write_waiting(session, state, now)
+        rewritten.append(Rewritten(row.workflow_id, state, wait.kind))
+    return rewritten

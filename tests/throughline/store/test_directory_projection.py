@@ -60,10 +60,10 @@ def _directory() -> tuple[DirectoryState, list[AuditEvent], str]:
 async def test_events_become_rows_once_whatever_the_retries(rollback_session: AsyncSession) -> None:
     state, events, holder = _directory()
     batch = DirectoryBatch(directory_id=state.directory_id, events=events)
-    assert await project_directory(rollback_session, batch, NOW) == len(events)
-    assert await project_directory(rollback_session, batch, NOW) == 0
+    assert (await project_directory(rollback_session, batch, NOW)).new_events == len(events)
+    assert (await project_directory(rollback_session, batch, NOW)).new_events == 0
     overlapping = DirectoryBatch(directory_id=state.directory_id, events=events[2:])
-    assert await project_directory(rollback_session, overlapping, NOW) == 0
+    assert (await project_directory(rollback_session, overlapping, NOW)).new_events == 0
     stored = await directory.events_of(rollback_session, state.directory_id)
     assert stored == events
     person = await rollback_session.get(Person, holder)
