@@ -9,9 +9,12 @@ from datetime import datetime
 from temporalio import activity
 
 from models.authority import Authorities, AuthorityQuery
-from models.calendar import WorkingDaysQuery
+from models.calendar import CalendarQuery, WorkingDaysQuery
 from models.directory.projection import DirectoryBatch
+from models.notifications import Claimed, GiveUp
 from models.projection import ProjectionBatch
+from models.read.stuck import DirectoryReading
+from models.working_time import WorkingCalendar
 
 
 @activity.defn(name="project_change")
@@ -36,3 +39,33 @@ async def end_of_working_days(query: WorkingDaysQuery) -> datetime:
 async def project_directory(batch: DirectoryBatch) -> int:
     """Write the directory's tables and event log; returns how many events were new."""
     raise NotImplementedError("an interface: the worker runs DirectoryActivities")
+
+
+@activity.defn(name="working_calendar")
+async def working_calendar(query: CalendarQuery) -> WorkingCalendar:
+    """A change's bank holidays and clock changes, so its workflow counts working days."""
+    raise NotImplementedError("an interface: the worker runs CalendarActivities")
+
+
+@activity.defn(name="read_directory")
+async def read_directory(query: AuthorityQuery) -> DirectoryReading:
+    """Today's directory for the people a change names, and the admins to ask."""
+    raise NotImplementedError("an interface: the worker runs DirectoryActivities")
+
+
+@activity.defn(name="claim_notifications")
+async def claim_notifications(limit: int) -> Claimed:
+    """Fold held notifications into due digests, then claim pending ones for delivery."""
+    raise NotImplementedError("an interface: the worker runs NotificationActivities")
+
+
+@activity.defn(name="deliver_notification")
+async def deliver_notification(notification_id: str) -> str:
+    """Send one outbox row, at most once; raises on a failure worth retrying."""
+    raise NotImplementedError("an interface: the worker runs NotificationActivities")
+
+
+@activity.defn(name="give_up_notification")
+async def give_up_notification(give_up: GiveUp) -> None:
+    """Mark a notification failed once its retries are spent."""
+    raise NotImplementedError("an interface: the worker runs NotificationActivities")

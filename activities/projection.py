@@ -9,21 +9,33 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 
+from activities.news import tell_the_stuck
+from activities.notifications import wake_the_dispatcher
+from models.notifications import MessageStyle
 from models.projection import ProjectionBatch
-from throughline.store import projection
+from models.read.waiting import WaitKind
+from throughline.store import outbox, projection, readmodel
 
 log = logging.getLogger(__name__)
 
 
 class ProjectionActivities:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], style: MessageStyle) -> None:
         self._sessions = sessions
+        self._style = style
 
     @activity.defn(name="project_change")
     async def project_change(self, batch: ProjectionBatch) -> bool:
-        """Write the read model and append the audit events; True if this snapshot is newest."""
+        """Write the read model, append the audit events and put the notifications they
+        call for in the outbox, in one transaction; True if this snapshot is newest."""
         async with self._sessions() as session, session.begin():
             applied = await projection.project(session, batch, datetime.now(UTC))
+            due = await outbox.enqueue(session, batch.state, batch.events, self._style)
+            row = await readmodel.find_change(session, batch.state.change_id)
+        if due:
+            await wake_the_dispatcher()
+        if applied and row is not None:
+            await tell_the_stuck([(batch.workflow_id, batch.state, WaitKind(row.waiting_kind))])
         log.info(
             "projected change",
             extra={

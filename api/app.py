@@ -17,6 +17,7 @@ from api.middleware import (
     AuthenticationGate,
     BodySizeLimit,
     JsonBody,
+    RequestMetrics,
     SecurityHeaders,
 )
 from api.routes import (
@@ -25,6 +26,7 @@ from api.routes import (
     delegations,
     directory,
     me,
+    notifications,
     people,
     system,
     tokens,
@@ -71,13 +73,15 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
     routers = [changes, change_commands, delegations, directory, me, people, system, tokens]
     for module in routers:
         app.include_router(module.router)
+    app.include_router(notifications.router)
+    app.include_router(notifications.admin_router)
     _add_middleware(app, settings)
     return app
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     """Added innermost first: a request meets security headers, CORS, authentication,
-    the size limit and the JSON check, in that order."""
+    the size limit and the JSON check, in that order; every request is counted."""
 
     async def caller_of(_scope: Scope, authorization: str | None) -> Caller:
         resources: Resources = app.state.resources
@@ -90,7 +94,8 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
         )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestMetrics)

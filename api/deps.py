@@ -19,6 +19,7 @@ from throughline.services.changes import ChangeService
 from throughline.services.delegations import DelegationService
 from throughline.services.directory import DirectoryService
 from throughline.services.health import HealthService
+from throughline.services.notifications import NotificationService
 from throughline.services.people import PeopleAdmin, PeopleService
 from throughline.services.reads import ReadService
 from throughline.services.registry import Services
@@ -79,6 +80,10 @@ def _tokens(resources: ResourcesDep) -> TokenService:
     return resources.services.tokens
 
 
+def _notifications(resources: ResourcesDep) -> NotificationService:
+    return resources.services.notifications
+
+
 def _health(resources: ResourcesDep) -> HealthService:
     return resources.services.health
 
@@ -92,6 +97,7 @@ PeopleAdminDep = Annotated[PeopleAdmin, Depends(_people_admin)]
 DelegationsDep = Annotated[DelegationService, Depends(_delegations)]
 TokensDep = Annotated[TokenService, Depends(_tokens)]
 HealthDep = Annotated[HealthService, Depends(_health)]
+NotificationsDep = Annotated[NotificationService, Depends(_notifications)]
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `throughline token create`.")
 

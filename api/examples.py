@@ -153,3 +153,19 @@ TOKEN_REVOCATION = _one(
     "Revoke a token that leaked",
     {"token": "eyJhbGciOiJIUzI1NiIsImtpZCI6Imsx...the whole token"},
 )
+
+PREFERENCES = _one(
+    "Email at once",
+    {"email": "sam.policy@example.gov.uk", "channels": ["email"], "digest": False},
+)
+
+WEBHOOK = _one(
+    "Every overdue or stuck change, to a team's chat bridge",
+    {
+        "url": "https://hooks.example.gov.uk/throughline",
+        "topics": ["overdue", "escalated", "stuck"],
+        "description": "Service team chat",
+    },
+)
+
+WEBHOOK_UPDATE = _one("Pause a subscription", {"active": False})

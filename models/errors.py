@@ -91,6 +91,14 @@ class GateNotFound(NotFound):
     code = "gate_not_found"
 
 
+class WebhookNotFound(NotFound):
+    code = "webhook_not_found"
+
+
+class DeliveryNotFound(NotFound):
+    code = "delivery_not_found"
+
+
 class Conflict(ThroughlineError):
     status = 409
     code = "conflict"
@@ -168,6 +176,10 @@ class ChangeTooLarge(ThroughlineError):
 class InvalidRequest(ThroughlineError):
     status = 422
     code = "invalid_request"
+
+
+class ChannelUnavailable(InvalidRequest):
+    code = "channel_unavailable"
 
 
 class CommentRequired(InvalidRequest):

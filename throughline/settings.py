@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from models.notifications import Retries
 from throughline.files import private_dir
 from throughline.tokens import TOKEN_MAX_HOURS, KeyFile
 
@@ -57,6 +58,57 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Origins allowed to call the API from a browser, comma-separated; none "
         "by default.",
+    )
+
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where people reach Throughline; notifications link to changes here.",
+    )
+    smtp_host: str | None = Field(default=None, description="Send email through this relay.")
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = "Throughline <throughline@localhost>"
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_ca_file: str | None = None
+    notify_api_key: SecretStr | None = Field(
+        default=None, description="A GOV.UK Notify API key; turns the notify channel on."
+    )
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_template_id: str | None = Field(
+        default=None,
+        description="A Notify email template whose subject is ((subject)) and body ((body)).",
+    )
+    webhook_full_payloads: bool = Field(
+        default=False,
+        description="Webhook payloads carry ids and kinds only unless this is true.",
+    )
+    digest_hour: int = Field(
+        default=8, ge=0, le=23, description="The hour (UTC) daily digests are sent."
+    )
+    notification_poll_seconds: float = Field(default=30, gt=0)
+    delivery_attempts: int = Field(
+        default=8, ge=1, description="Tries per notification before it counts as failed."
+    )
+    delivery_first_retry_seconds: float = Field(
+        default=5,
+        gt=0,
+        description="The wait before the first retry; each next is 3 times longer, up to an hour.",
+    )
+
+    def retries(self) -> Retries:
+        return Retries(
+            max_attempts=self.delivery_attempts,
+            first_wait_seconds=self.delivery_first_retry_seconds,
+        )
+
+    worker_metrics_port: int | None = Field(
+        default=None, description="Serve the worker's Temporal SDK metrics for Prometheus."
+    )
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description="Send traces over OTLP/HTTP to this collector, such as "
+        "http://127.0.0.1:4318; tracing is off when unset.",
     )
 
     @field_validator("cors_origins", mode="before")

@@ -17,6 +17,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import (
     LogForwardingConfig,
     LoggingConfig,
+    PrometheusConfig,
     Runtime,
     TelemetryConfig,
     TelemetryFilter,
@@ -35,32 +36,36 @@ def workflow_id(change_id: str) -> str:
     return f"{WORKFLOW_ID_PREFIX}{change_id}"
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, *, metrics_port: int | None = None) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.namespace,
         data_converter=pydantic_data_converter,
-        runtime=runtime(settings.log_level),
+        runtime=runtime(settings.log_level, metrics_port),
     )
 
 
 @cache
-def runtime(log_level: str) -> Runtime:
+def runtime(log_level: str, metrics_port: int | None = None) -> Runtime:
     """One Temporal runtime per process, whose core logs go through Python logging (and
-    so out as JSON lines) instead of straight to stderr in colour."""
+    so out as JSON lines) instead of straight to stderr in colour; with a metrics port,
+    it serves the SDK's own metrics there for Prometheus."""
     core = "INFO" if log_level.upper() == "DEBUG" else "WARN"
     forwarding = LogForwardingConfig(logger=logging.getLogger("temporal"))
     logs = LoggingConfig(
         filter=TelemetryFilter(core_level=core, other_level="ERROR"), forwarding=forwarding
     )
-    return Runtime(telemetry=TelemetryConfig(logging=logs))
+    metrics = PrometheusConfig(bind_address=f"0.0.0.0:{metrics_port}") if metrics_port else None
+    return Runtime(telemetry=TelemetryConfig(logging=logs, metrics=metrics))
 
 
-async def connect_patiently(settings: Settings) -> Client:
+async def connect_patiently(settings: Settings, *, metrics_port: int | None = None) -> Client:
     """Temporal may still be starting (compose, or `throughline up`), or be down for a
     while: wait for it, however long that takes."""
     where = f"Temporal at {settings.temporal_address}"
-    return await until_it_answers(where, lambda: connect(settings), (RuntimeError,))
+    return await until_it_answers(
+        where, lambda: connect(settings, metrics_port=metrics_port), (RuntimeError,)
+    )
 
 
 def _indexed_type(key: SearchAttributeKey[Any]) -> IndexedValueType.ValueType:

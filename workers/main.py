@@ -12,40 +12,84 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
 from activities.directory import DirectoryActivities
+from activities.notifications import NotificationActivities
 from activities.projection import ProjectionActivities
+from models.notifications import DispatchStart, MessageStyle, dispatcher_id
 from throughline import db, logs
+from throughline.channels.senders import Senders
 from throughline.files import private_by_default
 from throughline.patience import until_it_answers
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.temporal import connect_patiently, ensure_search_attributes
 from workflows.directory import DirectoryWorkflow
+from workflows.notifications import DeliveryWorkflow, NotificationsWorkflow
 from workflows.service_change import ServiceChangeWorkflow
 
 log = logging.getLogger(__name__)
 
 
 def build_worker(
-    client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession]
+    client: Client,
+    task_queue: str,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings | None = None,
 ) -> Worker:
-    projection = ProjectionActivities(sessions)
+    settings = settings or Settings()
+    style = message_style(settings)
+    projection = ProjectionActivities(sessions, style)
     directory = DirectoryActivities(sessions)
+    calendar = CalendarActivities()
+    notifications = NotificationActivities(
+        sessions, Senders.from_settings(settings), style, settings.digest_hour
+    )
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ServiceChangeWorkflow, DirectoryWorkflow],
+        workflows=[
+            ServiceChangeWorkflow,
+            DirectoryWorkflow,
+            NotificationsWorkflow,
+            DeliveryWorkflow,
+        ],
         activities=[
             projection.project_change,
             directory.read_authorities,
+            directory.read_directory,
             directory.project_directory,
-            CalendarActivities().end_of_working_days,
+            calendar.end_of_working_days,
+            calendar.working_calendar,
+            notifications.claim_notifications,
+            notifications.deliver_notification,
+            notifications.give_up_notification,
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+def message_style(settings: Settings) -> MessageStyle:
+    return MessageStyle(
+        public_url=settings.public_url, full_webhook_payloads=settings.webhook_full_payloads
+    )
+
+
+async def start_dispatcher(client: Client, settings: Settings) -> None:
+    """Start the notifications workflow of this task queue, unless it runs already."""
+    start = DispatchStart(
+        poll_seconds=settings.notification_poll_seconds, retries=settings.retries()
+    )
+    await client.start_workflow(
+        NotificationsWorkflow.run,
+        start,
+        id=dispatcher_id(settings.task_queue),
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
 
 
@@ -54,13 +98,16 @@ async def run_worker(settings: Settings) -> None:
     await db.migrate_when_reachable(settings.database)
     engine = db.make_engine(settings.database)
     try:
-        client = await connect_patiently(settings)
+        client = await connect_patiently(settings, metrics_port=settings.worker_metrics_port)
         await until_it_answers("Temporal", lambda: ensure_search_attributes(client), (RPCError,))
         sessions = db.session_factory(engine)
         directory = DirectoryService(client, settings, sessions)
-        async with build_worker(client, settings.task_queue, sessions):
+        async with build_worker(client, settings.task_queue, sessions, settings):
             log.info("worker started", extra={"task_queue": settings.task_queue})
             await until_it_answers("Temporal", directory.ensure_started, (RPCError,))
+            await until_it_answers(
+                "Temporal", lambda: start_dispatcher(client, settings), (RPCError,)
+            )
             await asyncio.Event().wait()
     finally:
         await engine.dispose()

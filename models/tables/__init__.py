@@ -25,6 +25,12 @@ from models.tables.directory import (
     RoleGrant,
     TokenRevocationRow,
 )
+from models.tables.notifications import (
+    DeliveryAttemptRow,
+    NotificationPreference,
+    NotificationRow,
+    WebhookSubscription,
+)
 
 __all__ = [
     "AuditEventRow",
@@ -34,15 +40,19 @@ __all__ = [
     "CommandReceiptRow",
     "ConditionRow",
     "DelegationRow",
+    "DeliveryAttemptRow",
     "DirectoryEventRow",
     "DirectoryLogRow",
     "GateRow",
     "HandoffRow",
     "MeasurementRow",
+    "NotificationPreference",
+    "NotificationRow",
     "Person",
     "RoleGrant",
     "SignOffRow",
     "SubmissionRow",
     "TokenRevocationRow",
     "UTCDateTime",
+    "WebhookSubscription",
 ]

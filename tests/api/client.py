@@ -35,6 +35,12 @@ class Api:
     ) -> httpx.Response:
         return await self.http.post(path, json=body, headers=auth(person, key))
 
+    async def put(self, person: str, path: str, body: Any) -> httpx.Response:
+        return await self.http.put(path, json=body, headers=auth(person))
+
+    async def patch(self, person: str, path: str, body: Any) -> httpx.Response:
+        return await self.http.patch(path, json=body, headers=auth(person))
+
     async def get(self, person: str, path: str, **params: Any) -> httpx.Response:
         return await self.http.get(path, headers=auth(person), params=params)
 

@@ -121,7 +121,13 @@ async def test_every_route_refuses_a_caller_without_a_token(http: httpx.AsyncCli
         assert response.status_code == 401, f"{method} {path}: {response.status_code}"
 
 
-OPEN_TO_ANY_PERSON = {("GET", "/me"), ("GET", "/me/inbox"), ("GET", "/delegations")}
+OPEN_TO_ANY_PERSON = {
+    ("GET", "/me"),
+    ("GET", "/me/inbox"),
+    ("GET", "/delegations"),
+    ("GET", "/me/notifications"),
+    ("PUT", "/me/notifications"),
+}
 
 
 async def test_every_role_gated_route_refuses_a_person_with_no_roles(api: Api, team: Team) -> None:

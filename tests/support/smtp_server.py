@@ -107,9 +107,10 @@ def running_smtp_server(
     tls: Literal["none", "starttls", "tls"] = "none",
     authority: Authority | None = None,
     login: Login | None = None,
+    port: int | None = None,
 ) -> Iterator[SmtpServer]:
-    """Listen on a free local port until the block ends."""
-    port = free_port()
+    """Listen on a free local port, or the one given, until the block ends."""
+    port = port or free_port()
     options: dict[str, Any] = {"hostname": HOST, "port": port}
     if tls != "none":
         assert authority is not None, "TLS needs a certificate authority"

@@ -43,6 +43,7 @@ from models.errors import (
 from models.read.views import ChangeView
 from models.results import ChangeStart, CommandResult, result_of
 from models.transitions.opening import open_change
+from throughline.metrics import counting_command
 from throughline.services.calls import (
     TEMPORAL_ERRORS,
     WorkflowQueues,
@@ -83,6 +84,10 @@ class ChangeWorkflows:
     async def start(self, new: NewChange, request: RequestKey | None) -> CommandResult:
         """Start the change's workflow and confirm it, or work out what it will answer
         when the confirmation is late: the start itself is durable."""
+        with counting_command("OpenChange"):
+            return await self._start(new, request)
+
+    async def _start(self, new: NewChange, request: RequestKey | None) -> CommandResult:
         start = WithStartWorkflowOperation(
             ServiceChangeWorkflow.run,
             ChangeStart(new=new, creation=request),
@@ -125,8 +130,9 @@ class ChangeWorkflows:
                 update, cmd, id=update_id(cmd.request), rpc_timeout=rpc_timeout
             )
 
-        async with self._queues.turn(change_id):
-            return await self._patiently(change_id, call)
+        with counting_command(type(cmd).__name__):
+            async with self._queues.turn(change_id):
+                return await self._patiently(change_id, call)
 
     async def live_view(self, change_id: str) -> ChangeView:
         query = self._handle(change_id).query(ServiceChangeWorkflow.view)

@@ -8,12 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from throughline import db
+from throughline.channels.senders import Senders
 from throughline.services.audit import AuditService
 from throughline.services.change_workflows import ChangeWorkflows
 from throughline.services.changes import ChangeService
 from throughline.services.delegations import DelegationService
 from throughline.services.directory import DirectoryService
 from throughline.services.health import HealthService
+from throughline.services.notifications import NotificationService
 from throughline.services.people import PeopleAdmin, PeopleService
 from throughline.services.reads import ReadService
 from throughline.services.tokens import TokenService
@@ -31,6 +33,7 @@ class Services:
     delegations: DelegationService
     tokens: TokenService
     health: HealthService
+    notifications: NotificationService
 
 
 def build_services(client: Client, settings: Settings, engine: AsyncEngine) -> Services:
@@ -47,4 +50,7 @@ def build_services(client: Client, settings: Settings, engine: AsyncEngine) -> S
         delegations=DelegationService(sessions, directory),
         tokens=TokenService(sessions, settings),
         health=HealthService(client, engine, settings.stack_status_file),
+        notifications=NotificationService(
+            sessions, client, settings, Senders.from_settings(settings).configured()
+        ),
     )

@@ -1,0 +1,58 @@
+"""Prometheus metrics on the API: requests, commands and the portfolio, read by a real
+Prometheus text parser: api/routes/system.py, throughline/metrics.py."""
+
+from __future__ import annotations
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.api.client import Api
+from tests.api.flows import propose, submit
+from tests.factories import Team
+
+
+async def _samples(http: httpx.AsyncClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    response = await http.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(response.text)
+        for s in family.samples
+    }
+
+
+def _value(
+    samples: dict[tuple[str, frozenset[tuple[str, str]]], float], name: str, **labels: str
+) -> float:
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+async def test_requests_commands_and_waiting_changes_are_counted(
+    http: httpx.AsyncClient, api: Api, team: Team
+) -> None:
+    before = await _samples(http)
+    change_id = await propose(api, team)
+    await submit(api, team, change_id, "notes")
+    refused = await api.post(team.auditor, f"/changes/{change_id}/submissions", {"summary": "x"})
+    assert refused.status_code in {403, 422}
+    after = await _samples(http)
+
+    created = {"method": "POST", "route": "/changes", "status": "201"}
+    assert _value(after, "throughline_http_requests_total", **created) == (
+        _value(before, "throughline_http_requests_total", **created) + 1
+    )
+    ok = {"kind": "SubmitWork", "outcome": "ok"}
+    assert _value(after, "throughline_commands_total", **ok) == (
+        _value(before, "throughline_commands_total", **ok) + 1
+    )
+    waiting = [k for k in after if k[0] == "throughline_open_handoffs"]
+    assert any(dict(labels)["age"] == "under_1d" for _, labels in waiting)
+    assert ("throughline_overdue_changes", frozenset()) in after
+    assert ("throughline_stuck_changes", frozenset()) in after
+
+
+async def test_metrics_need_no_token_and_are_not_in_the_schema(http: httpx.AsyncClient) -> None:
+    assert (await http.get("/metrics")).status_code == 200
+    schema = (await http.get("/openapi.json")).json()
+    assert "/metrics" not in schema["paths"]
