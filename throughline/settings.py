@@ -105,11 +105,6 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(
         default=None, description="Serve the worker's Temporal SDK metrics for Prometheus."
     )
-    otlp_endpoint: str | None = Field(
-        default=None,
-        description="Send traces over OTLP/HTTP to this collector, such as "
-        "http://127.0.0.1:4318; tracing is off when unset.",
-    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

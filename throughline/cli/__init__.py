@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from throughline.cli import parts, people, tokens
+from throughline.cli import notifications, parts, people, tokens
 from throughline.files import private_by_default
 
 app = typer.Typer(
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.add_typer(people.app, name="people")
 app.add_typer(tokens.app, name="token")
+app.add_typer(notifications.app, name="notifications")
 parts.register(app)
 
 
