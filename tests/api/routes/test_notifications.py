@@ -226,6 +226,10 @@ async def test_an_endpoint_that_refuses_fails_at_once_and_can_be_redelivered(
     [failed] = (await api.get(team.admin, path)).json()["deliveries"]
     assert failed["status"] == "failed"
     assert "410" in failed["last_error"]
+    health = await api.http.get("/healthz")
+    assert health.status_code == 200, "a failing channel never stops changes"
+    assert health.json()["status"] == "degraded"
+    assert health.json()["failed_notifications"]["webhook"] >= 1
 
     again = await api.post(team.admin, f"{path}/{failed['id']}/redeliver", {})
     assert again.status_code == 202, again.text

@@ -11,7 +11,11 @@ from tests.factories import Team
 async def test_healthz_reports_temporal_and_database(http: httpx.AsyncClient) -> None:
     response = await http.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "temporal": True, "database": True, "parts": {}}
+    health = response.json()
+    assert (health["temporal"], health["database"], health["parts"]) == (True, True, {})
+    # The database is shared with other tests, whose webhooks may have failed.
+    expected = "degraded" if health["failed_notifications"] else "ok"
+    assert health["status"] == expected
 
 
 async def test_playbooks_are_listed(api: Api, team: Team) -> None:

@@ -37,4 +37,10 @@ async def test_healthz_is_503_when_temporal_is_down(tmp_path: Path, sqlite_url: 
             server.terminate()
             server.wait(30)
     assert down.status_code == 503
-    assert down.json() == {"status": "degraded", "temporal": False, "database": True, "parts": {}}
+    assert down.json() == {
+        "status": "degraded",
+        "temporal": False,
+        "database": True,
+        "parts": {},
+        "failed_notifications": {},
+    }
