@@ -21,6 +21,7 @@ from api.middleware import (
     SecurityHeaders,
 )
 from api.routes import (
+    analytics,
     change_commands,
     changes,
     delegations,
@@ -70,7 +71,17 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
 
     app = FastAPI(title="Throughline", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
-    routers = [changes, change_commands, delegations, directory, me, people, system, tokens]
+    routers = [
+        changes,
+        change_commands,
+        delegations,
+        directory,
+        me,
+        people,
+        system,
+        tokens,
+        analytics,
+    ]
     for module in routers:
         app.include_router(module.router)
     app.include_router(notifications.router)

@@ -4,6 +4,7 @@ Timestamps are stored in UTC and always come back timezone-aware, whichever data
 Every table is a projection of a workflow's events: the store writes them, nothing else.
 """
 
+from models.tables.analytics import CycleFact, HandoffFact
 from models.tables.audit import AuditEventRow, CommandReceiptRow
 from models.tables.changes import (
     ChangePerson,
@@ -39,11 +40,13 @@ __all__ = [
     "ChangeWaiting",
     "CommandReceiptRow",
     "ConditionRow",
+    "CycleFact",
     "DelegationRow",
     "DeliveryAttemptRow",
     "DirectoryEventRow",
     "DirectoryLogRow",
     "GateRow",
+    "HandoffFact",
     "HandoffRow",
     "MeasurementRow",
     "NotificationPreference",

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.analytics import AnalyticsQuery, HandoffAnalytics
 from models.errors import GateNotFound, ThroughlineError
 from models.read.events import describe_event
 from models.read.reports import (
@@ -24,7 +25,7 @@ from models.read.views import ChangeView, GateReport, describe_change, report_ga
 from models.roles import Role
 from models.tables import ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
 from throughline.services.calendars import working_days_left
-from throughline.store import directory, readmodel
+from throughline.store import analytics, directory, readmodel
 
 
 class ReadService:
@@ -79,6 +80,10 @@ class ReadService:
         ]
         handoff_entries = [_handoff(h, now, change.calendar) for h in handoffs]
         return Timeline(change_id=change_id, events=entries, handoffs=handoff_entries)
+
+    async def handoff_analytics(self, query: AnalyticsQuery) -> HandoffAnalytics:
+        """How long handoffs wait, per role and per gate, and cycles from intent to outcome."""
+        return await analytics.report(self._sessions, query)
 
     async def inbox(self, person_id: str, roles: list[Role]) -> Inbox:
         """What waits on the person in a role they hold now, the conditions they own, and

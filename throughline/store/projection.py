@@ -23,7 +23,7 @@ from models.tables import (
     ChangeRow,
     SubmissionRow,
 )
-from throughline.store import receipts, waiting
+from throughline.store import analytics, receipts, waiting
 from throughline.store.rows import child_rows
 from throughline.store.sql import insert_missing, table_of, upsert
 
@@ -44,6 +44,7 @@ async def project(session: AsyncSession, batch: ProjectionBatch, now: datetime) 
         else:
             await upsert(session, model, rows)
     await waiting.write_waiting(session, batch.state, now)
+    await analytics.write_facts(session, batch.state)
     await _check_events_match(session, batch.events)
     return True
 
@@ -65,6 +66,8 @@ async def restore(session: AsyncSession, batches: list[ProjectionBatch], now: da
         await insert_missing(session, model, list(rows_by_key.values()))
     if batches:
         await waiting.write_waiting(session, batches[-1].state, now)
+    for batch in batches:
+        await analytics.write_facts(session, batch.state)
 
 
 async def _record(session: AsyncSession, batch: ProjectionBatch) -> bool:
