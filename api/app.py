@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Scope
 from temporalio.client import Client
@@ -37,6 +38,7 @@ from throughline.services.auth import Caller, authenticate
 from throughline.services.registry import build_services
 from throughline.settings import Settings
 from throughline.temporal import connect_patiently
+from throughline.tracing import tracer_provider
 
 DESCRIPTION = """
 Throughline carries a public-service change from policy intent, through design and
@@ -87,6 +89,9 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
     app.include_router(notifications.router)
     app.include_router(notifications.admin_router)
     _add_middleware(app, settings)
+    if settings.otlp_endpoint is not None:
+        provider = tracer_provider(settings.otlp_endpoint, "throughline")
+        FastAPIInstrumentor.instrument_app(app, tracer_provider=provider)
     return app
 
 

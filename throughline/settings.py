@@ -102,6 +102,11 @@ class Settings(BaseSettings):
             first_wait_seconds=self.delivery_first_retry_seconds,
         )
 
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description="Send traces over OTLP/HTTP to this collector, such as "
+        "http://127.0.0.1:4318; tracing is off when unset.",
+    )
     worker_metrics_port: int | None = Field(
         default=None, description="Serve the worker's Temporal SDK metrics for Prometheus."
     )

@@ -26,6 +26,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from throughline.patience import until_it_answers
 from throughline.settings import Settings
+from throughline.tracing import temporal_interceptors
 from workflows import search_attributes
 
 WORKFLOW_ID_PREFIX = "change-"
@@ -37,11 +38,14 @@ def workflow_id(change_id: str) -> str:
 
 
 async def connect(settings: Settings, *, metrics_port: int | None = None) -> Client:
+    """A client for this process; with a metrics port it serves the SDK's metrics, and
+    with an OTLP endpoint its calls, and a worker's, carry traces."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.namespace,
         data_converter=pydantic_data_converter,
         runtime=runtime(settings.log_level, metrics_port),
+        interceptors=temporal_interceptors(settings.otlp_endpoint, "throughline"),
     )
 
 
