@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Float, Integer, and_, case, cast, distinct, func, literal
+from sqlalchemy import select as sql_select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
@@ -48,7 +49,7 @@ async def report(
 
     by_role, by_stage, rework, cycles = await asyncio.gather(
         on_own_session(lambda s: _waits(s, query, col(HandoffFact.role))),
-        on_own_session(lambda s: _waits(s, query, col(HandoffFact.stage), named=True)),
+        on_own_session(lambda s: _waits(s, query, col(HandoffFact.stage))),
         on_own_session(lambda s: _rework(s, query)),
         on_own_session(lambda s: _cycles(s, query)),
     )
@@ -80,36 +81,81 @@ def _handoff_filter(query: AnalyticsQuery) -> list[ColumnElement[bool]]:
 
 
 async def _waits(
-    session: AsyncSession, query: AnalyticsQuery, group: Any, named: bool = False
+    session: AsyncSession, query: AnalyticsQuery, group: Any
 ) -> dict[Any, dict[str, Any]]:
-    """Counts, overdue share and the spread of finished waits, per group."""
+    """Counts, overdue share and the spread of finished waits, per group: one pass for
+    the counts and the hours, one for the working days."""
     where = _handoff_filter(query)
-    totals = (
-        select(
-            group,
-            func.count(),
-            func.sum(case((col(HandoffFact.closed_at).is_(None), 1), else_=0)),
-            func.avg(case((col(HandoffFact.overdue), 1.0), else_=0.0)),
-        )
-        .where(*where)
-        .group_by(group)
-    )
-    names = select(group, func.max(col(HandoffFact.gate))).where(*where).group_by(group)
-    gates = dict((await session.exec(names)).all()) if named else {}
-    hours = await _spread(session, group, col(HandoffFact.waited_hours), HOURS_WIDTH, where)
+    connection = await session.connection()
+    found = (await connection.execute(_counts_and_hours(group, where))).all()
     days = await _spread(session, group, col(HandoffFact.waited_working_days), DAYS_WIDTH, where)
-    results = {}
-    for key, count, still_open, overdue in (await session.exec(totals)).all():
-        gate = gates.get(key)
-        results[key] = {
-            "handoffs": count,
+    empty = Spread(median=None, p90=None)
+    # PostgreSQL sums counts as numeric: they come back as Decimal.
+    return {
+        key: {
+            "handoffs": int(count),
             "still_open": int(still_open or 0),
-            "overdue_share": round(float(overdue or 0), 4),
-            "hours": hours.get(key, Spread(median=None, p90=None)),
-            "working_days": days.get(key, Spread(median=None, p90=None)),
+            "overdue_share": round(int(overdue or 0) / int(count), 4) if count else 0.0,
+            "hours": Spread(median=median, p90=p90),
+            "working_days": days.get(key, empty),
             "gate": gate,
         }
-    return results
+        for key, count, still_open, overdue, gate, median, p90 in found
+    }
+
+
+def _counts_and_hours(group: Any, where: list[ColumnElement[bool]]) -> Any:
+    """Buckets of waits per group (open handoffs in a bucket of their own), read once:
+    the counts are summed from them, and the percentiles found by a running count."""
+    value = col(HandoffFact.waited_hours)
+    bucket = cast(value / HOURS_WIDTH, Integer).label("b")
+    buckets = (
+        sql_select(
+            group.label("grp"),
+            bucket,
+            func.count().label("all_"),
+            func.count(value).label("n"),
+            func.min(value).label("v"),
+            func.sum(case((col(HandoffFact.overdue), 1), else_=0)).label("overdue"),
+            func.max(col(HandoffFact.gate)).label("gate"),
+        )
+        .where(*where)
+        .group_by(group, bucket)
+        .cte("buckets")
+    )
+    totals = (
+        sql_select(
+            buckets.c.grp,
+            func.sum(buckets.c.all_).label("handoffs"),
+            (func.sum(buckets.c.all_) - func.sum(buckets.c.n)).label("still_open"),
+            func.sum(buckets.c.overdue).label("overdue"),
+            func.max(buckets.c.gate).label("gate"),
+        )
+        .group_by(buckets.c.grp)
+        .subquery()
+    )
+    running = (
+        sql_select(
+            buckets.c.grp,
+            buckets.c.v,
+            func.sum(buckets.c.n)
+            .over(partition_by=buckets.c.grp, order_by=buckets.c.b)
+            .label("upto"),
+            func.sum(buckets.c.n).over(partition_by=buckets.c.grp).label("n"),
+        )
+        .where(buckets.c.b.is_not(None))
+        .subquery()
+    )
+    spread = _percentiles(running).subquery()
+    return sql_select(
+        totals.c.grp,
+        totals.c.handoffs,
+        totals.c.still_open,
+        totals.c.overdue,
+        totals.c.gate,
+        spread.c.median,
+        spread.c.p90,
+    ).outerjoin(spread, spread.c.grp == totals.c.grp)
 
 
 HOURS_WIDTH = 0.1
