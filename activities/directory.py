@@ -11,18 +11,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 
 from activities.news import tell_the_stuck
+from activities.notifications import wake_the_dispatcher
 from models.authority import Authorities, AuthorityQuery
 from models.directory.projection import DirectoryBatch
+from models.notifications import MessageStyle
 from models.read.stuck import DirectoryReading
-from throughline.store import directory
+from throughline.store import directory, outbox
 from throughline.store.directory_projection import project_directory
 
 log = logging.getLogger(__name__)
 
 
 class DirectoryActivities:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], style: MessageStyle) -> None:
         self._sessions = sessions
+        self._style = style
 
     @activity.defn(name="read_authorities")
     async def read_authorities(self, query: AuthorityQuery) -> Authorities:
@@ -42,8 +45,12 @@ class DirectoryActivities:
     @activity.defn(name="project_directory")
     async def project_directory(self, batch: DirectoryBatch) -> int:
         """Write the directory's tables and event log; returns how many events were new."""
+        due = 0
         async with self._sessions() as session, session.begin():
             projected = await project_directory(session, batch, datetime.now(UTC))
+            due = await outbox.enqueue_directory(session, batch.events, self._style)
+        if due:
+            await wake_the_dispatcher()
         await tell_the_stuck((r.workflow_id, r.state, r.kind) for r in projected.rewritten)
         log.info(
             "projected directory",

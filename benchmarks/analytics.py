@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 from sqlalchemy import text
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.analytics import AnalyticsQuery
 from throughline import db
@@ -117,8 +116,8 @@ async def _measure(url: str) -> None:
         return run
 
     async def count() -> object:
-        async with AsyncSession(engine) as session:
-            return (await session.execute(text("SELECT count(*) FROM handoff_fact"))).one()
+        async with engine.connect() as connection:
+            return (await connection.execute(text("SELECT count(*) FROM handoff_fact"))).one()
 
     baseline = await _time(count)
     since = datetime(2025, 3, 1, tzinfo=UTC)

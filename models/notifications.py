@@ -17,6 +17,7 @@ from pydantic import Field
 from models.audit import AuditEvent
 from models.base import Strict
 from models.change import ChangeState
+from models.directory.events import DirectoryEventKind
 from models.events import EventKind
 from models.gate import Decision
 from models.handoff import HandoffKind
@@ -39,6 +40,7 @@ class Topic(StrEnum):
     CHALLENGE_FILED = "challenge_filed"
     DECISION_MADE = "decision_made"
     STUCK = "stuck"
+    DELEGATION_ENDING = "delegation_ending"
 
 
 class Channel(StrEnum):
@@ -54,9 +56,10 @@ ROLE_NAMES = frozenset(r.value for r in Role)
 class Notice(Strict):
     """One event's news for some people: what happened, what is asked of them, by when."""
 
-    change_id: str
+    log: str = Field(default="change", description="change, or directory for its events.")
+    change_id: str | None
     seq: int = Field(description="The audit event this notice is about.")
-    event_kind: EventKind
+    event_kind: str
     topic: Topic
     recipients: list[str]
     title: str = Field(description="The change's title.")
@@ -82,7 +85,7 @@ def notices_for(
                 Notice(
                     change_id=event.change_id,
                     seq=event.seq,
-                    event_kind=EventKind(event.kind),
+                    event_kind=event.kind,
                     topic=topic,
                     recipients=recipients,
                     title=state.intake.title,
@@ -188,11 +191,44 @@ HEADLINES: dict[Topic, str] = {
     Topic.CHALLENGE_FILED: "a challenge waits for your ruling",
     Topic.DECISION_MADE: "the act decision is made",
     Topic.STUCK: "a change is stuck and needs someone named",
+    Topic.DELEGATION_ENDING: "a delegation you gave ends soon",
 }
 
 
-def change_link(style: MessageStyle, change_id: str) -> str:
-    return f"{style.public_url.rstrip('/')}/changes/{change_id}"
+def directory_notices(events: Sequence[AuditEvent]) -> list[Notice]:
+    """A delegator hears a day before the delegation they gave ends."""
+    notices = []
+    for event in events:
+        if event.kind != DirectoryEventKind.DELEGATION_EXPIRING:
+            continue
+        p = event.payload
+        ends_at = datetime.fromisoformat(str(p["after"]["ends_at"]))
+        role = str(p.get("role", "")).replace("_", " ")
+        ask = (
+            f"your delegation of the {role} role to {p.get('delegate')} ends soon; "
+            "give a new one if it should go on"
+        )
+        notices.append(
+            Notice(
+                log="directory",
+                change_id=p.get("change_id"),
+                seq=event.seq,
+                event_kind=event.kind,
+                topic=Topic.DELEGATION_ENDING,
+                recipients=[str(p["delegator"])],
+                title=f"Delegation {p.get('delegation_id')}",
+                ask=ask,
+                due_at=ends_at,
+                at=event.at,
+            )
+        )
+    return notices
+
+
+def change_link(style: MessageStyle, change_id: str | None) -> str:
+    """The change a notice is about, or the delegations page for one about none."""
+    base = style.public_url.rstrip("/")
+    return f"{base}/changes/{change_id}" if change_id else f"{base}/delegations"
 
 
 def subject_of(notice: Notice) -> str:
@@ -202,7 +238,7 @@ def subject_of(notice: Notice) -> str:
 def body_of(notice: Notice, style: MessageStyle) -> str:
     """A plain-English message: the change, what is asked, by when, and where to go."""
     lines = [
-        f"Change: {notice.title}",
+        f"{'Change' if notice.log == 'change' else 'About'}: {notice.title}",
         f"What happened: {notice.ask[:1].upper()}{notice.ask[1:]}.",
     ]
     if notice.due_at is not None:
@@ -221,7 +257,7 @@ def webhook_payload(notice: Notice, style: MessageStyle) -> dict[str, Any]:
     data: dict[str, Any] = {
         "change_id": notice.change_id,
         "seq": notice.seq,
-        "event_kind": notice.event_kind.value,
+        "event_kind": notice.event_kind,
         "topic": notice.topic.value,
         "due_at": notice.due_at.isoformat() if notice.due_at else None,
         "link": change_link(style, notice.change_id),

@@ -44,7 +44,7 @@ def build_worker(
     settings = settings or Settings()
     style = message_style(settings)
     projection = ProjectionActivities(sessions, style)
-    directory = DirectoryActivities(sessions)
+    directory = DirectoryActivities(sessions, style)
     calendar = CalendarActivities()
     notifications = NotificationActivities(
         sessions, Senders.from_settings(settings), style, settings.digest_hour

@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.directory.projection import DirectoryBatch
     from models.directory.state import DelegationRecord, DirectoryState, PersonRecord
+    from workflows.patches import DELEGATION_REMINDERS
     from workflows.refusals import refusals_as_application_errors
     from workflows.timers import sleep_until
 
@@ -59,7 +60,9 @@ class DirectoryWorkflow:
         project_directory (the SQL tables and the event log, awaited before an update
         returns, so the next request sees the change)
     Timers:
-        the end of the next delegation, recorded as an event when it passes.
+        the end of the next delegation, recorded as an event when it passes; and, since
+        the delegation-expiry-reminders patch, a day before, a delegation_expiring event
+        whose delegator the notifications tell.
     Continue-as-new:
         whenever Temporal suggests it, carrying the state, which holds only what is
         still in force.
@@ -73,17 +76,31 @@ class DirectoryWorkflow:
             self._outbox = transitions.record_import(self._state, workflow.now())
         self._receipts: list[DirectoryReceipt] = []
         self._projection_lock = asyncio.Lock()
+        self._reminding = False
 
     @workflow.run
     async def run(self, start: DirectoryStart) -> None:  # noqa: ARG002
         await self._project()
+        self._reminding = workflow.patched(DELEGATION_REMINDERS)
         while not workflow.info().is_continue_as_new_suggested():
-            if await sleep_until(self._state.next_expiry, self._continue_suggested):
-                self._outbox.extend(transitions.apply_expiries(self._state, workflow.now()))
+            if await sleep_until(self._next_wake, self._continue_suggested):
+                now = workflow.now()
+                if self._reminding:
+                    self._outbox.extend(transitions.apply_delegation_reminders(self._state, now))
+                self._outbox.extend(transitions.apply_expiries(self._state, now))
                 await self._project()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._project()
         workflow.continue_as_new(DirectoryStart(state=self._state))
+
+    def _next_wake(self) -> datetime | None:
+        """The next delegation to end, or (since the reminders patch) to be reminded of."""
+        expiry = self._state.next_expiry()
+        if not self._reminding:
+            return expiry
+        lead = transitions.DELEGATION_REMINDER_LEAD
+        times = [t for t in (expiry, self._state.next_reminder(lead)) if t is not None]
+        return min(times) if times else None
 
     @staticmethod
     def _continue_suggested() -> bool:

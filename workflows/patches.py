@@ -37,3 +37,7 @@ SERVICE_LEVELS = "service-levels-reminders-and-escalation"
 """A change whose playbook has service levels fetches its working calendar, gives each
 turn a due time, and keeps time: reminders, overdue marks, escalations, and a stuck
 change escalated as soon as the directory says so."""
+
+DELEGATION_REMINDERS = "delegation-expiry-reminders"
+"""The directory wakes a day before each delegation ends, and records that its delegator
+is to be told."""

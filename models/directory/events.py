@@ -19,6 +19,7 @@ class DirectoryEventKind(StrEnum):
     DELEGATION_CREATED = "delegation_created"
     DELEGATION_REVOKED = "delegation_revoked"
     DELEGATION_EXPIRED = "delegation_expired"
+    DELEGATION_EXPIRING = "delegation_expiring"
     TOKEN_REVOKED = "token_revoked"
     TOKENS_REVOKED = "tokens_revoked"
 
@@ -57,6 +58,10 @@ _LINES: dict[DirectoryEventKind, Callable[[AuditEvent], str]] = {
     ),
     DirectoryEventKind.DELEGATION_EXPIRED: lambda e: (
         f"the delegation of {_delegation(e.payload)} expired"
+    ),
+    DirectoryEventKind.DELEGATION_EXPIRING: lambda e: (
+        f"{e.payload.get('delegator')} reminded that the delegation of "
+        f"{_delegation(e.payload)} ends {e.payload.get('after', {}).get('ends_at')}"
     ),
     DirectoryEventKind.TOKEN_REVOKED: lambda e: (
         f"{e.actor} revoked token {e.payload.get('token_id')} of {e.payload.get('person')}"

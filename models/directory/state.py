@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import Field
 
@@ -50,6 +50,9 @@ class DelegationRecord(Strict):
     created_at: datetime
     revoked_at: datetime | None = None
     revoked_by: str | None = None
+    reminded_at: datetime | None = Field(
+        default=None, description="When the delegator was told it is about to end."
+    )
 
 
 class RevokedToken(Strict):
@@ -75,6 +78,25 @@ class DirectoryState(Strict):
 
     def active_admins(self) -> list[str]:
         return sorted(p.id for p in self.people.values() if p.holds(Role.ADMIN))
+
+    def next_reminder(self, lead: timedelta) -> datetime | None:
+        """When the next delegator is due to hear their delegation is about to end; one
+        shorter than the lead is never reminded."""
+        due = [d.ends_at - lead for d in self._to_remind(lead)]
+        return min(due) if due else None
+
+    def _to_remind(self, lead: timedelta) -> list[DelegationRecord]:
+        return [
+            d
+            for d in self.delegations.values()
+            if d.revoked_at is None and d.reminded_at is None and d.ends_at - d.created_at > lead
+        ]
+
+    def delegations_to_remind(self, now: datetime, lead: timedelta) -> list[DelegationRecord]:
+        return sorted(
+            (d for d in self._to_remind(lead) if d.ends_at - lead <= now < d.ends_at),
+            key=lambda d: (d.ends_at, d.id),
+        )
 
     def next_expiry(self) -> datetime | None:
         """When the next delegation in this state ends, if any."""

@@ -4,7 +4,7 @@ the chained events it wrote. Payloads are hashed: once written, a kind keeps its
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from models.audit import AuditEvent, chain_event
@@ -180,6 +180,21 @@ def apply_expiries(state: DirectoryState, now: datetime) -> list[AuditEvent]:
         after = {"in_force": False, "ended_at": delegation.ends_at.isoformat()}
         payload = {**_delegation_fields(delegation), "before": {"in_force": True}, "after": after}
         events.append(record(state, Kind.DELEGATION_EXPIRED, EXPIRY_ACTOR, now, payload))
+    return events
+
+
+DELEGATION_REMINDER_LEAD = timedelta(days=1)
+"""How long before a delegation ends its delegator is told."""
+
+
+def apply_delegation_reminders(state: DirectoryState, now: datetime) -> list[AuditEvent]:
+    """Record, for each delegation about to end, that its delegator is to be told."""
+    events = []
+    for delegation in state.delegations_to_remind(now, DELEGATION_REMINDER_LEAD):
+        delegation.reminded_at = now
+        after = {"ends_at": delegation.ends_at.isoformat()}
+        payload = {**_delegation_fields(delegation), "before": None, "after": after}
+        events.append(record(state, Kind.DELEGATION_EXPIRING, EXPIRY_ACTOR, now, payload))
     return events
 
 

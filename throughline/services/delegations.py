@@ -56,7 +56,8 @@ def _of(record: DelegationRecord) -> DelegationOut:
     now = datetime.now(UTC)
     revoked = record.revoked_at is not None and record.revoked_at <= now
     in_force = record.starts_at <= now < record.ends_at and not revoked
-    return DelegationOut(**record.model_dump(exclude={"revoked_by"}), in_force=in_force)
+    shown = record.model_dump(exclude={"revoked_by", "reminded_at"})
+    return DelegationOut(**shown, in_force=in_force)
 
 
 def _out(row: DelegationRow) -> DelegationOut:

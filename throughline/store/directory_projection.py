@@ -160,7 +160,11 @@ async def _replace_grants(
 
 
 async def _write_delegations(session: AsyncSession, delegations: list[DelegationRecord]) -> None:
-    rows = [{**d.model_dump(mode="python"), "role": d.role.value} for d in delegations]
+    # When the delegator was reminded lives in the directory's event log, not its row.
+    rows = [
+        {**d.model_dump(mode="python", exclude={"reminded_at"}), "role": d.role.value}
+        for d in delegations
+    ]
     await upsert(session, DelegationRow, rows)
 
 
@@ -268,6 +272,7 @@ _APPLY: dict[Kind, Apply] = {
     Kind.DELEGATION_CREATED: _delegation_created,
     Kind.DELEGATION_REVOKED: _delegation_revoked,
     Kind.DELEGATION_EXPIRED: _nothing_to_write,
+    Kind.DELEGATION_EXPIRING: _nothing_to_write,
     Kind.TOKEN_REVOKED: _token_revoked,
     Kind.TOKENS_REVOKED: _tokens_revoked,
 }

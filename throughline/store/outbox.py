@@ -27,6 +27,7 @@ from models.notifications import (
     Notice,
     PeopleFor,
     body_of,
+    directory_notices,
     notices_for,
     subject_of,
     webhook_payload,
@@ -69,7 +70,10 @@ async def enqueue(
     if not events:
         return 0
     people = await _people_finder(session, state)
-    notices = notices_for(events, state, people)
+    return await _enqueue(session, notices_for(events, state, people), style)
+
+
+async def _enqueue(session: AsyncSession, notices: list[Notice], style: MessageStyle) -> int:
     if not notices:
         return 0
     rows = await _personal_rows(session, notices, style) + await _webhook_rows(
@@ -77,6 +81,13 @@ async def enqueue(
     )
     await insert_missing(session, NotificationRow, rows)
     return sum(1 for r in rows if r["status"] == Status.PENDING)
+
+
+async def enqueue_directory(
+    session: AsyncSession, events: Sequence[AuditEvent], style: MessageStyle
+) -> int:
+    """Write the outbox rows the directory's events call for; returns how many are due."""
+    return await _enqueue(session, directory_notices(events), style)
 
 
 async def _people_finder(session: AsyncSession, state: ChangeState) -> PeopleFor:
@@ -160,10 +171,10 @@ async def _webhook_rows(
 
 def _about(notice: Notice, channel: str, recipient: str) -> dict[str, Any]:
     return {
-        "id": notification_id(notice.change_id, notice.seq, recipient, channel),
+        "id": notification_id(notice.log, notice.change_id, notice.seq, recipient, channel),
         "change_id": notice.change_id,
         "seq": notice.seq,
-        "event_kind": notice.event_kind.value,
+        "event_kind": notice.event_kind,
         "topic": notice.topic.value,
         "channel": str(channel),
         "recipient": recipient,

@@ -22,6 +22,7 @@ import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
@@ -29,6 +30,7 @@ from temporalio.worker import Worker
 
 from api.app import create_app
 from models.roles import Role
+from models.tables import NotificationPreference, NotificationRow
 from tests.api.client import SECRET, Api, auth
 from tests.api.flows import propose, sign, submit
 from tests.factories import Team, new_team, seed_team
@@ -143,10 +145,20 @@ async def test_a_change_closed_by_a_reject_waits_out_its_challenge_window(
 
 
 async def test_a_delegation_s_end_is_recorded_in_the_directory(
-    api: Api, skipping_env: WorkflowEnvironment, skipping_app: FastAPI, team: Team
+    api: Api,
+    skipping_env: WorkflowEnvironment,
+    skipping_app: FastAPI,
+    team: Team,
+    sqlite_sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     holder, deputy = team.signer(Role.POLICY), f"deputy-{team.suffix}"
     await api.post(team.admin, "/people", {"name": "Deputy", "id": deputy})
+    async with sqlite_sessions() as session, session.begin():
+        preference = NotificationPreference(
+            person_id=holder, email="holder@example.gov.uk", channels=["email"],
+            updated_at=datetime.now(UTC),
+        )  # fmt: skip
+        session.add(preference)
     ends = (datetime.now(UTC) + timedelta(days=2)).isoformat()
     delegation = {"delegate": deputy, "role": "policy", "ends_at": ends}
     assert (await api.post(holder, "/delegations", delegation)).status_code == 201
@@ -159,5 +171,18 @@ async def test_a_delegation_s_end_is_recorded_in_the_directory(
         if "delegation_expired" in kinds:
             break
         await asyncio.sleep(0.1)
-    assert kinds == ["person_added", "delegation_created", "delegation_expired"]
+    assert kinds == [
+        "person_added",
+        "delegation_created",
+        "delegation_expiring",
+        "delegation_expired",
+    ]
     assert history["entries"][-1]["actor"] == "directory"
+    async with sqlite_sessions() as session:
+        told = await session.exec(
+            select(NotificationRow).where(col(NotificationRow.recipient) == holder)
+        )
+        [reminder] = told.all()
+    assert reminder.topic == "delegation_ending"
+    assert "Your delegation of the policy role to" in reminder.body
+    assert reminder.body.startswith("About: Delegation")

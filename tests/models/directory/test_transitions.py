@@ -19,9 +19,11 @@ from models.directory.commands import (
 from models.directory.events import DirectoryEventKind, describe_directory_event
 from models.directory.state import OPERATOR, DirectoryState
 from models.directory.transitions import (
+    DELEGATION_REMINDER_LEAD,
     apply_add_people,
     apply_change_role,
     apply_delegate,
+    apply_delegation_reminders,
     apply_expiries,
     apply_revoke_delegation,
     apply_revoke_token,
@@ -77,6 +79,7 @@ def _every_kind() -> tuple[DirectoryState, list[AuditEvent]]:
     revoke = RevokeDelegation(actor="holder", delegation_id=first.id)
     events += apply_revoke_delegation(state, revoke, NOW)[0]
     events += apply_delegate(state, to_deputy, NOW)[0]
+    events += apply_delegation_reminders(state, NOW + timedelta(days=1, hours=1))
     events += apply_expiries(state, NOW + timedelta(days=3))
     token = RevokeToken(
         actor="holder", token_id="t1", person="holder", expires_at=NOW + timedelta(hours=1)
@@ -112,12 +115,26 @@ def test_delegations_end_by_themselves_as_recorded_events() -> None:
     assert apply_expiries(state, NOW + timedelta(days=3)) == []
 
 
+def test_a_delegator_is_reminded_once_a_day_before_the_end() -> None:
+    state = directory(holder=[Role.POLICY], deputy=[], other=[])
+    first = delegate(state, "holder", "deputy")
+    delegate(state, "holder", "other", ends_at=NOW + timedelta(hours=20))
+    lead = DELEGATION_REMINDER_LEAD
+    assert state.next_reminder(lead) == NOW + timedelta(days=1), "too short to remind"
+    assert apply_delegation_reminders(state, NOW + timedelta(hours=23)) == []
+    [reminder] = apply_delegation_reminders(state, NOW + timedelta(days=1, hours=1))
+    assert (reminder.kind, reminder.payload["delegation_id"]) == ("delegation_expiring", first)
+    assert reminder.payload["delegator"] == "holder"
+    assert apply_delegation_reminders(state, NOW + timedelta(days=1, hours=2)) == []
+    assert state.next_reminder(lead) is None
+
+
 def test_every_kind_of_directory_event_reads_in_plain_words() -> None:
     _, events = _every_kind()
     assert {e.kind for e in events} == {k.value for k in DirectoryEventKind}
     for event in events:
         line = describe_directory_event(event)
-        assert line.startswith((event.actor, "the delegation")), (event.kind, line)
+        assert line.startswith((event.actor, "the delegation", "holder")), (event.kind, line)
         assert "None" not in line, (event.kind, line)
 
 
