@@ -1,10 +1,12 @@
 """Scenarios for the paths added since the governance rules: a gate held by a condition
 and handed to its owner, keyed commands sent at once, a new cycle that clears its run's
-search attributes, and the directory workflow with every kind of event."""
+search attributes, the directory workflow with every kind of event, and a sign-off chased
+on a clock the recorder moves."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
 from models.commands import CloseConditionRequest, ConditionInput, DecisionRequest, SignOffRequest
@@ -94,3 +96,16 @@ async def drive_directory(directory: DirectoryService, team: Team, secret: str) 
     await directory.revoke_token(team.proposer, token)
     await directory.revoke_tokens(team.admin, team.proposer)
     await asyncio.sleep(4)
+
+
+async def drive_chase(
+    commands: ChangeService, team: Team, forward: Callable[[str, int], Awaitable[None]]
+) -> str:
+    """A sign-off left waiting: reminded, overdue, escalated to the service owner; then
+    signed, so the escalation settles and the next stage's turn gets a due time."""
+    change_id = (await commands.propose(team.intake(), team.proposer, key=None)).change_id
+    await commands.submit(change_id, team.proposer, work("intent"), key=None)
+    await forward(change_id, 14)
+    for role in SIGNING:
+        await commands.sign_off(change_id, team.signer(role), approve(1, role), None)
+    return change_id

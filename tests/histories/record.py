@@ -10,6 +10,8 @@ Scenarios, on the newest PDCA playbook:
 - governance: one change through tagged evidence and request-changes, a delegate
   signing, an amber condition closed by its owner, a reject challenged and overturned,
   an adapt (continue-as-new) and an adopt;
+- chase (on a time-skipping server): a sign-off reminded, marked overdue and escalated,
+  then signed; saved as the run stands, since it does not end;
 - edges: an approval that lapses when the quorum is re-checked, a withdrawal that lapses
   a waiting challenge, and a reject that closes a change whose challenge is upheld.
 Every run's history is saved here as JSON, named NAME_<change>_run<n>.json.
@@ -30,8 +32,6 @@ from pathlib import Path
 
 from pydantic import SecretStr
 from temporalio.client import Client, WorkflowExecution
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from models.commands import (
     ChallengeRequest,
@@ -51,18 +51,17 @@ from models.roles import Role
 from tests.api.client import SECRET
 from tests.factories import Team, new_team, seed_team
 from tests.histories import newer_paths
+from tests.processes import dev_server_environment
 from tests.workflows.helpers import adapt, approve, change_service, pass_current_gate, work
 from throughline import db
-from throughline.binaries import find_binary
 from throughline.services.changes import ChangeService
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.temporal import workflow_id
 from workers.main import build_worker
-from workflows import search_attributes
 
 HERE = Path(__file__).parent
-SCENARIOS = ("governance", "edges", "waiting", "directory")
+SCENARIOS = ("governance", "edges", "waiting", "directory", "chase")
 
 
 async def _drive(commands: ChangeService, team: Team, deputy: str) -> str:
@@ -258,11 +257,7 @@ async def _delegate(directory: DirectoryService, team: Team) -> str:
 
 
 async def record(scenario: str, name: str) -> list[Path]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=find_binary("temporal"),
-        search_attributes=list(search_attributes.ALL),
-        data_converter=pydantic_data_converter,
-    )
+    env = await dev_server_environment(time_skipping=scenario == "chase")
     url = f"sqlite:///{tempfile.mkdtemp()}/record.db"
     db.migrate_sync(url)
     engine = db.make_engine(url)
@@ -282,6 +277,15 @@ async def record(scenario: str, name: str) -> list[Path]:
             change_id = await newer_paths.drive_waiting(commands, team)
             await env.client.get_workflow_handle(workflow_id(change_id)).result()
             saved = await _save_runs(env.client, change_id, name, runs_expected=2)
+        elif scenario == "chase":
+
+            async def forward(change_id: str, days: int) -> None:
+                handle = env.client.get_workflow_handle(workflow_id(change_id))
+                await env.fast_forward(handle, timedelta(days=days))
+                await asyncio.sleep(2)  # the chase's projections land
+
+            change_id = await newer_paths.drive_chase(commands, team, forward)
+            saved = await _save_directory(env.client, workflow_id(change_id), name)
         elif scenario == "directory":
             await newer_paths.drive_directory(directory, team, SECRET)
             saved = await _save_directory(env.client, directory.directory_id, name)
