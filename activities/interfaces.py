@@ -10,8 +10,8 @@ from temporalio import activity
 
 from models.authority import Authorities, AuthorityQuery
 from models.calendar import CalendarQuery, WorkingDaysQuery
+from models.delivery import Claimed, GiveUp
 from models.directory.projection import DirectoryBatch
-from models.notifications import Claimed, GiveUp
 from models.projection import ProjectionBatch
 from models.read.stuck import DirectoryReading
 from models.working_time import WorkingCalendar

@@ -15,7 +15,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
-from models.notifications import Claimed, GiveUp, MessageStyle, dispatcher_id
+from models.delivery import Claimed, GiveUp, dispatcher_id
+from models.notifications import MessageStyle
 from throughline.channels.errors import ChannelError
 from throughline.channels.senders import Outgoing, Senders
 from throughline.store import deliveries

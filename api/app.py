@@ -48,6 +48,14 @@ send an `Idempotency-Key` header with any POST you might retry.
 """
 
 
+ROUTERS = [
+    *(m.router for m in (changes, change_commands, delegations, directory, me, people)),
+    *(m.router for m in (system, tokens, analytics)),
+    notifications.router,
+    notifications.admin_router,
+]
+
+
 def create_app(settings: Settings | None = None, *, temporal: Client | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -73,26 +81,18 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
 
     app = FastAPI(title="Throughline", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
-    routers = [
-        changes,
-        change_commands,
-        delegations,
-        directory,
-        me,
-        people,
-        system,
-        tokens,
-        analytics,
-    ]
-    for module in routers:
-        app.include_router(module.router)
-    app.include_router(notifications.router)
-    app.include_router(notifications.admin_router)
+    for router in ROUTERS:
+        app.include_router(router)
     _add_middleware(app, settings)
-    if settings.otlp_endpoint is not None:
-        provider = tracer_provider(settings.otlp_endpoint, "throughline")
-        FastAPIInstrumentor.instrument_app(app, tracer_provider=provider)
+    _trace(app, settings.otlp_endpoint)
     return app
+
+
+def _trace(app: FastAPI, otlp_endpoint: str | None) -> None:
+    """Each request a trace, when a collector is configured."""
+    if otlp_endpoint is not None:
+        provider = tracer_provider(otlp_endpoint, "throughline")
+        FastAPIInstrumentor.instrument_app(app, tracer_provider=provider)
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:

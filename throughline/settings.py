@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from models.notifications import Retries
+from models.delivery import Retries
 from throughline.files import private_dir
 from throughline.tokens import TOKEN_MAX_HOURS, KeyFile
 

@@ -20,7 +20,8 @@ from activities.calendar import CalendarActivities
 from activities.directory import DirectoryActivities
 from activities.notifications import NotificationActivities
 from activities.projection import ProjectionActivities
-from models.notifications import DispatchStart, MessageStyle, dispatcher_id
+from models.delivery import DispatchStart, dispatcher_id
+from models.notifications import MessageStyle
 from throughline import db, logs
 from throughline.channels.senders import Senders
 from throughline.files import private_by_default

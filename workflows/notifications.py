@@ -16,13 +16,7 @@ with workflow.unsafe.imports_passed_through():
         deliver_notification,
         give_up_notification,
     )
-    from models.notifications import (
-        DeliveryStart,
-        DispatchStart,
-        GiveUp,
-        Retries,
-        delivery_id,
-    )
+    from models.delivery import DeliveryStart, DispatchStart, GiveUp, Retries, delivery_id
 
 CLAIM_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)

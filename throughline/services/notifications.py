@@ -12,8 +12,9 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from models.delivery import DeliveryStart, delivery_id
 from models.errors import ChannelUnavailable, Conflict, DeliveryNotFound, WebhookNotFound
-from models.notifications import Channel, DeliveryStart, Topic, delivery_id
+from models.notifications import Channel, Topic
 from models.subscriptions import (
     Delivery,
     DeliveryAttempt,

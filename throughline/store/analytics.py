@@ -107,22 +107,7 @@ async def _waits(
 def _counts_and_hours(group: Any, where: list[ColumnElement[bool]]) -> Any:
     """Buckets of waits per group (open handoffs in a bucket of their own), read once:
     the counts are summed from them, and the percentiles found by a running count."""
-    value = col(HandoffFact.waited_hours)
-    bucket = cast(value / HOURS_WIDTH, Integer).label("b")
-    buckets = (
-        sql_select(
-            group.label("grp"),
-            bucket,
-            func.count().label("all_"),
-            func.count(value).label("n"),
-            func.min(value).label("v"),
-            func.sum(case((col(HandoffFact.overdue), 1), else_=0)).label("overdue"),
-            func.max(col(HandoffFact.gate)).label("gate"),
-        )
-        .where(*where)
-        .group_by(group, bucket)
-        .cte("buckets")
-    )
+    buckets = _hour_buckets(group, where)
     totals = (
         sql_select(
             buckets.c.grp,
@@ -156,6 +141,26 @@ def _counts_and_hours(group: Any, where: list[ColumnElement[bool]]) -> Any:
         spread.c.median,
         spread.c.p90,
     ).outerjoin(spread, spread.c.grp == totals.c.grp)
+
+
+def _hour_buckets(group: Any, where: list[ColumnElement[bool]]) -> Any:
+    value = col(HandoffFact.waited_hours)
+    bucket = cast(value / HOURS_WIDTH, Integer).label("b")
+    buckets = (
+        sql_select(
+            group.label("grp"),
+            bucket,
+            func.count().label("all_"),
+            func.count(value).label("n"),
+            func.min(value).label("v"),
+            func.sum(case((col(HandoffFact.overdue), 1), else_=0)).label("overdue"),
+            func.max(col(HandoffFact.gate)).label("gate"),
+        )
+        .where(*where)
+        .group_by(group, bucket)
+        .cte("buckets")
+    )
+    return buckets
 
 
 HOURS_WIDTH = 0.1
