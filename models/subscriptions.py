@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AnyHttpUrl, Field, field_validator
+from pydantic import AnyHttpUrl, Field, UrlConstraints, field_validator
 
 from models.base import Strict
 from models.notifications import Channel, Topic
@@ -49,8 +49,11 @@ class Preferences(PreferencesRequest):
     updated_at: datetime | None = Field(description="None until the person first chose.")
 
 
+WebhookUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=2000)]
+
+
 class WebhookRequest(Strict):
-    url: AnyHttpUrl = Field(description="Where to POST; https in production.")
+    url: WebhookUrl = Field(description="Where to POST; https in production.")
     topics: list[Topic] = Field(
         default_factory=list, max_length=len(Topic), description="Topics to hear; empty for all."
     )
@@ -58,7 +61,7 @@ class WebhookRequest(Strict):
 
 
 class WebhookUpdate(Strict):
-    url: AnyHttpUrl | None = None
+    url: WebhookUrl | None = None
     topics: list[Topic] | None = Field(default=None, max_length=len(Topic))
     description: str | None = Field(default=None, max_length=200)
     active: bool | None = None

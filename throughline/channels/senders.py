@@ -54,6 +54,8 @@ class Senders:
         if out.channel == "notify" and self.notify is not None:
             await send_notify_email(self.notify, out.address, out.subject, out.body, out.message_id)
             return None
+        if out.channel == "webhook" and out.secret is None:
+            raise ChannelError("the webhook subscription was removed", permanent=True)
         if out.channel == "webhook" and out.secret is not None:
             answer = await post_webhook(
                 out.address, out.secret, out.message_id, out.payload, self.webhook_timeout_seconds
