@@ -37,10 +37,6 @@ async def test_healthz_is_503_when_temporal_is_down(tmp_path: Path, sqlite_url: 
             server.terminate()
             server.wait(30)
     assert down.status_code == 503
-    assert down.json() == {
-        "status": "degraded",
-        "temporal": False,
-        "database": True,
-        "parts": {},
-        "failed_notifications": {},
-    }
+    health = down.json()
+    assert (health["status"], health["temporal"], health["database"]) == ("degraded", False, True)
+    assert health["parts"] == {}

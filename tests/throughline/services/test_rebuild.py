@@ -23,8 +23,10 @@ from models.tables import (
     ChangeRow,
     ChangeWaiting,
     ConditionRow,
+    CycleFact,
     DelegationRow,
     GateRow,
+    HandoffFact,
     HandoffRow,
     MeasurementRow,
     SignOffRow,
@@ -48,7 +50,7 @@ pytestmark = pytest.mark.usefixtures("worker")
 
 TABLES = [
     ChangeWaiting, ChangePerson, ConditionRow, SignOffRow, SubmissionRow, GateRow,
-    MeasurementRow, HandoffRow, AuditEventRow, ChangeRow,
+    MeasurementRow, HandoffRow, HandoffFact, CycleFact, AuditEventRow, ChangeRow,
 ]  # fmt: skip
 
 
@@ -74,6 +76,7 @@ async def test_rebuild_restores_every_run_after_the_database_is_lost(
     async with sqlite_sessions() as session:
         events_before = await readmodel.audit_events(session, change_id)
         state_before = await readmodel.change_state(session, change_id)
+    facts_before = await _facts(sqlite_sessions, change_id)
 
     await _forget(sqlite_sessions, change_id)
     assert await rebuild_change(temporal_client, sqlite_sessions, change_id) > 10
@@ -81,7 +84,24 @@ async def test_rebuild_restores_every_run_after_the_database_is_lost(
     async with sqlite_sessions() as session:
         assert await readmodel.audit_events(session, change_id) == events_before
         assert await readmodel.change_state(session, change_id) == state_before
+    assert await _facts(sqlite_sessions, change_id) == facts_before
+    assert facts_before[1], "the adapt's cycle is a fact"
     assert change_id in await changes_in_temporal(temporal_client)
+
+
+async def _facts(
+    sessions: async_sessionmaker[AsyncSession], change_id: str
+) -> tuple[list[tuple[int, str, float | None]], list[int]]:
+    """The analytics facts of a change: each handoff's wait, and its decided cycles."""
+    async with sessions() as session:
+        waits = await session.exec(
+            select(HandoffFact).where(col(HandoffFact.change_id) == change_id)
+        )
+        cycles = await session.exec(select(CycleFact).where(col(CycleFact.change_id) == change_id))
+        return (
+            sorted((f.seq, f.role, f.waited_hours) for f in waits.all()),
+            sorted(c.iteration for c in cycles.all()),
+        )
 
 
 CYCLE_ROWS: list[type[SignOffRow] | type[SubmissionRow] | type[GateRow]] = [
