@@ -37,6 +37,7 @@ from models.tables import (
     ChangeWaiting,
     NotificationPreference,
     NotificationRow,
+    Person,
     WebhookSubscription,
 )
 from throughline.store import directory
@@ -115,8 +116,11 @@ async def _personal_rows(
     session: AsyncSession, notices: list[Notice], style: MessageStyle
 ) -> list[dict[str, Any]]:
     everyone = {p for n in notices for p in n.recipients}
+    # Someone who has left the directory is told nothing more.
     found = await session.exec(
-        select(NotificationPreference).where(col(NotificationPreference.person_id).in_(everyone))
+        select(NotificationPreference)
+        .join(Person, col(Person.id) == col(NotificationPreference.person_id))
+        .where(col(NotificationPreference.person_id).in_(everyone), col(Person.active))
     )
     choices = {p.person_id: p for p in found.all()}
     rows = []

@@ -116,3 +116,19 @@ async def test_a_sent_row_is_not_sent_again_and_a_retry_counts_its_attempt(
     assert await deliveries.begin_sending(rollback_session, email) is None
     failures = await deliveries.failures_by_channel(rollback_session, T0)
     assert failures.get("email", 0) == 0
+
+
+async def test_someone_who_left_the_directory_is_told_nothing_more(
+    rollback_session: AsyncSession,
+) -> None:
+    state, events = _submitted()
+    person = await _listening(rollback_session, state)
+    left = await rollback_session.get(Person, person)
+    assert left is not None
+    left.active = False
+    rollback_session.add(left)
+    await rollback_session.flush()
+    await outbox.enqueue(rollback_session, state, events, STYLE)
+    rows = await _rows(rollback_session, state.change_id)
+    assert [r.channel for r in rows if r.recipient == person] == []
+    assert {r.channel for r in rows} == {"webhook"}, "webhooks still hear of it"
