@@ -56,19 +56,22 @@ class NotificationsWorkflow:
                 start_to_close_timeout=timedelta(seconds=30),
                 retry_policy=CLAIM_RETRY,
             )
+            started = 0
             for notification_id in claimed.ids:
-                await self._start_delivery(notification_id, start.retries)
-            if len(claimed.ids) == start.batch:
-                continue
+                started += await self._start_delivery(notification_id, start.retries)
+            if started == start.batch:
+                continue  # more may be waiting
+            # Rows listed again before their delivery began are not started twice; wait.
             until_digest = (claimed.next_digest_at - workflow.now()).total_seconds()
             wait = max(1.0, min(start.poll_seconds, until_digest))
             with suppress(TimeoutError):
                 await workflow.wait_condition(lambda: self._woken, timeout=wait)
         workflow.continue_as_new(start)
 
-    async def _start_delivery(self, notification_id: str, retries: Retries) -> None:
-        # A delivery for this row ran before: Temporal refuses a second, so never two sends.
-        with suppress(WorkflowAlreadyStartedError):
+    async def _start_delivery(self, notification_id: str, retries: Retries) -> bool:
+        """Start the row's delivery; False when one was started before, as Temporal
+        refuses a second with the same id."""
+        try:
             await workflow.start_child_workflow(
                 DeliveryWorkflow.run,
                 DeliveryStart(notification_id=notification_id, retries=retries),
@@ -76,6 +79,9 @@ class NotificationsWorkflow:
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
+        except WorkflowAlreadyStartedError:
+            return False
+        return True
 
 
 @workflow.defn

@@ -29,23 +29,16 @@ async def webhook_secret(session: AsyncSession, row: NotificationRow) -> str | N
 
 
 async def claim_pending(session: AsyncSession, limit: int) -> list[str]:
-    """Hand the oldest pending rows to delivery; each is claimed exactly once."""
+    """The oldest rows no delivery has begun. Reading changes nothing, so a claim that is
+    retried, or a row listed twice, is harmless: each row's delivery workflow id is its
+    own, and Temporal starts it once."""
     statement = (
         select(NotificationRow.id)
         .where(col(NotificationRow.status) == Status.PENDING)
-        .order_by(col(NotificationRow.created_at))
+        .order_by(col(NotificationRow.created_at), col(NotificationRow.id))
         .limit(limit)
     )
-    ids = list((await session.exec(statement)).all())
-    if not ids:
-        return []
-    claimed = await session.exec(
-        update(NotificationRow)
-        .where(col(NotificationRow.id).in_(ids), col(NotificationRow.status) == Status.PENDING)
-        .values(status=Status.QUEUED)
-        .returning(col(NotificationRow.id))
-    )
-    return sorted(claimed.scalars().all())
+    return list((await session.exec(statement)).all())
 
 
 async def begin_sending(session: AsyncSession, notification_id: str) -> NotificationRow | None:

@@ -58,7 +58,7 @@ async def _rows(session: AsyncSession, change_id: str) -> list[NotificationRow]:
     return list((await session.exec(statement)).all())
 
 
-async def test_the_same_events_enqueue_once_and_are_claimed_once(
+async def test_the_same_events_enqueue_once_and_leave_the_list_once_sending(
     rollback_session: AsyncSession,
 ) -> None:
     state, events = _submitted()
@@ -71,9 +71,13 @@ async def test_the_same_events_enqueue_once_and_are_claimed_once(
     assert again == first, "counted as due, but written once"
     assert len(rows) == first
     assert {(r.channel, r.recipient) for r in rows} >= {("email", person)}
-    claimed = await deliveries.claim_pending(rollback_session, 1000)
-    assert {r.id for r in rows} <= set(claimed)
-    assert set(await deliveries.claim_pending(rollback_session, 1000)).isdisjoint(claimed)
+    listed = await deliveries.claim_pending(rollback_session, 1000)
+    assert {r.id for r in rows} <= set(listed)
+    relisted = await deliveries.claim_pending(rollback_session, 1000)
+    assert {r.id for r in rows} <= set(relisted), "listing changes nothing; Temporal starts once"
+    for row in rows:
+        await deliveries.begin_sending(rollback_session, row.id)
+    assert set(await deliveries.claim_pending(rollback_session, 1000)).isdisjoint(listed)
 
 
 async def test_an_email_cut_off_mid_send_is_never_sent_again_but_a_webhook_is(
