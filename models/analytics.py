@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import math
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
-from models.base import Strict
+from models.base import ShortText, Strict
 from models.calendar import CalendarQuery, working_calendar
 from models.change import ChangeState
 from models.handoff import HandoffKind
 from models.working_time import WorkingCalendar
 
 HOUR = timedelta(hours=1)
+HOURS_PER_BUCKET = 0.1
+"""Waits are counted in buckets of 6 minutes, and working days in buckets of 0.01 (about
+15 minutes): the report's percentiles come from one grouping pass, exact to a bucket."""
+DAYS_PER_BUCKET = 0.01
+
+
+def bucket(value: float | None, width: float) -> int | None:
+    """The bucket a duration falls in, rounded down (SQL casts round differently)."""
+    return None if value is None else math.floor(value / width + 1e-9)
 
 
 def facts_of(state: ChangeState) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -37,7 +47,9 @@ def _handoff_facts(state: ChangeState, calendar: WorkingCalendar) -> list[dict[s
             continue
         stage = handoff.gate_id.split(".")[1] if handoff.gate_id else None
         closed = handoff.closed_at
-        for role in handoff.roles:
+        hours = (closed - handoff.opened_at) / HOUR if closed else None
+        days = calendar.working_days_between(handoff.opened_at, closed) if closed else None
+        for index, role in enumerate(handoff.roles):
             rows.append(
                 {
                     "change_id": state.change_id,
@@ -48,11 +60,12 @@ def _handoff_facts(state: ChangeState, calendar: WorkingCalendar) -> list[dict[s
                     "gate": _gate_name(state, stage),
                     "opened_at": handoff.opened_at,
                     "closed_at": closed,
-                    "waited_hours": (closed - handoff.opened_at) / HOUR if closed else None,
-                    "waited_working_days": (
-                        calendar.working_days_between(handoff.opened_at, closed) if closed else None
-                    ),
+                    "waited_hours": hours,
+                    "waited_working_days": days,
+                    "hours_bucket": bucket(hours, HOURS_PER_BUCKET),
+                    "days_bucket": bucket(days, DAYS_PER_BUCKET),
                     "overdue": handoff.overdue_at is not None,
+                    "per_handoff": index == 0,
                 }
             )
     return rows
@@ -69,6 +82,8 @@ def _cycle_facts(state: ChangeState, calendar: WorkingCalendar) -> list[dict[str
         if not cycle.gates:
             continue
         started = min(g.opened_at for g in cycle.gates)
+        hours = (cycle.decided_at - started) / HOUR
+        days = calendar.working_days_between(started, cycle.decided_at)
         rows.append(
             {
                 "change_id": state.change_id,
@@ -77,21 +92,33 @@ def _cycle_facts(state: ChangeState, calendar: WorkingCalendar) -> list[dict[str
                 "outcome": cycle.outcome.value,
                 "started_at": started,
                 "decided_at": cycle.decided_at,
-                "hours": (cycle.decided_at - started) / HOUR,
-                "working_days": calendar.working_days_between(started, cycle.decided_at),
+                "hours": hours,
+                "working_days": days,
+                "hours_bucket": bucket(hours, HOURS_PER_BUCKET),
+                "days_bucket": bucket(days, DAYS_PER_BUCKET),
             }
         )
     return rows
 
 
+EARLIEST, LATEST = datetime(1970, 1, 2, tzinfo=UTC), datetime(9998, 12, 31, tzinfo=UTC)
+
+
 class AnalyticsQuery(Strict):
-    service: str | None = Field(default=None, max_length=200)
+    service: ShortText | None = None
     since: AwareDatetime | None = Field(
         default=None,
         description="From this moment (with its UTC offset): handoffs and gates "
         "opened, cycles decided.",
     )
     until: AwareDatetime | None = Field(default=None, description="Before this moment.")
+
+    @field_validator("since", "until")
+    @classmethod
+    def _in_range(cls, moment: datetime | None) -> datetime | None:
+        if moment is not None and not EARLIEST <= moment <= LATEST:
+            raise ValueError("give a moment between 1970 and 9998")
+        return moment
 
     @model_validator(mode="after")
     def _in_order(self) -> AnalyticsQuery:

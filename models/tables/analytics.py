@@ -29,7 +29,13 @@ class HandoffFact(SQLModel, table=True):
     closed_at: datetime | None = utc_column(nullable=True)
     waited_hours: float | None = None
     waited_working_days: float | None = None
+    hours_bucket: int | None = Field(default=None, description="The wait in 6-minute steps.")
+    days_bucket: int | None = Field(default=None, description="In 0.01 working-day steps.")
     overdue: bool = False
+    per_handoff: bool = Field(
+        default=True,
+        description="True on one row of each handoff, so per-gate figures count it once.",
+    )
 
 
 class CycleFact(SQLModel, table=True):
@@ -45,3 +51,5 @@ class CycleFact(SQLModel, table=True):
     decided_at: datetime = utc_column(index=True)
     hours: float
     working_days: float
+    hours_bucket: int
+    days_bucket: int

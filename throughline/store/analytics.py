@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Float, Integer, and_, case, cast, distinct, func, literal
+from sqlalchemy import Float, and_, case, cast, func, literal
 from sqlalchemy import select as sql_select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
@@ -49,7 +49,7 @@ async def report(
 
     by_role, by_stage, rework, cycles = await asyncio.gather(
         on_own_session(lambda s: _waits(s, query, col(HandoffFact.role))),
-        on_own_session(lambda s: _waits(s, query, col(HandoffFact.stage))),
+        on_own_session(lambda s: _waits(s, query, col(HandoffFact.stage), once=True)),
         on_own_session(lambda s: _rework(s, query)),
         on_own_session(lambda s: _cycles(s, query)),
     )
@@ -81,14 +81,19 @@ def _handoff_filter(query: AnalyticsQuery) -> list[ColumnElement[bool]]:
 
 
 async def _waits(
-    session: AsyncSession, query: AnalyticsQuery, group: Any
+    session: AsyncSession, query: AnalyticsQuery, group: Any, once: bool = False
 ) -> dict[Any, dict[str, Any]]:
     """Counts, overdue share and the spread of finished waits, per group: one pass for
-    the counts and the hours, one for the working days."""
+    the counts and the hours, one for the working days. With `once`, a handoff to several
+    roles counts once (per gate) rather than once per role."""
     where = _handoff_filter(query)
+    if once:
+        where.append(col(HandoffFact.per_handoff).is_(True))
     connection = await session.connection()
     found = (await connection.execute(_counts_and_hours(group, where))).all()
-    days = await _spread(session, group, col(HandoffFact.waited_working_days), DAYS_WIDTH, where)
+    days = await _spread(
+        session, group, col(HandoffFact.waited_working_days), col(HandoffFact.days_bucket), where
+    )
     empty = Spread(median=None, p90=None)
     # PostgreSQL sums counts as numeric: they come back as Decimal.
     return {
@@ -145,7 +150,7 @@ def _counts_and_hours(group: Any, where: list[ColumnElement[bool]]) -> Any:
 
 def _hour_buckets(group: Any, where: list[ColumnElement[bool]]) -> Any:
     value = col(HandoffFact.waited_hours)
-    bucket = cast(value / HOURS_WIDTH, Integer).label("b")
+    bucket: Any = col(HandoffFact.hours_bucket).label("b")
     buckets = (
         sql_select(
             group.label("grp"),
@@ -163,29 +168,21 @@ def _hour_buckets(group: Any, where: list[ColumnElement[bool]]) -> Any:
     return buckets
 
 
-HOURS_WIDTH = 0.1
-"""Waits are counted in buckets of 6 minutes, and working days in buckets of 0.01 (about
-15 minutes), so percentiles come from one grouping pass, not a sort of every wait."""
-DAYS_WIDTH = 0.01
-
-
 async def _spread(
     session: AsyncSession,
     group: Any,
     value: Any,
-    width: float,
+    bucket: Any,
     where: list[ColumnElement[bool]],
 ) -> dict[Any, Spread]:
-    found = await session.exec(_percentiles(_histogram(group, value, width, where)))
+    found = await session.exec(_percentiles(_histogram(group, value, bucket, where)))
     return {key: Spread(median=median, p90=p90) for median, p90, key in found.all()}
 
 
-def _histogram(
-    group: Any | None, value: Any, width: float, where: list[ColumnElement[bool]]
-) -> Any:
+def _histogram(group: Any | None, value: Any, bucket: Any, where: list[ColumnElement[bool]]) -> Any:
     """Per group and bucket: how many waits, and the shortest; with the running count
     up to each bucket and the group's whole count."""
-    bucket = cast(value / width, Integer).label("b")
+    bucket = bucket.label("b")
     key = group.label("grp") if group is not None else literal(1).label("grp")
     buckets = (
         select(key, bucket, func.count().label("c"), func.min(value).label("v"))
@@ -219,7 +216,7 @@ async def _rework(session: AsyncSession, query: AnalyticsQuery) -> dict[str, dic
         .group_by(col(GateRow.stage))
     )
     sent_back = (
-        select(GateRow.stage, func.count(distinct(col(SignOffRow.seq))))
+        select(GateRow.stage, func.count())
         .join(ChangeRow, col(ChangeRow.id) == col(GateRow.change_id))
         .join(
             SignOffRow,
@@ -267,7 +264,9 @@ async def _cycles(session: AsyncSession, query: AnalyticsQuery) -> CycleStats:
     if query.until is not None:
         where.append(col(CycleFact.decided_at) < query.until)
     count = (await session.exec(select(func.count()).select_from(CycleFact).where(*where))).one()
-    hours = await _spread(session, None, col(CycleFact.hours), HOURS_WIDTH, where)
-    days = await _spread(session, None, col(CycleFact.working_days), DAYS_WIDTH, where)
+    hours = await _spread(session, None, col(CycleFact.hours), col(CycleFact.hours_bucket), where)
+    days = await _spread(
+        session, None, col(CycleFact.working_days), col(CycleFact.days_bucket), where
+    )
     empty = Spread(median=None, p90=None)
     return CycleStats(cycles=count, hours=hours.get(1, empty), working_days=days.get(1, empty))

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.analytics import AnalyticsQuery
+from models.analytics import DAYS_PER_BUCKET, HOURS_PER_BUCKET, AnalyticsQuery, bucket
 from models.projection import ProjectionBatch
 from models.tables import HandoffFact
 from models.transitions.opening import open_change
@@ -44,11 +44,16 @@ async def test_the_median_and_p90_are_the_nearest_ranks(
             "closed_at": opened + timedelta(hours=hours),
             "waited_hours": float(hours),
             "waited_working_days": hours / 24,
+            "hours_bucket": bucket(float(hours), HOURS_PER_BUCKET),
+            "days_bucket": bucket(hours / 24, DAYS_PER_BUCKET),
             "overdue": hours > 8,
         }
         for hours in range(1, 11)
     ]
-    still_open = {**rows[0], "seq": 200, "closed_at": None, "waited_hours": None}
+    still_open = {
+        **rows[0], "seq": 200, "closed_at": None, "waited_hours": None, "hours_bucket": None,
+        "days_bucket": None,
+    }  # fmt: skip
     async with sessions() as session, session.begin():
         await insert_missing(
             session, HandoffFact, [*rows, {**still_open, "waited_working_days": None}]

@@ -2,7 +2,7 @@
 
 Revision ID: 0010
 Revises: 0009
-Create Date: 2026-11-24 03:14:16.526483
+Create Date: 2026-11-24 04:35:52.266739
 """
 
 import json
@@ -33,6 +33,8 @@ def upgrade() -> None:
         sa.Column("decided_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("hours", sa.Float(), nullable=False),
         sa.Column("working_days", sa.Float(), nullable=False),
+        sa.Column("hours_bucket", sa.Integer(), nullable=False),
+        sa.Column("days_bucket", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["change_id"],
             ["change.id"],
@@ -55,7 +57,10 @@ def upgrade() -> None:
         sa.Column("closed_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("waited_hours", sa.Float(), nullable=True),
         sa.Column("waited_working_days", sa.Float(), nullable=True),
+        sa.Column("hours_bucket", sa.Integer(), nullable=True),
+        sa.Column("days_bucket", sa.Integer(), nullable=True),
         sa.Column("overdue", sa.Boolean(), nullable=False),
+        sa.Column("per_handoff", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["change_id"],
             ["change.id"],
