@@ -211,6 +211,10 @@ def _depth(value: object) -> int:
     return deepest
 
 
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""Any other method is counted as OTHER, so made-up ones cannot grow the label set."""
+
+
 class RequestMetrics:
     """Counts each request by its route template (not its path, so ids do not explode
     the label set) and status, and times it."""
@@ -235,6 +239,6 @@ class RequestMetrics:
             await self.app(scope, receive, counting_send)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
-            method = scope["method"]
+            method = scope["method"] if scope["method"] in KNOWN_METHODS else "OTHER"
             REQUESTS.labels(method, route, str(status)).inc()
             REQUEST_SECONDS.labels(method, route).observe(time.perf_counter() - started)

@@ -6,13 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AnyHttpUrl, Field, UrlConstraints, field_validator
+from pydantic import AfterValidator, AnyHttpUrl, Field, UrlConstraints, field_validator
 
-from models.base import Strict
+from models.base import ShortText, Strict
 from models.notifications import Channel, Topic
 
 EmailAddress = Annotated[
-    str, Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    str,
+    Field(
+        min_length=3,
+        max_length=320,
+        pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$",
+    ),
 ]
 
 
@@ -49,7 +54,19 @@ class Preferences(PreferencesRequest):
     updated_at: datetime | None = Field(description="None until the person first chose.")
 
 
-WebhookUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=2000)]
+URL_LIMIT = 2000
+
+
+def _stored_fits(url: AnyHttpUrl) -> AnyHttpUrl:
+    # The stored form is percent-encoded, and may be longer than what was sent.
+    if len(str(url)) > URL_LIMIT:
+        raise ValueError(f"the URL is longer than {URL_LIMIT} characters once encoded")
+    return url
+
+
+WebhookUrl = Annotated[
+    AnyHttpUrl, UrlConstraints(max_length=URL_LIMIT), AfterValidator(_stored_fits)
+]
 
 
 class WebhookRequest(Strict):
@@ -57,13 +74,13 @@ class WebhookRequest(Strict):
     topics: list[Topic] = Field(
         default_factory=list, max_length=len(Topic), description="Topics to hear; empty for all."
     )
-    description: str | None = Field(default=None, max_length=200)
+    description: ShortText | None = None
 
 
 class WebhookUpdate(Strict):
     url: WebhookUrl | None = None
     topics: list[Topic] | None = Field(default=None, max_length=len(Topic))
-    description: str | None = Field(default=None, max_length=200)
+    description: ShortText | None = None
     active: bool | None = None
 
 

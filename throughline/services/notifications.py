@@ -143,7 +143,8 @@ class NotificationService:
 
     async def redeliver(self, webhook_id: str, notification_id: str) -> Delivery:
         """Send a delivery again under the same webhook-id, so a receiver that has it
-        already can drop the repeat."""
+        already can drop the repeat. The row is queued before the delivery starts, and
+        put back if Temporal cannot start it."""
         async with self._sessions() as session, session.begin():
             await _subscription(session, webhook_id)
             row = await subscriptions.delivery(session, webhook_id, notification_id)
@@ -151,9 +152,15 @@ class NotificationService:
                 raise DeliveryNotFound(f"webhook {webhook_id} has no delivery {notification_id}")
             if row.status not in SETTLED:
                 raise Conflict(f"delivery {notification_id} is still {row.status}; wait for it")
+            settled_as = row.status
             row.status = Status.QUEUED
             await subscriptions.save(session, row)
+        try:
             await self._start_again(row)
+        except BaseException:
+            async with self._sessions() as session, session.begin():
+                await subscriptions.set_status(session, notification_id, settled_as)
+            raise
         return _delivery(row)
 
     async def _start_again(self, row: NotificationRow) -> None:

@@ -70,3 +70,10 @@ async def delivery(
     if row is None or row.recipient != webhook_id or row.channel != Channel.WEBHOOK.value:
         return None
     return row
+
+
+async def set_status(session: AsyncSession, notification_id: str, status: str) -> None:
+    row = await session.get(NotificationRow, notification_id, with_for_update=True)
+    if row is not None:
+        row.status = status
+        session.add(row)

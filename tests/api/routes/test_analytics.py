@@ -63,6 +63,8 @@ async def test_a_range_with_nothing_in_it_reports_nothing(api: Api, team: Team) 
         ({"since": "2026-01-01T00:00:00"}, "timezone"),
         ({"since": "yesterday"}, "datetime"),
         ({"colour": "blue"}, "colour"),
+        ({"since": "0001-01-01T00:00:00+05:00"}, "between 1970 and 9998"),
+        ({"service": "a\u0000b"}, "control characters"),
     ],
 )
 async def test_a_range_that_cannot_be_read_is_refused_with_the_reason(

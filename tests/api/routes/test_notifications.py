@@ -272,6 +272,7 @@ async def test_a_daily_digest_gathers_held_notices_into_one_email(
         ({"email": "a@b.gov.uk", "channels": ["email", "email"]}, "listed twice"),
         ({"email": "not-an-address", "channels": ["email"]}, "email"),
         ({"email": "a@b.gov.uk", "channels": ["sms"]}, "channels"),
+        ({"email": "a\u0000@b.gov.uk", "channels": []}, "email"),
     ],
 )
 async def test_choices_that_cannot_work_are_refused_with_the_reason(
@@ -316,3 +317,20 @@ async def test_a_rotated_secret_signs_what_follows_and_a_paused_one_hears_nothin
     assert removed.status_code == 200
     remaining = (await api.get(team.admin, "/webhooks")).json()
     assert webhook_id not in [w["id"] for w in remaining]
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"url": "http://example.com?" + "a b" * 600}, "once encoded"),
+        ({"url": "ftp://example.com/hook"}, "url"),
+        ({"url": "https://example.com/hook", "description": "a\u0000"}, "control characters"),
+        ({"url": "https://example.com/hook", "topics": ["everything"]}, "topics"),
+    ],
+)
+async def test_a_subscription_that_cannot_work_is_refused_with_the_reason(
+    api: Api, team: Team, body: dict[str, Any], detail: str
+) -> None:
+    response = await api.post(team.admin, "/webhooks", body)
+    assert response.status_code == 422
+    assert detail in response.text

@@ -56,3 +56,16 @@ async def test_metrics_need_no_token_and_are_not_in_the_schema(http: httpx.Async
     assert (await http.get("/metrics")).status_code == 200
     schema = (await http.get("/openapi.json")).json()
     assert "/metrics" not in schema["paths"]
+
+
+async def test_made_up_methods_are_counted_as_one_label(http: httpx.AsyncClient) -> None:
+    for method in ("X1", "X2", "X3"):
+        await http.request(method, "/healthz")
+    samples = await _samples(http)
+    methods = {
+        dict(labels)["method"]
+        for name, labels in samples
+        if name == "throughline_http_requests_total"
+    }
+    assert "OTHER" in methods
+    assert not {"X1", "X2", "X3"} & methods
