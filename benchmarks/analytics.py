@@ -54,23 +54,26 @@ FILL = [
         (VALUES (0, 'intent'), (1, 'design')) AS s(i, stage),
         (VALUES (1, 'policy'), (2, 'digital'), (3, 'operations')) AS r(j, role)""",
     """INSERT INTO handoff_fact (change_id, seq, role, service, stage, gate, opened_at,
-        closed_at, waited_hours, waited_working_days, overdue)
+        closed_at, waited_hours, waited_working_days, hours_bucket, days_bucket, overdue,
+        per_handoff)
     SELECT 'c' || n, s.i * 10 + r.j, r.role, 'service ' || (n % :services), s.stage, s.name,
         :t0 + n * interval '5 minutes' + s.i * interval '3 days',
         :t0 + n * interval '5 minutes' + s.i * interval '3 days'
             + ((n * 7 + r.j * 13) % 200) * interval '1 hour',
         ((n * 7 + r.j * 13) % 200)::float, ((n * 7 + r.j * 13) % 200) / 24.0 * 5 / 7,
-        ((n * 7 + r.j * 13) % 200) > 120
+        ((n * 7 + r.j * 13) % 200) * 10, floor(((n * 7 + r.j * 13) % 200) / 24.0 * 5 / 7 * 100),
+        ((n * 7 + r.j * 13) % 200) > 120, true
     FROM generate_series(1, :changes) AS n,
         (VALUES (0, 'intent', 'intent agreed'), (1, 'design', 'design approved'))
             AS s(i, stage, name),
         (VALUES (0, 'digital'), (1, 'policy'), (2, 'digital'), (3, 'operations'))
             AS r(j, role)""",
     """INSERT INTO cycle_fact (change_id, iteration, service, outcome, started_at,
-        decided_at, hours, working_days)
+        decided_at, hours, working_days, hours_bucket, days_bucket)
     SELECT 'c' || n, 1, 'service ' || (n % :services), 'adopt',
         :t0 + n * interval '5 minutes', :t0 + n * interval '5 minutes' + interval '40 days',
-        960 + n % 300, 28 + (n % 300) / 24.0
+        960 + n % 300, 28 + (n % 300) / 24.0, (960 + n % 300) * 10,
+        floor((28 + (n % 300) / 24.0) * 100)
     FROM generate_series(1, :changes) AS n WHERE n % 3 = 0""",
     "ANALYZE",
 ]
