@@ -69,14 +69,15 @@ async def report(
     )
 
 
-def _handoff_filter(query: AnalyticsQuery) -> list[ColumnElement[bool]]:
+def _in_range(query: AnalyticsQuery, service: Any, moment: Any) -> list[ColumnElement[bool]]:
+    """The query's service and time range, on the columns that hold them."""
     found: list[ColumnElement[bool]] = []
     if query.service is not None:
-        found.append(col(HandoffFact.service) == query.service)
+        found.append(service == query.service)
     if query.since is not None:
-        found.append(col(HandoffFact.opened_at) >= query.since)
+        found.append(moment >= query.since)
     if query.until is not None:
-        found.append(col(HandoffFact.opened_at) < query.until)
+        found.append(moment < query.until)
     return found
 
 
@@ -86,7 +87,7 @@ async def _waits(
     """Counts, overdue share and the spread of finished waits, per group: one pass for
     the counts and the hours, one for the working days. With `once`, a handoff to several
     roles counts once (per gate) rather than once per role."""
-    where = _handoff_filter(query)
+    where = _in_range(query, col(HandoffFact.service), col(HandoffFact.opened_at))
     if once:
         where.append(col(HandoffFact.per_handoff).is_(True))
     connection = await session.connection()
@@ -208,7 +209,7 @@ def _percentiles(counted: Any) -> Any:
 
 async def _rework(session: AsyncSession, query: AnalyticsQuery) -> dict[str, dict[str, Any]]:
     """Per stage: gates opened in the range, and request changes or rejects at them."""
-    where = _gate_filter(query)
+    where = _in_range(query, col(ChangeRow.service), col(GateRow.opened_at))
     opened = (
         select(GateRow.stage, func.count())
         .join(ChangeRow, col(ChangeRow.id) == col(GateRow.change_id))
@@ -244,25 +245,8 @@ def _no_gates() -> dict[str, Any]:
     return {"gates_opened": 0, "request_changes": 0, "rework_rate": None}
 
 
-def _gate_filter(query: AnalyticsQuery) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = []
-    if query.service is not None:
-        found.append(col(ChangeRow.service) == query.service)
-    if query.since is not None:
-        found.append(col(GateRow.opened_at) >= query.since)
-    if query.until is not None:
-        found.append(col(GateRow.opened_at) < query.until)
-    return found
-
-
 async def _cycles(session: AsyncSession, query: AnalyticsQuery) -> CycleStats:
-    where: list[ColumnElement[bool]] = []
-    if query.service is not None:
-        where.append(col(CycleFact.service) == query.service)
-    if query.since is not None:
-        where.append(col(CycleFact.decided_at) >= query.since)
-    if query.until is not None:
-        where.append(col(CycleFact.decided_at) < query.until)
+    where = _in_range(query, col(CycleFact.service), col(CycleFact.decided_at))
     count = (await session.exec(select(func.count()).select_from(CycleFact).where(*where))).one()
     hours = await _spread(session, None, col(CycleFact.hours), col(CycleFact.hours_bucket), where)
     days = await _spread(
