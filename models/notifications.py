@@ -68,6 +68,24 @@ class Notice(Strict):
     at: datetime
 
 
+NOTIFYING = frozenset(
+    {
+        EventKind.HANDOFF,
+        EventKind.HANDOFF_REMINDED,
+        EventKind.HANDOFF_OVERDUE,
+        EventKind.SIGNED_OFF,
+        EventKind.CONDITION_REMINDED,
+        EventKind.CONDITION_OVERDUE,
+        EventKind.DECISION_MADE,
+    }
+)
+"""The kinds of event that can tell someone something; see `_told`."""
+
+
+def may_notify(event: AuditEvent) -> bool:
+    return event.kind in NOTIFYING
+
+
 def notices_for(
     events: Sequence[AuditEvent], state: ChangeState, people_for: PeopleFor
 ) -> list[Notice]:

@@ -28,6 +28,7 @@ from models.notifications import (
     PeopleFor,
     body_of,
     directory_notices,
+    may_notify,
     notices_for,
     subject_of,
     webhook_payload,
@@ -67,10 +68,11 @@ def notification_id(*parts: object) -> str:
 async def enqueue(
     session: AsyncSession, state: ChangeState, events: Sequence[AuditEvent], style: MessageStyle
 ) -> int:
-    """Write the outbox rows these events call for; returns how many are new and due."""
-    if not events:
+    """Write the outbox rows these events call for; returns how many are new and due.
+    A batch whose events can tell nobody anything costs no query."""
+    if not any(may_notify(e) for e in events):
         return 0
-    people = await _people_finder(session, state)
+    people = await _people_finder(session, state, events)
     return await _enqueue(session, notices_for(events, state, people), style)
 
 
@@ -91,7 +93,9 @@ async def enqueue_directory(
     return await _enqueue(session, directory_notices(events), style)
 
 
-async def _people_finder(session: AsyncSession, state: ChangeState) -> PeopleFor:
+async def _people_finder(
+    session: AsyncSession, state: ChangeState, events: Sequence[AuditEvent]
+) -> PeopleFor:
     waiting = await session.exec(
         select(ChangeWaiting.person_id, ChangeWaiting.role).where(
             col(ChangeWaiting.change_id) == state.change_id
@@ -100,7 +104,8 @@ async def _people_finder(session: AsyncSession, state: ChangeState) -> PeopleFor
     acting: dict[str, set[str]] = {}
     for person, role in waiting.all():
         acting.setdefault(role, set()).add(person)
-    admins = await directory.active_admins(session)
+    asks_admins = any(Role.ADMIN.value in (e.payload.get("roles") or []) for e in events)
+    admins = await directory.active_admins(session) if asks_admins else []
 
     def people_for(roles: Sequence[Role]) -> list[str]:
         found: set[str] = set()
