@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,6 @@ from models.tables import SignOffRow
 from tests.factories import Team, new_team, seed_team
 from tests.processes import free_port, kill_hard, spawn_worker, start_dev_server
 from tests.workflows.helpers import SIGNING, approve, change_service, pass_current_gate, work
-from throughline import db
 from throughline.services.changes import ChangeService
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
@@ -35,20 +34,6 @@ from throughline.store import readmodel
 from throughline.temporal import workflow_id
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def database_file(tmp_path: Path) -> Path:
-    path = tmp_path / "throughline.db"
-    db.migrate_sync(f"sqlite:///{path}")
-    return path
-
-
-@pytest.fixture
-async def sessions_for(database_file: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = db.make_engine(f"sqlite:///{database_file}")
-    yield db.session_factory(engine)
-    await engine.dispose()
 
 
 def _address(client: Client) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,27 +24,12 @@ from tests.factories import Team, new_team, seed_team
 from tests.processes import free_port, kill_hard, spawn_worker
 from tests.support.smtp_server import RecordingHandler, running_smtp_server
 from tests.workflows.helpers import change_service, work
-from throughline import db
 from throughline.services.directory import DirectoryService
 from throughline.services.notifications import NotificationService
 from throughline.settings import Settings
 
 pytestmark = pytest.mark.slow
 CHANGES = 4
-
-
-@pytest.fixture
-def database_file(tmp_path: Path) -> Path:
-    path = tmp_path / "throughline.db"
-    db.migrate_sync(f"sqlite:///{path}")
-    return path
-
-
-@pytest.fixture
-async def sessions(database_file: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = db.make_engine(f"sqlite:///{database_file}")
-    yield db.session_factory(engine)
-    await engine.dispose()
 
 
 @pytest.fixture
@@ -126,23 +111,23 @@ async def test_a_worker_killed_while_notifications_are_due_sends_each_once(
     temporal_client: Client,
     task_queue: str,
     database_file: Path,
-    sessions: async_sessionmaker[AsyncSession],
+    sessions_for: async_sessionmaker[AsyncSession],
     smtp_port: int,
     spawn: list[subprocess.Popen[bytes]],
 ) -> None:
     settings = _settings(task_queue, database_file, smtp_port)
     spawn.append(_worker(temporal_client, settings, database_file))
-    team = await _listening_team(temporal_client, settings, sessions)
-    commands = change_service(temporal_client, settings, sessions)
+    team = await _listening_team(temporal_client, settings, sessions_for)
+    commands = change_service(temporal_client, settings, sessions_for)
     for _ in range(CHANGES):
         change_id = (await commands.propose(team.intake(), team.proposer, key=None)).change_id
         await commands.submit(change_id, team.proposer, work("intent"), key=None)
-    await _until_rows(sessions, {"queued"}, CHANGES * 2)
+    await _until_rows(sessions_for, {"queued"}, CHANGES * 2)
     kill_hard(spawn[0])
 
     with running_smtp_server(RecordingHandler(), port=smtp_port) as smtp:
         spawn.append(_worker(temporal_client, settings, database_file))
-        sent = await _until_rows(sessions, {"sent"}, CHANGES * 2)
+        sent = await _until_rows(sessions_for, {"sent"}, CHANGES * 2)
         await asyncio.sleep(2)  # a second send, if there were one, would arrive by now
         arrived = Counter(m.message["Message-ID"].strip("<>").split("@")[0] for m in smtp.received)
 

@@ -1,5 +1,6 @@
-"""The real servers the channel adapters are tested against: SMTP, a Notify emulator and a
-Standard Webhooks receiver, each on a free local port and stopped after the test."""
+"""The real servers notifications are tested against, as fixtures for any test: SMTP, a
+Notify emulator and a Standard Webhooks receiver, each on a free local port and stopped
+after the test. Registered for the whole suite in tests/conftest.py."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ api/routes/notifications.py, workflows/notifications.py, activities/notification
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,9 +21,9 @@ from models.roles import Role
 from tests.api.client import SECRET, Api
 from tests.api.flows import propose, submit
 from tests.factories import Team
-from tests.support.notify_emulator import NotifyEmulator, running_notify_emulator
-from tests.support.smtp_server import RecordingHandler, SmtpServer, running_smtp_server
-from tests.support.webhook_receiver import WebhookReceiver, running_webhook_receiver
+from tests.support.notify_emulator import NotifyEmulator
+from tests.support.smtp_server import SmtpServer
+from tests.support.webhook_receiver import WebhookReceiver
 from throughline.settings import Settings
 from throughline.store import deliveries
 from workers.main import build_worker, start_dispatcher
@@ -33,26 +33,8 @@ PUBLIC_URL = "https://throughline.example.gov.uk"
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with running_smtp_server(RecordingHandler()) as server:
-        yield server
-
-
-@pytest.fixture
-def notify() -> Iterator[NotifyEmulator]:
-    with running_notify_emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    with running_webhook_receiver() as running:
-        yield running
-
-
-@pytest.fixture
 def settings(
-    task_queue: str, sqlite_url: str, smtp: SmtpServer, notify: NotifyEmulator
+    task_queue: str, sqlite_url: str, smtp_server: SmtpServer, notify: NotifyEmulator
 ) -> Settings:
     return Settings(
         task_queue=task_queue,
@@ -60,7 +42,7 @@ def settings(
         token_secret=SecretStr(SECRET),
         public_url=PUBLIC_URL,
         smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
+        smtp_port=smtp_server.port,
         smtp_sender="throughline@example.gov.uk",
         notify_api_key=SecretStr(notify.api_key()),
         notify_base_url=notify.base_url,
@@ -126,14 +108,14 @@ async def subscribe(api: Api, team: Team, receiver: WebhookReceiver) -> AsyncIte
         await api.delete(team.admin, f"/webhooks/{webhook_id}")
 
 
-def _mail_to(smtp: SmtpServer, person: str) -> list[Any]:
-    return [m.message for m in smtp.received if _address(person) in m.envelope_to]
+def _mail_to(smtp_server: SmtpServer, person: str) -> list[Any]:
+    return [m.message for m in smtp_server.received if _address(person) in m.envelope_to]
 
 
 async def test_a_gate_opening_tells_its_signers_by_every_channel_once(
     api: Api,
     team: Team,
-    smtp: SmtpServer,
+    smtp_server: SmtpServer,
     notify: NotifyEmulator,
     receiver: WebhookReceiver,
     subscribe: Subscribe,
@@ -144,7 +126,7 @@ async def test_a_gate_opening_tells_its_signers_by_every_channel_once(
     change_id = await propose(api, team)
     await submit(api, team, change_id, "discovery notes")
 
-    mails = await _until(lambda: _mail_to(smtp, policy), "an email to the policy signer")
+    mails = await _until(lambda: _mail_to(smtp_server, policy), "an email to the policy signer")
     await _until(lambda: notify.accepted, "a Notify email")
     await _until(lambda: receiver.deliveries, "a verified webhook")
     await asyncio.sleep(1.5)  # a repeat, if there were one, would arrive by now
@@ -167,7 +149,7 @@ async def test_a_gate_opening_tells_its_signers_by_every_channel_once(
 
 
 async def test_nobody_is_told_of_their_own_act_and_the_team_hears_of_a_send_back(
-    api: Api, team: Team, smtp: SmtpServer
+    api: Api, team: Team, smtp_server: SmtpServer
 ) -> None:
     for person in (team.proposer, team.signer(Role.DIGITAL)):
         await _choose(api, person, ["email"])
@@ -183,11 +165,11 @@ async def test_nobody_is_told_of_their_own_act_and_the_team_hears_of_a_send_back
     assert signed.status_code == 200, signed.text
 
     sent_back = await _until(
-        lambda: [m for m in _mail_to(smtp, team.proposer) if "sent back" in m["Subject"]],
+        lambda: [m for m in _mail_to(smtp_server, team.proposer) if "sent back" in m["Subject"]],
         "the team told the work was sent back",
     )
     assert "add the user research" in sent_back[0].get_content()
-    digital = _mail_to(smtp, team.signer(Role.DIGITAL))
+    digital = _mail_to(smtp_server, team.signer(Role.DIGITAL))
     assert all("sent back" not in m["Subject"] for m in digital), "told of their own act"
 
 
@@ -241,7 +223,7 @@ async def test_an_endpoint_that_refuses_fails_at_once_and_can_be_redelivered(
 async def test_a_daily_digest_gathers_held_notices_into_one_email(
     api: Api,
     team: Team,
-    smtp: SmtpServer,
+    smtp_server: SmtpServer,
     sqlite_sessions: async_sessionmaker[AsyncSession],
     settings: Settings,
 ) -> None:
@@ -250,7 +232,7 @@ async def test_a_daily_digest_gathers_held_notices_into_one_email(
     change_id = await propose(api, team)
     await submit(api, team, change_id, "notes")
     await asyncio.sleep(2)
-    assert _mail_to(smtp, policy) == [], "held for the digest"
+    assert _mail_to(smtp_server, policy) == [], "held for the digest"
 
     tomorrow = datetime.now(UTC) + timedelta(days=1)
     style = MessageStyle(public_url=PUBLIC_URL)
@@ -259,7 +241,7 @@ async def test_a_daily_digest_gathers_held_notices_into_one_email(
             session, tomorrow.replace(hour=settings.digest_hour + 1), settings.digest_hour, style
         )
     assert written >= 1
-    [digest] = await _until(lambda: _mail_to(smtp, policy), "the digest")
+    [digest] = await _until(lambda: _mail_to(smtp_server, policy), "the digest")
     assert "daily digest" in digest["Subject"]
     assert "your sign-off is asked for" in digest.get_content()
 

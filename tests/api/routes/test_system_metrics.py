@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from models.roles import Role
 from tests.api.client import Api
 from tests.api.flows import propose, submit
 from tests.factories import Team
@@ -34,8 +35,9 @@ async def test_requests_commands_and_waiting_changes_are_counted(
     before = await _samples(http)
     change_id = await propose(api, team)
     await submit(api, team, change_id, "notes")
-    refused = await api.post(team.auditor, f"/changes/{change_id}/submissions", {"summary": "x"})
-    assert refused.status_code in {403, 422}
+    body = {"role": "policy", "decision": "approve", "revision": 99}
+    refused = await api.post(team.signer(Role.POLICY), f"/changes/{change_id}/sign-offs", body)
+    assert refused.status_code == 422, refused.text
     after = await _samples(http)
 
     created = {"method": "POST", "route": "/changes", "status": "201"}
@@ -45,6 +47,10 @@ async def test_requests_commands_and_waiting_changes_are_counted(
     ok = {"kind": "SubmitWork", "outcome": "ok"}
     assert _value(after, "throughline_commands_total", **ok) == (
         _value(before, "throughline_commands_total", **ok) + 1
+    )
+    code = {"kind": "SignOffCommand", "outcome": refused.json()["error"]}
+    assert _value(after, "throughline_commands_total", **code) == (
+        _value(before, "throughline_commands_total", **code) + 1
     )
     waiting = [k for k in after if k[0] == "throughline_open_handoffs"]
     assert any(dict(labels)["age"] == "under_1d" for _, labels in waiting)

@@ -10,8 +10,8 @@ import pytest
 
 from tests.processes import free_port
 from tests.support.local_http import HOST
+from tests.support.peers import StartSmtp
 from tests.support.smtp_server import Authority, Login, RecordingHandler, SmtpServer
-from tests.throughline.channels.conftest import StartSmtp
 from throughline.channels.email import SmtpSettings, send_email
 from throughline.channels.errors import ChannelError
 
