@@ -3,12 +3,18 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# npm ci empties node_modules, so its stamp lives inside and goes with it.
+NODE_STAMP := node_modules/.installed
+# The browser tests drive Debian's chromium; Playwright's own browser downloads are blocked.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 # The temporal and temporal-test-server binaries live in the venv's bin.
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: install run test lint format bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +24,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+$(NODE_STAMP): package-lock.json package.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+# A stale package list makes the first install fail; then refresh it and try once more.
+$(CHROMIUM):
+	$(APT_GET) install -y chromium || { $(APT_GET) update && $(APT_GET) install -y chromium; }
+
 run: install
 	$(BIN)/throughline up
 
-test: install
+test: install $(CHROMIUM)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -39,4 +53,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .throughline .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .throughline .pytest_cache .mypy_cache .ruff_cache

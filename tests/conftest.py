@@ -21,7 +21,7 @@ from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from workers.main import build_worker
 
-pytest_plugins = ("tests.support.peers",)
+pytest_plugins = ("tests.support.app", "tests.support.peers", "tests.support.browser")
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "THROUGHLINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
