@@ -43,10 +43,7 @@ def gate_for_revision(state: ChangeState, revision: int) -> GateState:
 def check_sign_off(state: ChangeState, cmd: SignOffCommand) -> None:
     require_active(state)
     gate = gate_for_revision(state, cmd.revision)
-    if gate.status is not GateStatus.IN_REVIEW:
-        raise GateNotInReview(
-            f"gate {gate.name!r} is {gate.status}: it waits for a new revision from the team"
-        )
+    require_in_review(gate)
     if cmd.revision != gate.revision:
         raise RevisionSuperseded(
             f"revision {cmd.revision} was superseded by revision {gate.revision}; "
@@ -54,6 +51,14 @@ def check_sign_off(state: ChangeState, cmd: SignOffCommand) -> None:
         )
     check_signer(state, gate, cmd)
     _check_decision_details(gate, cmd)
+
+
+def require_in_review(gate: GateState) -> None:
+    """A gate takes sign-offs only while a revision is in review."""
+    if gate.status is not GateStatus.IN_REVIEW:
+        raise GateNotInReview(
+            f"gate {gate.name!r} is {gate.status}: it waits for a new revision from the team"
+        )
 
 
 def _identities(cmd: SignOffCommand) -> list[str]:
