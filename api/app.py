@@ -14,12 +14,12 @@ from temporalio.client import Client
 from api.deps import Resources
 from api.errors import install_error_handlers
 from api.middleware import (
-    PUBLIC_PATHS,
     AuthenticationGate,
     BodySizeLimit,
     JsonBody,
     RequestMetrics,
     SecurityHeaders,
+    is_public,
 )
 from api.routes import (
     analytics,
@@ -39,6 +39,7 @@ from throughline.services.registry import build_services
 from throughline.settings import Settings
 from throughline.temporal import connect_patiently
 from throughline.tracing import tracer_provider
+from web.app import mount_pages, start_pages
 
 DESCRIPTION = """
 Throughline carries a public-service change from policy intent, through design and
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         engine = db.make_engine(settings.database)
         sessions = db.session_factory(engine)
         client = temporal or await connect_patiently(settings)
-        app.state.resources = Resources(
+        app.state.resources = resources = Resources(
             settings=settings,
             engine=engine,
             sessions=sessions,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
             services=build_services(client, settings, engine),
             keys=settings.key_file(),
         )
+        start_pages(pages, resources)
         try:
             yield
         finally:
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    pages = mount_pages(app, settings)
     _add_middleware(app, settings)
     _trace(app, settings.otlp_endpoint)
     return app
@@ -101,9 +104,10 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
 
     async def caller_of(_scope: Scope, authorization: str | None) -> Caller:
         resources: Resources = app.state.resources
-        return await authenticate(resources.sessions, resources.keys.ring(), authorization)
+        sso = resources.services.sign_in.sso
+        return await authenticate(resources.sessions, resources.keys.ring(), authorization, sso)
 
-    app.add_middleware(JsonBody, paths=lambda path: path not in PUBLIC_PATHS)
+    app.add_middleware(JsonBody, paths=lambda path: not is_public(path))
     app.add_middleware(BodySizeLimit)
     app.add_middleware(AuthenticationGate, authenticate=caller_of)
     if settings.cors_origins:

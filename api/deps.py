@@ -113,7 +113,8 @@ async def current_caller(
     if isinstance(caller, Caller):
         return caller
     header = f"Bearer {credentials.credentials}" if credentials else None
-    return await authenticate(resources.sessions, resources.keys.ring(), header)
+    sso = resources.services.sign_in.sso
+    return await authenticate(resources.sessions, resources.keys.ring(), header, sso)
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]

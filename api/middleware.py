@@ -27,6 +27,17 @@ MAX_JSON_DEPTH = 32
 PUBLIC_PATHS = frozenset(
     {"/healthz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 )
+PAGE_PREFIXES = ("/web/", "/assets/", "/static/")
+"""Pages and their files: pages keep their own sessions, and take form posts, not JSON."""
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+"""The largest form a page takes: evidence files are fingerprinted, never kept."""
+
+
+def is_public(path: str) -> bool:
+    """Paths the bearer-token gate and the JSON check leave alone."""
+    return path in PUBLIC_PATHS or path in ("/", "/web") or path.startswith(PAGE_PREFIXES)
+
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
@@ -76,7 +87,7 @@ class AuthenticationGate:
         self.authenticate = authenticate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+        if scope["type"] != "http" or is_public(scope["path"]):
             await self.app(scope, receive, send)
             return
         try:
@@ -93,7 +104,8 @@ class BodyTooLarge(Exception):
 
 
 class BodySizeLimit:
-    """413 for a body over the limit, whether its length is declared or it is streamed."""
+    """413 for a body over the limit, whether its length is declared or it is streamed.
+    Page forms may be larger, for evidence files."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
         self.app = app
@@ -103,30 +115,31 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = MAX_UPLOAD_BYTES if scope["path"].startswith(PAGE_PREFIXES) else self.limit
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         try:
-            await self.app(scope, self._counting(receive), send)
+            await self.app(scope, self._counting(receive, limit), send)
         except BodyTooLarge:
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit)
 
-    def _counting(self, receive: Receive) -> Receive:
+    def _counting(self, receive: Receive, limit: int) -> Receive:
         seen = 0
 
         async def counted() -> Message:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
+            if seen > limit:
                 raise BodyTooLarge
             return message
 
         return counted
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        detail = f"the request body is over the {self.limit // (1024 * 1024)} MiB limit"
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        detail = f"the request body is over the {limit // (1024 * 1024)} MiB limit"
         await refusal(413, "payload_too_large", detail)(scope, receive, send)
 
 

@@ -102,6 +102,30 @@ class Settings(BaseSettings):
             first_wait_seconds=self.delivery_first_retry_seconds,
         )
 
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="The OpenID Connect provider people sign in with; single sign-on is off "
+        "when unset.",
+    )
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_person_claim: str = Field(
+        default="email",
+        description="The ID token claim that names a person: `email` is matched to the "
+        "address in their notification choices, any other claim to their directory id.",
+    )
+    oidc_audience: str | None = Field(
+        default=None,
+        description="The audience the API requires of the provider's JWTs; defaults to the "
+        "client id.",
+    )
+    session_idle_minutes: float = Field(
+        default=30, gt=0, description="A page session ends after this long with no request."
+    )
+    session_max_hours: float = Field(
+        default=8, gt=0, description="A page session ends this long after sign-in, whatever."
+    )
+
     otlp_endpoint: str | None = Field(
         default=None,
         description="Send traces over OTLP/HTTP to this collector, such as "
@@ -127,6 +151,7 @@ class Settings(BaseSettings):
         return int(self.temporal_address.rsplit(":", 1)[1])
 
     def check_production(self) -> None:
+        self.check_single_sign_on()
         if self.environment != "production":
             return
         if self.token_secret is None or len(self.token_secret.get_secret_value()) < 32:
@@ -136,6 +161,17 @@ class Settings(BaseSettings):
         if self.database_url is None or self.database_url.startswith("sqlite"):
             raise ConfigurationError(
                 "THROUGHLINE_DATABASE_URL must point at PostgreSQL in production"
+            )
+
+    @property
+    def single_sign_on(self) -> bool:
+        """Whether people sign in through an OpenID Connect provider."""
+        return self.oidc_issuer is not None
+
+    def check_single_sign_on(self) -> None:
+        if self.oidc_issuer is not None and not self.oidc_client_id:
+            raise ConfigurationError(
+                "THROUGHLINE_OIDC_CLIENT_ID must be set with THROUGHLINE_OIDC_ISSUER"
             )
 
     def signing_secret(self) -> str:

@@ -11,7 +11,7 @@ from api.deps import ANY_ROLE, AUDITORS, AuditDep, ReadsDep
 from api.errors import error_responses
 from models.base import ShortText
 from models.change import ChangeStatus
-from models.read.reports import AuditLog, ChangeList, ChangeQuery, Timeline
+from models.read.reports import AuditLog, ChangeList, ChangeOrder, ChangeQuery, Timeline
 from models.read.views import ChangeView, GateReport
 from models.read.waiting import WaitKind
 from models.roles import Role
@@ -43,6 +43,9 @@ async def list_changes(
         bool | None,
         Query(description="true: only changes past a due time; false: only the others"),
     ] = None,
+    order: Annotated[
+        ChangeOrder, Query(description="urgent (the default): overdue first; or another order")
+    ] = ChangeOrder.URGENT,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ChangeList:
@@ -56,6 +59,7 @@ async def list_changes(
         waiting_kind=waiting_kind,
         service=service,
         overdue=overdue,
+        order=order,
         limit=limit,
         offset=offset,
     )

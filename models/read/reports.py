@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import Field
@@ -14,8 +15,18 @@ from models.read.waiting import WaitKind
 from models.roles import Role
 
 
+class ChangeOrder(StrEnum):
+    """How a list of changes is ordered."""
+
+    URGENT = "urgent"
+    WAITING_LONGEST = "waiting_longest"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    TITLE = "title"
+
+
 class ChangeQuery(Strict):
-    """Which changes a list asks for: filters, and the page."""
+    """Which changes a list asks for: filters, the order, and the page."""
 
     stage: str | None = None
     status: str | None = None
@@ -23,6 +34,7 @@ class ChangeQuery(Strict):
     waiting_kind: WaitKind | None = None
     service: str | None = None
     overdue: bool | None = None
+    order: ChangeOrder = ChangeOrder.URGENT
     limit: int = 50
     offset: int = 0
 

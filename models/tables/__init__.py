@@ -1,7 +1,8 @@
 """SQLModel tables: the directory, the read model of changes, and the audit logs.
 
 Timestamps are stored in UTC and always come back timezone-aware, whichever database.
-Every table is a projection of a workflow's events: the store writes them, nothing else.
+Every table but the sign-in links is a projection of a workflow's events; the store
+writes them all, nothing else.
 """
 
 from models.tables.analytics import CycleFact, HandoffFact
@@ -32,6 +33,7 @@ from models.tables.notifications import (
     NotificationRow,
     WebhookSubscription,
 )
+from models.tables.sign_in import SignInLink
 
 __all__ = [
     "AuditEventRow",
@@ -53,6 +55,7 @@ __all__ = [
     "NotificationRow",
     "Person",
     "RoleGrant",
+    "SignInLink",
     "SignOffRow",
     "SubmissionRow",
     "TokenRevocationRow",

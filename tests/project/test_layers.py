@@ -12,14 +12,18 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).parents[2]
-FIRST_PARTY = ("models", "workflows", "activities", "workers", "api", "throughline")
+FIRST_PARTY = ("models", "workflows", "activities", "workers", "api", "throughline", "web")
 MAY_IMPORT = {
     "models": ("models",),
     "workflows": ("models", "workflows", "activities.interfaces"),
     "throughline/store": ("models", "throughline.store"),
 }
 """Folder -> the first-party modules its code may import."""
-NEVER_IMPORT = {"api": ("throughline.store",), "throughline/cli": ("throughline.store",)}
+NEVER_IMPORT = {
+    "api": ("throughline.store",),
+    "web": ("throughline.store",),
+    "throughline/cli": ("throughline.store",),
+}
 """Folder -> first-party modules its code must reach only through services."""
 
 
@@ -82,7 +86,8 @@ def test_only_the_store_writes_queries(path: Path) -> None:
 
 def _handlers() -> list[Any]:
     found = []
-    for path in sorted((ROOT / "api" / "routes").glob("*.py")):
+    routes = [*(ROOT / "api" / "routes").glob("*.py"), *(ROOT / "web" / "pages").glob("*.py")]
+    for path in sorted(routes):
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.AsyncFunctionDef) and not node.name.startswith("_"):
                 found.append(pytest.param(node, id=f"{path.stem}.{node.name}"))

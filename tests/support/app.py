@@ -1,4 +1,5 @@
-"""The API in-process over ASGI, against the real dev server, worker and SQLite."""
+"""The app in-process over ASGI, against the real dev server, worker and SQLite: shared by
+the API and the page tests."""
 
 from __future__ import annotations
 

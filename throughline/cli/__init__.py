@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from throughline.cli import notifications, parts, people, tokens
+from throughline.cli import notifications, parts, people, sign_in, tokens
 from throughline.files import private_by_default
 
 app = typer.Typer(
@@ -17,6 +17,7 @@ app.add_typer(people.app, name="people")
 app.add_typer(tokens.app, name="token")
 app.add_typer(notifications.app, name="notifications")
 parts.register(app)
+sign_in.register(app)
 
 
 @app.callback()

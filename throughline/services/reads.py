@@ -9,8 +9,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.analytics import AnalyticsQuery, HandoffAnalytics
+from models.authority import Authorities
+from models.change import ChangeState
 from models.errors import GateNotFound, ThroughlineError
+from models.playbooks import PLAYBOOKS
 from models.read.events import describe_event
+from models.read.options import SignOffOptions, sign_off_options
+from models.read.owner_options import OwnerOptions, owner_options
 from models.read.reports import (
     ChangeList,
     ChangeQuery,
@@ -21,6 +26,7 @@ from models.read.reports import (
     Timeline,
     TimelineEntry,
 )
+from models.read.story import ChangeStory, measure_checks, stage_track
 from models.read.views import ChangeView, GateReport, describe_change, report_gate
 from models.roles import Role
 from models.tables import ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
@@ -52,6 +58,31 @@ class ReadService:
         except ThroughlineError as unknown:
             raise GateNotFound(unknown.message) from None
 
+    async def sign_off_options(self, change_id: str, person_id: str) -> SignOffOptions:
+        """What the person may sign at the change's current gate, in which roles and with
+        which decisions, and why anything else is not offered, by today's directory."""
+        now = datetime.now(UTC)
+        state, found = await self._state_and_authorities(change_id, person_id, now)
+        return sign_off_options(state, person_id, found, now)
+
+    async def owner_options(self, change_id: str, person_id: str) -> OwnerOptions:
+        """What the person may decide at the act gate and rule on a challenge, and why
+        anything is not offered, by today's directory."""
+        now = datetime.now(UTC)
+        state, found = await self._state_and_authorities(change_id, person_id, now)
+        return owner_options(state, person_id, found)
+
+    async def _state_and_authorities(
+        self, change_id: str, person_id: str, now: datetime
+    ) -> tuple[ChangeState, Authorities]:
+        """The change, and the directory's answer for the person and everyone it names:
+        a delegate's authority rests on the holder still holding the role."""
+        async with self._sessions() as session:
+            state = await readmodel.change_state(session, change_id)
+            people = sorted({person_id, state.proposer, *state.intake.people.everyone()})
+            found = await directory.authorities(session, people, now, change_id)
+        return state, found
+
     async def changes(self, where: ChangeQuery) -> ChangeList:
         """A page of changes, overdue ones first."""
         now = datetime.now(UTC)
@@ -59,6 +90,18 @@ class ReadService:
             rows, total = await readmodel.list_changes(session, where, now)
         items = [_summary(row, now) for row in rows]
         return ChangeList(items=items, total=total, limit=where.limit, offset=where.offset)
+
+    async def story(self, change_id: str) -> ChangeStory:
+        """All a change's page shows: the change, its timeline and its stages."""
+        change = await self.change(change_id)
+        timeline = await self.timeline(change_id)
+        playbook = PLAYBOOKS[(change.playbook, change.playbook_version)]
+        return ChangeStory(
+            change=change,
+            timeline=timeline,
+            stages=stage_track(change, playbook),
+            measures=measure_checks(change),
+        )
 
     async def timeline(self, change_id: str) -> Timeline:
         """Every event in plain words, and every handoff with how long it stayed open."""

@@ -9,7 +9,9 @@ from temporalio.client import Client
 
 from throughline import db
 from throughline.channels.senders import Senders
+from throughline.oidc import Provider
 from throughline.services.audit import AuditService
+from throughline.services.auth import SingleSignOn
 from throughline.services.change_workflows import ChangeWorkflows
 from throughline.services.changes import ChangeService
 from throughline.services.delegations import DelegationService
@@ -18,6 +20,7 @@ from throughline.services.health import HealthService
 from throughline.services.notifications import NotificationService
 from throughline.services.people import PeopleAdmin, PeopleService
 from throughline.services.reads import ReadService
+from throughline.services.sign_in import SignInService
 from throughline.services.tokens import TokenService
 from throughline.settings import Settings
 
@@ -34,6 +37,7 @@ class Services:
     tokens: TokenService
     health: HealthService
     notifications: NotificationService
+    sign_in: SignInService
 
 
 def build_services(client: Client, settings: Settings, engine: AsyncEngine) -> Services:
@@ -53,4 +57,13 @@ def build_services(client: Client, settings: Settings, engine: AsyncEngine) -> S
         notifications=NotificationService(
             sessions, client, settings, Senders.from_settings(settings).configured()
         ),
+        sign_in=SignInService(sessions, settings, single_sign_on(settings)),
     )
+
+
+def single_sign_on(settings: Settings) -> SingleSignOn | None:
+    """The provider people sign in with, when one is configured."""
+    if settings.oidc_issuer is None:
+        return None
+    audience = settings.oidc_audience or settings.oidc_client_id or ""
+    return SingleSignOn(Provider(settings.oidc_issuer, audience), settings.oidc_person_claim)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,6 +19,7 @@ from models.tables import (
     DelegationRow,
     DirectoryEventRow,
     DirectoryLogRow,
+    NotificationPreference,
     Person,
     RoleGrant,
     TokenRevocationRow,
@@ -33,6 +35,13 @@ async def get_person(session: AsyncSession, person_id: str) -> Person:
     if person is None:
         raise PersonNotFound(f"no person with id {person_id!r}")
     return person
+
+
+async def people_with_email(session: AsyncSession, email: str) -> list[str]:
+    """Who gave this address for their notifications, ignoring case."""
+    address = func.lower(col(NotificationPreference.email))
+    statement = select(NotificationPreference.person_id).where(address == email.lower())
+    return list((await session.exec(statement)).all())
 
 
 async def list_people(session: AsyncSession) -> list[Person]:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, case, func, not_
+from sqlalchemy import ColumnElement, and_, case, func, not_
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import AuditEvent
 from models.change import ChangeState
 from models.errors import ChangeNotFound
-from models.read.reports import ChangeQuery
+from models.read.reports import ChangeOrder, ChangeQuery
 from models.read.waiting import WaitKind
 from models.roles import Role
 from models.tables import AuditEventRow, ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
@@ -27,7 +28,8 @@ async def change_state(session: AsyncSession, change_id: str) -> ChangeState:
 async def list_changes(
     session: AsyncSession, where: ChangeQuery, now: datetime
 ) -> tuple[list[ChangeRow], int]:
-    """A page of changes: overdue ones first, most overdue first, then newest first."""
+    """A page of changes in the order asked for; by default overdue ones first, most
+    overdue first, then newest first."""
     past_due = and_(col(ChangeRow.due_at).is_not(None), col(ChangeRow.due_at) < now)
     overdue = or_(col(ChangeRow.overdue_since).is_not(None), past_due)
     statement = select(ChangeRow)
@@ -47,15 +49,22 @@ async def list_changes(
         )
         statement = statement.where(col(ChangeRow.id).in_(waiting))
     total = (await session.exec(select(func.count()).select_from(statement.subquery()))).one()
-    first = case((overdue, 0), else_=1)
-    page = statement.order_by(
-        first,
-        case((overdue, func.coalesce(ChangeRow.overdue_since, ChangeRow.due_at))),
-        col(ChangeRow.created_at).desc(),
-        ChangeRow.id,
-    )
+    page = statement.order_by(*_ordering(where.order, overdue), ChangeRow.id)
     rows = (await session.exec(page.offset(where.offset).limit(where.limit))).all()
     return list(rows), int(total)
+
+
+def _ordering(order: ChangeOrder, overdue: ColumnElement[bool]) -> list[Any]:
+    if order is ChangeOrder.WAITING_LONGEST:
+        return [col(ChangeRow.waiting_since).is_(None), col(ChangeRow.waiting_since)]
+    if order is ChangeOrder.NEWEST:
+        return [col(ChangeRow.created_at).desc()]
+    if order is ChangeOrder.OLDEST:
+        return [col(ChangeRow.created_at)]
+    if order is ChangeOrder.TITLE:
+        return [func.lower(ChangeRow.title)]
+    most_overdue = case((overdue, func.coalesce(ChangeRow.overdue_since, ChangeRow.due_at)))
+    return [case((overdue, 0), else_=1), most_overdue, col(ChangeRow.created_at).desc()]
 
 
 async def find_change(session: AsyncSession, change_id: str) -> ChangeRow | None:

@@ -1,0 +1,2 @@
+"""The pages people use in a browser: server-rendered with the GOV.UK Design System, over
+the same services as the API."""

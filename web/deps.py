@@ -1,0 +1,59 @@
+"""What page handlers depend on: the signed-in person, checked against the directory on
+every request, role guards, and forms whose CSRF token has been checked."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+
+from api.deps import ResourcesDep
+from models.errors import NotPermitted, Unauthenticated
+from models.roles import Role
+from throughline.services.auth import Caller, session_caller
+from web import sessions
+
+
+class SignInNeeded(Unauthenticated):
+    """Answered with a redirect to the sign-in page, not an error page."""
+
+
+async def page_caller(request: Request, resources: ResourcesDep) -> Caller:
+    """The person this session names, as the directory has them now; a session whose
+    person was deactivated, or whose sessions an admin ended, ends here."""
+    who = sessions.signed_in(request, resources.settings)
+    if who is None:
+        raise SignInNeeded("sign in to continue")
+    try:
+        caller = await session_caller(resources.sessions, who.person, who.at)
+    except Unauthenticated as ended:
+        sessions.end(request)
+        raise SignInNeeded(ended.message) from None
+    request.state.caller = caller
+    return caller
+
+
+PagePerson = Annotated[Caller, Depends(page_caller)]
+
+
+def PageRole(*roles: Role) -> Any:
+    """A dependency that refuses (403) a signed-in person holding none of these roles."""
+
+    async def require(caller: PagePerson) -> Caller:
+        if not any(caller.holds(role) for role in roles):
+            needed = " or ".join(r.value.replace("_", " ") for r in roles)
+            raise NotPermitted(f"this page needs the {needed} role, which you do not hold")
+        return caller
+
+    return Depends(require)
+
+
+async def checked_form(request: Request) -> FormData:
+    """The form, once its CSRF token matches the session's."""
+    form = await request.form()
+    sessions.check_csrf(request, form)
+    return form
+
+
+Form = Annotated[FormData, Depends(checked_form)]

@@ -1,0 +1,175 @@
+"""Forms the GOV.UK way: a posted form is read into the same request model the API takes,
+and whatever is wrong with it comes back as an error summary with a message by each
+field; a rule's refusal comes back in the rule's own words.
+
+Fields are named by their path in the request model, dotted: `intent.problem`, or
+`user_groups.0.name` for the first item of a list. Empty fields count as not given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from models.errors import ThroughlineError, Unauthenticated
+from web.render import render
+
+Model = TypeVar("Model", bound=BaseModel)
+DONE = "done"
+
+
+@dataclass
+class Problems:
+    """What is wrong with a form: the summary's list, and each field's own message."""
+
+    summary: list[dict[str, str]] = field(default_factory=list)
+    by_field: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        if name in self.by_field:
+            return
+        self.by_field[name] = message
+        self.summary.append({"text": message, "href": f"#{field_id(name)}"})
+
+
+def field_id(name: str) -> str:
+    """A field's HTML id, for the summary's links: dots become dashes."""
+    return name.replace(".", "-")
+
+
+def nest(form: FormData) -> dict[str, Any]:
+    """A flat form as the nested dict a request model reads; empty fields are dropped."""
+    nested: dict[str, Any] = {}
+    for name, value in form.multi_items():
+        if isinstance(value, UploadFile) or name == "csrf_token" or value.strip() == "":
+            continue
+        _place(nested, name.split("."), value)
+    return _lists(nested)
+
+
+def _place(into: dict[str, Any], path: list[str], value: str) -> None:
+    for part in path[:-1]:
+        into = into.setdefault(part, {})
+    if path[-1] in into:  # several fields of one name make a list
+        existing = into[path[-1]]
+        into[path[-1]] = [*existing, value] if isinstance(existing, list) else [existing, value]
+    else:
+        into[path[-1]] = value
+
+
+def _lists(value: Any) -> Any:
+    """Dicts keyed 0, 1, 2... become lists, in index order."""
+    if not isinstance(value, dict):
+        return value
+    converted = {key: _lists(item) for key, item in value.items()}
+    if converted and all(key.isdigit() for key in converted):
+        return [converted[key] for key in sorted(converted, key=int)]
+    return converted
+
+
+def problems_of(invalid: ValidationError, labels: Mapping[str, str]) -> Problems:
+    problems = Problems()
+    for error in invalid.errors():
+        name = ".".join(str(part) for part in error["loc"])
+        problems.add(name, _message(error, _label(name, labels)))
+    return problems
+
+
+def _label(name: str, labels: Mapping[str, str]) -> str:
+    if name in labels:
+        return labels[name]
+    words = name.rsplit(".", 1)[-1].replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def _message(error: Any, label: str) -> str:
+    kind, context = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return f"Enter {label[:1].lower() + label[1:]}"
+    if kind == "string_too_long":
+        return f"{label} must be {context.get('max_length')} characters or fewer"
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
+        return f"{label} must be a number"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "datetime_parsing"):
+        return f"{label} must be a real date, like 2027-03-31"
+    return f"{label}: {error['msg'].removeprefix('Value error, ')}"
+
+
+def read(model: type[Model], values: dict[str, Any], labels: Mapping[str, str]) -> Model:
+    """The request model, or FormProblems naming each field that is wrong."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as invalid:
+        raise FormProblems(problems_of(invalid, labels)) from None
+
+
+class FormProblems(Exception):
+    def __init__(self, problems: Problems) -> None:
+        super().__init__("the form has problems")
+        self.problems = problems
+
+
+def refusal(error: ThroughlineError, target: str) -> Problems:
+    """A rule's refusal, in its own words, linked to the field it is about."""
+    problems = Problems()
+    message = error.message[:1].upper() + error.message[1:]
+    problems.add(target, message)
+    return problems
+
+
+@dataclass
+class FormPage:
+    """A page with a form: its template, the context it needs, and where a rule's refusal
+    points in the form."""
+
+    template: str
+    title: str
+    load: Callable[[], Awaitable[dict[str, Any]]]
+    refusal_field: str = "decision"
+
+    async def show(
+        self,
+        request: Request,
+        values: Mapping[str, Any] | None = None,
+        problems: Problems | None = None,
+        status: int = 200,
+    ) -> Response:
+        found = problems or Problems()
+        context = {
+            **(await self.load()),
+            "title": self.title,
+            "values": dict(values or {}),
+            "errors": found.summary,
+            "field_errors": found.by_field,
+        }
+        return render(request, self.template, context, status)
+
+
+async def act(
+    request: Request,
+    page: FormPage,
+    form: FormData,
+    attempt: Callable[[dict[str, Any]], Awaitable[object]],
+    done: tuple[str, str],
+) -> Response:
+    """Try what the form asks; on success go on (303) with a message, otherwise show the
+    form again with its problems and the values typed, nothing lost."""
+    values = {k: v for k, v in form.multi_items() if not isinstance(v, UploadFile)}
+    try:
+        await attempt(nest(form))
+    except FormProblems as invalid:
+        return await page.show(request, values, invalid.problems, status=400)
+    except Unauthenticated:
+        raise
+    except ThroughlineError as refused:
+        problems = refusal(refused, page.refusal_field)
+        return await page.show(request, values, problems, status=refused.status)
+    message, then = done
+    request.session[DONE] = message
+    return RedirectResponse(then, status_code=303)
