@@ -21,7 +21,12 @@ from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from workers.main import build_worker
 
-pytest_plugins = ("tests.support.app", "tests.support.peers", "tests.support.browser")
+pytest_plugins = (
+    "tests.support.app",
+    "tests.support.peers",
+    "tests.support.browser",
+    "tests.support.live",
+)
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "THROUGHLINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"

@@ -60,6 +60,9 @@ class Provider:
             )
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the provider's token has expired; sign in again") from None
+        except jwt.InvalidAudienceError:
+            detail = f"the provider's token was issued for another audience, not {self.audience!r}"
+            raise Unauthenticated(detail) from None
         except jwt.InvalidTokenError as error:
             raise Unauthenticated(f"the provider's token is not valid: {error}") from None
         if nonce is not None and claims.get("nonce") != nonce:

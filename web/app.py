@@ -12,7 +12,7 @@ from api.deps import Resources
 from throughline.settings import Settings
 from web import assets, signin
 from web.errors import install_page_errors
-from web.pages import ROUTERS
+from web.pages import LAST, ROUTERS
 from web.render import PREFIX
 from web.security import PageSecurity
 from web.sessions import PageSessions
@@ -22,7 +22,7 @@ def create_pages(settings: Settings) -> FastAPI:
     pages = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     install_page_errors(pages)
     pages.include_router(signin.router)
-    for router in ROUTERS:
+    for router in [*ROUTERS, *LAST]:
         pages.include_router(router)
     pages.add_middleware(PageSessions, settings=settings)
     pages.add_middleware(PageSecurity, provider_origin=_origin(settings.oidc_issuer))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from starlette.datastructures import FormData
 
 from api.deps import ResourcesDep
@@ -57,3 +57,6 @@ async def checked_form(request: Request) -> FormData:
 
 
 Form = Annotated[FormData, Depends(checked_form)]
+
+ChangeId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+"""A change's id in a page's address; anything else is a 400 page, not a lookup."""

@@ -2,9 +2,9 @@
 every form must send back.
 
 The cookie is signed (itsdangerous, through Starlette's SessionMiddleware), HttpOnly,
-SameSite=Lax, and Secure in production. It is signed afresh on every response, and the
-signature's own time is checked against the idle timeout, so an idle session ends on the
-server as well as in the browser. The sign-in time it carries ends it at the absolute
+SameSite=Lax, and Secure in production. Each signed-in request records when it was seen,
+so the cookie is signed afresh, and the signature's own time is checked against the idle
+timeout: an idle session ends on the server as well as in the browser. The sign-in time it carries ends it at the absolute
 timeout, however busy. Nothing else about the person is trusted from it: each request
 reads the directory again.
 """
@@ -28,7 +28,7 @@ from throughline.settings import Settings
 
 COOKIE = "throughline_session"
 CSRF_FIELD = "csrf_token"
-PERSON, SIGNED_IN, CSRF = "person", "signed_in_at", "csrf"
+PERSON, SIGNED_IN, SEEN, CSRF = "person", "signed_in_at", "seen_at", "csrf"
 
 
 class CsrfRefused(Unauthenticated):
@@ -57,7 +57,7 @@ class PageSessions:
                 self.app,
                 secret_key=session_secret(self.settings),
                 session_cookie=COOKIE,
-                max_age=int(self.settings.session_idle_minutes * 60),
+                max_age=max(1, round(self.settings.session_idle_minutes * 60)),
                 same_site="lax",
                 https_only=self.settings.environment == "production",
             )
@@ -91,6 +91,7 @@ def signed_in(request: Request, settings: Settings) -> SignedIn | None:
     if time.time() - at > settings.session_max_hours * 3600:
         end(request)
         return None
+    kept[SEEN] = time.time()  # a changed session is signed afresh: the idle clock restarts
     return SignedIn(person=person, at=datetime.fromtimestamp(at, UTC))
 
 

@@ -134,7 +134,7 @@ async def test_a_person_authorizes_in_the_browser_and_the_id_token_names_them(
         secrets.token_hex(8),
         f"{site}/callback",
     )
-    oidc_provider.add_user(sub, f"{sub}@example.gov.uk", "Pat Example")
+    oidc_provider.add_user(sub, f"{sub}@example.gov.uk", "A policy lead")
     await page.goto(_authorize_url(oidc_provider.issuer, callback, nonce=nonce))
     await authorize_in_browser(page, sub)
     back = urlsplit(page.url)
@@ -143,7 +143,7 @@ async def test_a_person_authorizes_in_the_browser_and_the_id_token_names_them(
     assert answer["state"] == ["the-state"]
     claims = _id_token_claims(oidc_provider.issuer, answer["code"][0], callback)
     assert (claims["sub"], claims["nonce"]) == (sub, nonce)
-    assert (claims["email"], claims["name"]) == (f"{sub}@example.gov.uk", "Pat Example")
+    assert (claims["email"], claims["name"]) == (f"{sub}@example.gov.uk", "A policy lead")
 
 
 @pytest.mark.slow

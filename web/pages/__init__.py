@@ -2,6 +2,10 @@
 
 from fastapi import APIRouter
 
-from web.pages import changes, work
+from web.pages import change, changes, work
 
 ROUTERS: list[APIRouter] = [work.router, changes.router]
+"""Page groups. One change's page comes last (see `LAST`), so that fixed addresses such as
+/changes/new are matched before /changes/{change_id}."""
+
+LAST: list[APIRouter] = [change.router]
