@@ -71,7 +71,7 @@ def check_set_active(state: DirectoryState, cmd: SetActive) -> None:
         return
     if cmd.person == cmd.actor:
         raise SelfGrant("you cannot deactivate yourself; another admin must")
-    _keep_an_admin(state, person, "deactivated")
+    _keep_an_admin(state, person, "be deactivated")
 
 
 def check_change_role(state: DirectoryState, cmd: ChangeRole) -> None:
@@ -86,7 +86,7 @@ def check_change_role(state: DirectoryState, cmd: ChangeRole) -> None:
 def _keep_an_admin(state: DirectoryState, person: PersonRecord, fate: str) -> None:
     if state.active_admins() == [person.id]:
         raise LastAdmin(
-            f"{person.id} is the last active admin and cannot be {fate}; "
+            f"{person.id} is the last active admin and cannot {fate}; "
             "make someone else an admin first"
         )
 

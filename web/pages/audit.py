@@ -1,0 +1,82 @@
+"""For auditors: a change's audit log and the directory's history, each with its check in
+plain words: whether every event is there, unaltered and chained to the one before, and
+ends where Temporal's own record says it does; or where it breaks."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from api.deps import AuditDep
+from models.audit import AuditEvent, ChainVerdict
+from models.directory.events import describe_directory_event
+from models.roles import Role
+from throughline.services.auth import Caller
+from web.deps import ChangeId, PageRole
+from web.render import render
+
+router = APIRouter()
+
+# The API's audit reads (GET /changes/{id}/audit, GET /directory/audit) are for auditors
+# alone, so these pages are too.
+Auditor = Annotated[Caller, PageRole(Role.AUDITOR)]
+
+SOURCES = {
+    "temporal": "Temporal's own record of the last event",
+    "read_model": "the database's record of the last event, as Temporal did not answer",
+}
+
+
+def _events(count: int) -> str:
+    return f"{count} event{'s' if count != 1 else ''}"
+
+
+def verdict_words(verdict: ChainVerdict) -> dict[str, Any]:
+    """The check's result as a heading and a sentence, from the verdict's own fields."""
+    if verdict.intact:
+        chained = f"{_events(verdict.events_checked)}, each chained to the one before"
+        source = SOURCES.get(verdict.anchored_to or "", verdict.anchored_to)
+        matching = f", matching {source}" if source else ""
+        return {
+            "intact": True,
+            "heading": "The history is complete and unaltered",
+            "text": f"{chained}{matching}.",
+        }
+    where = f" at event {verdict.first_bad_seq}" if verdict.first_bad_seq is not None else ""
+    problem = verdict.problem or "the check found a problem it could not name"
+    return {
+        "intact": False,
+        "heading": f"The history breaks{where}",
+        "text": f"{problem[:1].upper()}{problem[1:]}.",
+    }
+
+
+def _directory_rows(events: list[AuditEvent]) -> list[dict[str, Any]]:
+    return [{"event": event, "summary": describe_directory_event(event)} for event in events]
+
+
+@router.get("/changes/{change_id}/audit", summary="A change's audit log")
+async def change_audit(
+    request: Request, change_id: ChangeId, _caller: Auditor, audit: AuditDep
+) -> Response:
+    log = await audit.change_log(change_id)
+    context = {
+        "title": "Audit log",
+        "change_id": change_id,
+        "verdict": verdict_words(log.verdict),
+        "rows": [{"event": event, "summary": None} for event in log.events],
+    }
+    return render(request, "audit.html", context)
+
+
+@router.get("/directory", summary="The directory's history")
+async def directory_history(request: Request, _caller: Auditor, audit: AuditDep) -> Response:
+    log = await audit.directory_log()
+    context = {
+        "title": "Directory history",
+        "verdict": verdict_words(log.verdict),
+        "rows": _directory_rows(log.events),
+    }
+    return render(request, "directory.html", context)
