@@ -151,12 +151,23 @@ class EmbeddedStack:
         api = f"http://{self.settings.api_host}:{self.settings.api_port}"
         self._say(
             "Throughline is running.\n"
+            f"  pages          {api}/web/work\n"
             f"  API            {api}  (docs at {api}/docs)\n"
             f"  Temporal UI    http://{self.host}:{self.settings.ui_port}\n"
             f"  Temporal gRPC  {self.settings.temporal_address}\n"
             f"  data           {self.data_dir}\n"
             f"  logs           {self.data_dir / 'logs'}\n"
+            f"{self._sign_in_hint()}"
             "Press Ctrl-C to stop."
+        )
+
+    def _sign_in_hint(self) -> str:
+        if self.settings.single_sign_on or self.settings.environment == "production":
+            return "People sign in to the pages through single sign-on.\n"
+        return (
+            "To sign in to the pages, in another terminal:\n"
+            "  throughline demo                              # once: a demo team\n"
+            "  throughline login-link --person policy-lead   # a one-time link; open it\n"
         )
 
     def _supervise(self) -> int:

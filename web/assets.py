@@ -20,6 +20,8 @@ MOUNTS = {
     "/static/govuk": NODE_MODULES / "govuk-frontend" / "dist" / "govuk",
     "/static/moj": NODE_MODULES / "@ministryofjustice" / "frontend" / "moj",
     "/static/throughline": OWN,
+    # The API's interactive docs (/docs), served from here rather than a CDN.
+    "/static/swagger": NODE_MODULES / "swagger-ui-dist",
 }
 
 

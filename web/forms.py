@@ -8,7 +8,7 @@ Fields are named by their path in the request model, dotted: `intent.problem`, o
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -21,6 +21,8 @@ from models.errors import ThroughlineError, Unauthenticated
 from web.render import render
 
 Model = TypeVar("Model", bound=BaseModel)
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+"""The pattern of directory ids, which people type into forms."""
 DONE = "done"
 
 
@@ -50,7 +52,8 @@ def nest(form: FormData) -> dict[str, Any]:
         if isinstance(value, UploadFile) or name == "csrf_token" or value.strip() == "":
             continue
         _place(nested, name.split("."), value)
-    return _lists(nested)
+    listed: dict[str, Any] = _lists(nested)
+    return listed
 
 
 def _place(into: dict[str, Any], path: list[str], value: str) -> None:
@@ -91,7 +94,11 @@ def _label(name: str, labels: Mapping[str, str]) -> str:
 def _message(error: Any, label: str) -> str:
     kind, context = error["type"], error.get("ctx") or {}
     if kind == "missing":
+        if label.startswith(("Select ", "Enter ", "Choose ")):
+            return label  # the label is already the GOV.UK instruction, as for radios
         return f"Enter {label[:1].lower() + label[1:]}"
+    if kind == "string_pattern_mismatch" and context.get("pattern") == ID_PATTERN:
+        return f"{label} may use only lower-case letters, digits, dots, dashes and underscores"
     if kind == "string_too_long":
         return f"{label} must be {context.get('max_length')} characters or fewer"
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
@@ -118,7 +125,9 @@ class FormProblems(Exception):
 def refusal(error: ThroughlineError, target: str) -> Problems:
     """A rule's refusal, in its own words, linked to the field it is about."""
     problems = Problems()
-    message = error.message[:1].upper() + error.message[1:]
+    first = error.message.split(" ", 1)[0]
+    # Sentence case, unless the message starts with a name such as a person's id.
+    message = error.message[:1].upper() + error.message[1:] if first.isalpha() else error.message
     problems.add(target, message)
     return problems
 
@@ -156,13 +165,14 @@ async def act(
     page: FormPage,
     form: FormData,
     attempt: Callable[[dict[str, Any]], Awaitable[object]],
-    done: tuple[str, str],
+    done: tuple[str, str | Callable[[Any], str]],
 ) -> Response:
     """Try what the form asks; on success go on (303) with a message, otherwise show the
-    form again with its problems and the values typed, nothing lost."""
+    form again with its problems and the values typed, nothing lost. Where to go on may
+    depend on the result: then `done` gives a function of it."""
     values = {k: v for k, v in form.multi_items() if not isinstance(v, UploadFile)}
     try:
-        await attempt(nest(form))
+        result = await attempt(nest(form))
     except FormProblems as invalid:
         return await page.show(request, values, invalid.problems, status=400)
     except Unauthenticated:
@@ -172,4 +182,64 @@ async def act(
         return await page.show(request, values, problems, status=refused.status)
     message, then = done
     request.session[DONE] = message
-    return RedirectResponse(then, status_code=303)
+    return RedirectResponse(then if isinstance(then, str) else then(result), status_code=303)
+
+
+def filled_rows(
+    form: FormData, name: str, fields: Sequence[str], count: int
+) -> list[tuple[str, dict[str, str]]]:
+    """A group offered as a fixed number of rows (`name.0.field`...), so the form works
+    without JavaScript: each row given, with the prefix of its fields in the form
+    (`name.2`), and its fields given. Rows left empty are dropped."""
+    found = []
+    for index in range(count):
+        prefix = f"{name}.{index}"
+        row = {
+            f: v for f in fields if isinstance(v := form.get(f"{prefix}.{f}"), str) and v.strip()
+        }
+        if row:
+            found.append((prefix, row))
+    return found
+
+
+def from_row(name: str, lists: Mapping[str, Sequence[str]]) -> str:
+    """A field of a list made from form rows (`user_groups.0.name`), as the form field it
+    came from (`user_groups.2.name`); `lists` gives each list's row prefixes, in order."""
+    head, _, rest = name.partition(".")
+    index, _, tail = rest.partition(".")
+    origins = lists.get(head, ())
+    if not index.isdigit() or int(index) >= len(origins):
+        return name
+    return origins[int(index)] + (f".{tail}" if tail else "")
+
+
+def row_labels(
+    name: str, origins: Sequence[str], labels: Mapping[str, Mapping[str, str]]
+) -> dict[str, str]:
+    """Labels for the fields of a list made from form rows, from a template per field of
+    each group ('The name of user group {n}', with n the row's number on the page); the
+    field '' labels the row itself."""
+    found = {}
+    for index, origin in enumerate(origins):
+        group, _, number = origin.rpartition(".")
+        for field_name, text in labels[group].items():
+            key = f"{name}.{index}" + (f".{field_name}" if field_name else "")
+            found[key] = text.format(n=int(number) + 1)
+    return found
+
+
+def typed_number(text: str) -> float | str:
+    """A number as people type it ('1,200'); text that is not one is left as it is, for
+    the request model to refuse in its own words."""
+    try:
+        return float(text.replace(",", "").strip())
+    except ValueError:
+        return text
+
+
+def relocated(problems: Problems, place: Callable[[str], str]) -> Problems:
+    """The same problems, each on the form field `place` says it came from."""
+    moved = Problems()
+    for name, message in problems.by_field.items():
+        moved.add(place(name), message)
+    return moved

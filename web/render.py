@@ -25,7 +25,7 @@ NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
     ("Changes", "/changes", tuple(Role)),
     ("Propose a change", "/changes/new", (Role.DIGITAL,)),
     ("Delegations", "/delegations", tuple(Role)),
-    ("Directory history", "/directory", (Role.AUDITOR, Role.ADMIN)),
+    ("Directory history", "/directory", (Role.AUDITOR,)),
     ("People", "/people", (Role.ADMIN,)),
 ]
 

@@ -4,8 +4,8 @@ every form must send back.
 The cookie is signed (itsdangerous, through Starlette's SessionMiddleware), HttpOnly,
 SameSite=Lax, and Secure in production. Each signed-in request records when it was seen,
 so the cookie is signed afresh, and the signature's own time is checked against the idle
-timeout: an idle session ends on the server as well as in the browser. The sign-in time it carries ends it at the absolute
-timeout, however busy. Nothing else about the person is trusted from it: each request
+timeout: an idle session ends on the server as well as in the browser. The sign-in time it
+carries ends it at the absolute timeout, however busy. Nothing else about the person is trusted from it: each request
 reads the directory again.
 """
 

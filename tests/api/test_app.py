@@ -48,3 +48,14 @@ async def test_every_schema_in_the_contract_is_typed(http: httpx.AsyncClient) ->
         if schema.get("type") == "object" and "properties" not in schema
     ]
     assert untyped == []
+
+
+async def test_the_interactive_docs_load_nothing_from_a_cdn(http: httpx.AsyncClient) -> None:
+    docs = await http.get("/docs")
+    script = await http.get("/static/swagger/swagger-ui-bundle.js")
+
+    assert docs.status_code == 200
+    assert "/static/swagger/swagger-ui-bundle.js" in docs.text
+    assert "cdn" not in docs.text.lower()
+    assert script.status_code == 200
+    assert script.headers["cache-control"] == "public, max-age=3600"

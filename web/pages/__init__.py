@@ -2,9 +2,30 @@
 
 from fastapi import APIRouter
 
-from web.pages import change, changes, work
+from web.pages import (
+    audit,
+    change,
+    changes,
+    delegations,
+    owner,
+    people,
+    propose,
+    sign_off,
+    team,
+    work,
+)
 
-ROUTERS: list[APIRouter] = [work.router, changes.router]
+ROUTERS: list[APIRouter] = [
+    work.router,
+    changes.router,
+    sign_off.router,
+    owner.router,
+    delegations.router,
+    audit.router,
+    people.router,
+    propose.router,
+    team.router,
+]
 """Page groups. One change's page comes last (see `LAST`), so that fixed addresses such as
 /changes/new are matched before /changes/{change_id}."""
 

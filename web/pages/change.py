@@ -22,7 +22,7 @@ ACTIONS: list[tuple[str, str, tuple[Role, ...]]] = [
     ("Challenge a reject", "/challenge", (Role.DIGITAL,)),
     ("Decide at the act gate", "/decide", (Role.SERVICE_OWNER,)),
     ("Rule on a challenge", "/ruling", (Role.SERVICE_OWNER,)),
-    ("Audit log", "/audit", (Role.AUDITOR, Role.ADMIN)),
+    ("Audit log", "/audit", (Role.AUDITOR,)),
 ]
 """Links to the pages a person's roles may use; each page says what it allows now."""
 
