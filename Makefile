@@ -12,7 +12,7 @@ APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 # The temporal and temporal-test-server binaries live in the venv's bin.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean screenshots
 
 install: $(STAMP) $(NODE_STAMP)
 
@@ -37,6 +37,10 @@ run: install
 
 test: install $(CHROMIUM)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The README's pictures of the pages, taken from the real pages by the browser walkthrough.
+screenshots: install $(CHROMIUM)
+	THROUGHLINE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/end_to_end/test_pages.py
 
 lint: install
 	$(BIN)/ruff check .
