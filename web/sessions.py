@@ -5,8 +5,8 @@ The cookie is signed (itsdangerous, through Starlette's SessionMiddleware), Http
 SameSite=Lax, and Secure in production. Each signed-in request records when it was seen,
 so the cookie is signed afresh, and the signature's own time is checked against the idle
 timeout: an idle session ends on the server as well as in the browser. The sign-in time it
-carries ends it at the absolute timeout, however busy. Nothing else about the person is trusted from it: each request
-reads the directory again.
+carries ends it at the absolute timeout, however busy. Nothing else about the person is
+trusted from it: each request reads the directory again.
 """
 
 from __future__ import annotations

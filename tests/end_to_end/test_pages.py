@@ -10,11 +10,12 @@ main pages as the README shows them.
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Locator, Page
+from playwright.async_api import FilePayload, Locator, Page
 
 from models.roles import Role
 from tests.factories import Team
@@ -61,12 +62,15 @@ class Person:
 
     async def snap(self, name: str) -> None:
         if SCREENSHOTS:
-            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (once, tiny)
             await self.page.screenshot(path=f"{SCREENSHOTS}/{name}.png")
 
 
+SignInAs = Callable[[str], Awaitable["Person"]]
+
+
 @pytest.fixture
-def sign_in(live: Live, new_page: NewPage, oidc_provider: OidcProvider):  # type: ignore[no-untyped-def]
+def sign_in(live: Live, new_page: NewPage, oidc_provider: OidcProvider) -> SignInAs:
     async def signed_in(person_id: str) -> Person:
         oidc_provider.add_user(person_id, f"{person_id}@example.test", person_id)
         page = await new_page()
@@ -115,9 +119,8 @@ async def propose(team_member: Person, team: Team) -> str:
 async def submit(team_member: Person, change_id: str, summary: str) -> None:
     await team_member.go(f"/web/changes/{change_id}/submit")
     await team_member.type_in({"summary": summary})
-    await team_member.field("files.0.file").set_input_files(
-        files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": summary.encode()}]
-    )
+    notes = FilePayload(name="notes.txt", mimeType="text/plain", buffer=summary.encode())
+    await team_member.field("files.0.file").set_input_files(files=[notes])
     await team_member.press("Submit the work")
     assert "notes.txt" in await team_member.text()
 
@@ -141,9 +144,7 @@ async def pass_stage(team_member: Person, signers: dict[Role, Person], change_id
 
 
 async def test_a_change_goes_from_proposal_to_adoption_through_the_pages(
-    live: Live,
-    team: Team,
-    sign_in,  # type: ignore[no-untyped-def]
+    team: Team, sign_in: SignInAs
 ) -> None:
     member = await sign_in(team.proposer)
     signers = {
