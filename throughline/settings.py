@@ -119,6 +119,11 @@ class Settings(BaseSettings):
         description="The audience the API requires of the provider's JWTs; defaults to the "
         "client id.",
     )
+    assets_dir: Path | None = Field(
+        default=None,
+        description="The node_modules folder the pages' files come from; defaults to the "
+        "one `make` fills beside the code.",
+    )
     session_idle_minutes: float = Field(
         default=30, gt=0, description="A page session ends after this long with no request."
     )
@@ -141,6 +146,14 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator(
+        "oidc_issuer", "oidc_client_id", "oidc_client_secret", "oidc_audience", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """A variable set to nothing, as compose files pass through, means not set."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @cached_property
     def database(self) -> str:

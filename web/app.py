@@ -33,7 +33,7 @@ def mount_pages(app: FastAPI, settings: Settings) -> FastAPI:
     """Mounts the pages and their files; the root address leads to the pages."""
     pages = create_pages(settings)
     app.mount(PREFIX, pages)
-    for path, files in assets.static_apps().items():
+    for path, files in assets.static_apps(settings.assets_dir).items():
         app.mount(path, files)
 
     @app.get("/", include_in_schema=False)

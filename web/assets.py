@@ -12,26 +12,25 @@ from web.security import CachedAssets
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
+"""Where `make` installs the packages; an installed image says where with a setting."""
 OWN = Path(__file__).resolve().parent / "static"
 
-MOUNTS = {
-    # The GOV.UK stylesheet looks for fonts and images under /assets.
-    "/assets": NODE_MODULES / "govuk-frontend" / "dist" / "govuk" / "assets",
-    "/static/govuk": NODE_MODULES / "govuk-frontend" / "dist" / "govuk",
-    "/static/moj": NODE_MODULES / "@ministryofjustice" / "frontend" / "moj",
-    "/static/throughline": OWN,
-    # The API's interactive docs (/docs), served from here rather than a CDN.
-    "/static/swagger": NODE_MODULES / "swagger-ui-dist",
-}
+
+def mounts(node_modules: Path) -> dict[str, Path]:
+    return {
+        # The GOV.UK stylesheet looks for fonts and images under /assets.
+        "/assets": node_modules / "govuk-frontend" / "dist" / "govuk" / "assets",
+        "/static/govuk": node_modules / "govuk-frontend" / "dist" / "govuk",
+        "/static/moj": node_modules / "@ministryofjustice" / "frontend" / "moj",
+        "/static/throughline": OWN,
+        # The API's interactive docs (/docs), served from here rather than a CDN.
+        "/static/swagger": node_modules / "swagger-ui-dist",
+    }
 
 
-def installed() -> bool:
-    """Whether `make` has installed the npm packages; pages still work without them, unstyled."""
-    return (NODE_MODULES / "govuk-frontend" / "dist").is_dir()
-
-
-def static_apps() -> dict[str, ASGIApp]:
+def static_apps(node_modules: Path | None = None) -> dict[str, ASGIApp]:
+    """Each folder of files at its address; a missing folder answers 404, not a crash."""
     return {
         path: CachedAssets(StaticFiles(directory=folder, check_dir=False))
-        for path, folder in MOUNTS.items()
+        for path, folder in mounts(node_modules or NODE_MODULES).items()
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -51,5 +52,19 @@ def test_api_and_worker_are_built_here_and_run_in_production_mode() -> None:
 
 def test_dockerfile_copies_every_package() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    for package in ["models", "workflows", "activities", "workers", "api", "throughline"]:
+    for package in ["models", "workflows", "activities", "workers", "api", "throughline", "web"]:
         assert f"COPY {package} ./{package}" in dockerfile
+
+
+def test_the_image_serves_the_pages_files_from_the_lock_file() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "COPY package.json package-lock.json ./" in dockerfile
+    assert "npm ci --omit=dev" in dockerfile
+    assert "THROUGHLINE_ASSETS_DIR=/app/node_modules" in dockerfile
+    assert "COPY --from=assets /assets/node_modules ./node_modules" in dockerfile
+
+
+def test_the_templates_ship_with_the_package() -> None:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert "templates/*.html" in data["package-data"]["web"]
+    assert "web*" in data["packages"]["find"]["include"]

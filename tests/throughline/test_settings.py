@@ -1,0 +1,18 @@
+"""Settings for single sign-on: a blank variable means unset, and an issuer needs a client."""
+
+from __future__ import annotations
+
+import pytest
+
+from throughline.settings import ConfigurationError, Settings
+
+
+def test_a_blank_provider_setting_means_single_sign_on_is_off() -> None:
+    blank = Settings(oidc_issuer="", oidc_client_id=" ")
+    assert (blank.oidc_issuer, blank.oidc_client_id, blank.single_sign_on) == (None, None, False)
+
+
+def test_an_issuer_without_a_client_id_is_refused_at_start() -> None:
+    settings = Settings(oidc_issuer="https://login.example.test")
+    with pytest.raises(ConfigurationError, match="THROUGHLINE_OIDC_CLIENT_ID"):
+        settings.check_production()
