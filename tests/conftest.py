@@ -26,6 +26,7 @@ pytest_plugins = (
     "tests.support.peers",
     "tests.support.browser",
     "tests.support.live",
+    "tests.support.pages",
 )
 
 POSTGRES_ADMIN_URL = os.environ.get(
