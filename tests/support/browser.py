@@ -66,7 +66,8 @@ RUN_AXE = """async (tags) => {
 }"""
 """Only the parts of axe's result the message needs: the whole result is large."""
 
-NewPage = Callable[[], Awaitable[Page]]
+NewPage = Callable[..., Awaitable[Page]]
+"""`await new_page()`, or `await new_page(javascript=False)` for a browser without it."""
 
 
 @pytest.fixture(scope="session")
@@ -96,8 +97,8 @@ async def new_page(browser: Browser) -> AsyncIterator[NewPage]:
     """Open pages with `await new_page()`, each in a context of its own, closed after the test."""
     async with AsyncExitStack() as contexts:
 
-        async def open_page() -> Page:
-            context = await browser.new_context()
+        async def open_page(javascript: bool = True) -> Page:
+            context = await browser.new_context(java_script_enabled=javascript)
             contexts.push_async_callback(context.close)
             await context.route("**/*", _loopback_only)
             return await context.new_page()

@@ -185,3 +185,31 @@ async def test_multipart_to_plain_form(team: Team, browse: SignIn) -> None:
     )
     print("NONUTF8 MULTI", r.status_code)
     assert r.status_code < 500
+
+
+async def test_roots_and_headers(http: httpx.AsyncClient, team: Team, browse: SignIn) -> None:
+    for p in [
+        "/",
+        "/web",
+        "/web/",
+        "/web/sign-in?next=/web/%0d%0aSet-Cookie:x=y",
+        "/web/sign-in?next=/web/\\\\evil.example",
+    ]:
+        r = await http.get(p)
+        print(
+            "ROOT",
+            p,
+            r.status_code,
+            r.headers.get("location"),
+            r.headers.get("content-security-policy", "")[:40],
+            r.headers.get("x-frame-options"),
+        )
+    lead = await browse(team.signer(Role.POLICY))
+    r = await lead.get("/web/work")
+    print("SETCOOKIE", r.headers.get_list("set-cookie"))
+    # sign-out after the session expired (cleared cookie): what does a confused user see?
+    page = await lead.get("/web/work")
+    tok = csrf_of(page)
+    lead.cookies.clear()
+    r = await lead.post("/web/sign-out", data={"csrf_token": tok})
+    print("SIGNOUT-EXPIRED", r.status_code, r.headers.get("location"))

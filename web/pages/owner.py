@@ -25,8 +25,12 @@ from web.render import words
 
 router = APIRouter()
 
-DECIDE_LABELS = {"outcome": "Your decision", "comment": "Comment", "restart_at": "Restart at"}
-RULING_LABELS = {"outcome": "Your ruling", "comment": "Your reasons"}
+DECIDE_LABELS = {
+    "outcome": "Select your decision",
+    "comment": "Comment",
+    "restart_at": "Select the stage to restart at",
+}
+RULING_LABELS = {"outcome": "Select your ruling", "comment": "Your reasons"}
 
 
 @router.get("/changes/{change_id}/decide", summary="Adopt, adapt or abandon")

@@ -31,8 +31,8 @@ CONDITIONS = 3
 """How many conditions the form has room for."""
 
 LABELS = {
-    "role": "The role you sign in",
-    "decision": "Your decision",
+    "role": "Select the role you sign in",
+    "decision": "Select your decision",
     "comment": "Comment",
     "reject_to": "Where the change goes back to",
     "revision": "The revision",

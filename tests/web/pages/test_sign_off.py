@@ -177,7 +177,7 @@ async def test_no_decision_is_an_error_by_the_decision(
 
     assert sent.status_code == 400, sent.text
     assert 'id="decision-error"' in sent.text
-    assert "Enter your decision" in sent.text
+    assert "Select your decision" in sent.text
 
 
 async def test_a_form_without_its_token_is_refused(api: Api, team: Team, browse: SignIn) -> None:
