@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.errors import ThroughlineError
@@ -99,6 +99,18 @@ class AuthenticationGate:
         await self.app(scope, receive, send)
 
 
+TOO_LARGE_PAGE = """<!DOCTYPE html>
+<html lang="en" class="govuk-template"><head><meta charset="utf-8">
+<title>The form is too large - Throughline</title>
+<link rel="stylesheet" href="/static/govuk/govuk-frontend.min.css"></head>
+<body class="govuk-template__body"><div class="govuk-width-container">
+<main class="govuk-main-wrapper" id="main-content">
+<h1 class="govuk-heading-l">The form is too large</h1>
+<p class="govuk-body">Nothing was saved: {detail}. Go back and send smaller files.</p>
+</main></div></body></html>"""
+"""A refusal a browser shows, for a page's form refused before the pages see it."""
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -140,6 +152,9 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         detail = f"the request body is over the {limit // (1024 * 1024)} MiB limit"
+        if scope["path"].startswith(PAGE_PREFIXES):
+            await HTMLResponse(TOO_LARGE_PAGE.format(detail=detail), 413)(scope, receive, send)
+            return
         await refusal(413, "payload_too_large", detail)(scope, receive, send)
 
 

@@ -15,8 +15,10 @@ import jwt
 from models.errors import Unauthenticated, Unavailable
 
 KEYS_FRESH_SECONDS = 300
-"""How long fetched signing keys are trusted before they are fetched again; a token
-signed with a key not yet seen fetches them at once, at most this often."""
+"""How long fetched signing keys are trusted before they are fetched again."""
+UNKNOWN_KEY_REFETCH_SECONDS = 30
+"""A token signed with a key not yet seen fetches the keys at once, at most this often,
+so a stream of forged key ids cannot make Throughline hammer the provider."""
 SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
 """Asymmetric only: a provider's token is never checked with a shared secret."""
 
@@ -81,7 +83,7 @@ class Provider:
             raise Unauthenticated("the token is not valid") from None
         keys = await self._signing_keys(refresh=False)
         found = _find(keys, kid)
-        if found is None and time.monotonic() - self._keys_at > 1:
+        if found is None and time.monotonic() - self._keys_at > UNKNOWN_KEY_REFETCH_SECONDS:
             found = _find(await self._signing_keys(refresh=True), kid)
         if found is None:
             raise Unauthenticated("the token was signed with a key the provider does not publish")
@@ -91,10 +93,18 @@ class Provider:
         async with self._lock:
             stale = time.monotonic() - self._keys_at > KEYS_FRESH_SECONDS
             if self._keys is None or stale or refresh:
-                jwks_uri = (await self.metadata())["jwks_uri"]
-                self._keys = jwt.PyJWKSet.from_dict(await self._fetch(jwks_uri))
+                self._keys = await self._fetch_keys()
                 self._keys_at = time.monotonic()
             return self._keys
+
+    async def _fetch_keys(self) -> jwt.PyJWKSet:
+        jwks_uri = (await self.metadata()).get("jwks_uri")
+        if not isinstance(jwks_uri, str):
+            raise Unavailable(f"the sign-in provider's metadata names no jwks_uri: {self.issuer}")
+        try:
+            return jwt.PyJWKSet.from_dict(await self._fetch(jwks_uri))
+        except jwt.PyJWTError as unusable:
+            raise Unavailable(f"the sign-in provider's keys cannot be used: {unusable}") from None
 
     async def _fetch(self, url: str) -> dict[str, Any]:
         try:

@@ -9,7 +9,8 @@ from fastapi import Depends, Path, Request
 from starlette.datastructures import FormData
 
 from api.deps import ResourcesDep
-from models.errors import NotPermitted, Unauthenticated
+from api.middleware import MAX_UPLOAD_BYTES, BodyTooLarge
+from models.errors import NotPermitted, ThroughlineError, Unauthenticated
 from models.roles import Role
 from throughline.services.auth import Caller, session_caller
 from web import sessions
@@ -49,14 +50,41 @@ def PageRole(*roles: Role) -> Any:
     return Depends(require)
 
 
+ANY_ROLE = PageRole(*Role)
+"""For pages that read changes: as in the API, a person with no role reads none."""
+
+
+class FormTooLarge(ThroughlineError):
+    status = 413
+    code = "payload_too_large"
+
+
+async def _read_form(request: Request) -> FormData:
+    try:
+        return await request.form()
+    except BodyTooLarge:
+        limit = MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise FormTooLarge(f"the form is over the {limit} MiB limit; send smaller files") from None
+
+
 async def checked_form(request: Request) -> FormData:
     """The form, once its CSRF token matches the session's."""
-    form = await request.form()
+    form = await _read_form(request)
     sessions.check_csrf(request, form)
     return form
 
 
+async def sign_out_form(request: Request) -> FormData:
+    """Signing out needs the form's token only while someone is signed in: an expired
+    session has nothing left to protect, and signing out again should just work."""
+    form = await _read_form(request)
+    if sessions.PERSON in request.session:
+        sessions.check_csrf(request, form)
+    return form
+
+
 Form = Annotated[FormData, Depends(checked_form)]
+SignOutForm = Annotated[FormData, Depends(sign_out_form)]
 
 ChangeId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 """A change's id in a page's address; anything else is a 400 page, not a lookup."""

@@ -8,6 +8,7 @@ Fields are named by their path in the request model, dotted: `intent.problem`, o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -45,25 +46,44 @@ def field_id(name: str) -> str:
     return name.replace(".", "-")
 
 
+FIELD_PART = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$|^[0-9]{1,3}$")
+"""One part of a dotted field name: a word, or a row number below 1000."""
+MAX_FIELD_DEPTH = 6
+
+
 def nest(form: FormData) -> dict[str, Any]:
-    """A flat form as the nested dict a request model reads; empty fields are dropped."""
+    """A flat form as the nested dict a request model reads; empty fields are dropped.
+    A field name no Throughline form uses is refused as a problem with the form."""
     nested: dict[str, Any] = {}
     for name, value in form.multi_items():
         if isinstance(value, UploadFile) or name == "csrf_token" or value.strip() == "":
             continue
-        _place(nested, name.split("."), value)
+        path = name.split(".")
+        if len(path) > MAX_FIELD_DEPTH or not all(FIELD_PART.match(part) for part in path):
+            raise _unknown_field(name)
+        _place(nested, path, value, name)
     listed: dict[str, Any] = _lists(nested)
     return listed
 
 
-def _place(into: dict[str, Any], path: list[str], value: str) -> None:
+def _unknown_field(name: str) -> FormProblems:
+    problems = Problems()
+    problems.add("form", f"The form sent a field Throughline does not know: {name[:80]!r}")
+    return FormProblems(problems)
+
+
+def _place(into: dict[str, Any], path: list[str], value: str, name: str) -> None:
     for part in path[:-1]:
         into = into.setdefault(part, {})
-    if path[-1] in into:  # several fields of one name make a list
-        existing = into[path[-1]]
-        into[path[-1]] = [*existing, value] if isinstance(existing, list) else [existing, value]
-    else:
+        if not isinstance(into, dict):  # 'a' and 'a.b' both sent
+            raise _unknown_field(name)
+    existing = into.get(path[-1])
+    if isinstance(existing, dict):
+        raise _unknown_field(name)
+    if existing is None:
         into[path[-1]] = value
+    else:  # several fields of one name make a list
+        into[path[-1]] = [*existing, value] if isinstance(existing, list) else [existing, value]
 
 
 def _lists(value: Any) -> Any:

@@ -4,19 +4,24 @@ printed by `throughline login-link --person ID`."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import httpx
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 from fastapi import APIRouter, Depends, Query, Request
+from joserfc.errors import JoseError
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import ResourcesDep
-from models.errors import Unauthenticated
+from models.errors import Unauthenticated, Unavailable
 from throughline.services.sign_in import SignInService
 from throughline.settings import Settings
 from web import sessions
-from web.deps import Form
+from web.deps import Form, SignOutForm
 from web.errors import NOTICE
 from web.render import PREFIX, render
 
@@ -70,31 +75,56 @@ async def sign_in_page(
     return render(request, "sign_in.html", context)
 
 
-@router.get("/sign-in/provider", summary="Go to the single sign-on provider")
-async def to_provider(request: Request) -> Response:
+def _client(request: Request) -> StarletteOAuth2App:
     client: StarletteOAuth2App | None = request.app.state.provider_client
     if client is None:
         raise Unauthenticated("single sign-on is not configured here")
-    redirect = str(request.url_for("from_provider"))
-    response: Response = await client.authorize_redirect(request, redirect)
+    return client
+
+
+def _callback(request: Request, settings: Settings) -> str:
+    """Where the provider sends people back: the public address in production, where a
+    proxy may stand in front; the address asked for on a development stack."""
+    if settings.environment == "production":
+        return f"{settings.public_url.rstrip('/')}{PREFIX}/sign-in/callback"
+    return str(request.url_for("from_provider"))
+
+
+@asynccontextmanager
+async def _talking_to_provider() -> AsyncIterator[None]:
+    """The provider's refusals and silences, as refusals people can read."""
+    try:
+        yield
+    except httpx.HTTPError as silent:
+        raise Unavailable(f"the sign-in provider could not be reached: {silent}") from None
+    except OAuthError as refused:
+        said = refused.description or refused.error or "no reason given"
+        raise Unauthenticated(f"the sign-in provider refused: {said}") from None
+    except (AuthlibBaseError, JoseError, ValueError, KeyError) as wrong:
+        raise Unauthenticated(f"the sign-in provider's answer was not valid: {wrong}") from None
+
+
+@router.get("/sign-in/provider", summary="Go to the single sign-on provider")
+async def to_provider(request: Request, resources: ResourcesDep) -> Response:
+    async with _talking_to_provider():
+        redirect = _callback(request, resources.settings)
+        response: Response = await _client(request).authorize_redirect(request, redirect)
     return response
 
 
 @router.get("/sign-in/callback", summary="Back from the provider", name="from_provider")
 async def from_provider(request: Request, sign_in: SignInDep) -> Response:
-    client: StarletteOAuth2App | None = request.app.state.provider_client
-    if client is None:
-        raise Unauthenticated("single sign-on is not configured here")
-    try:
-        token: dict[str, Any] = await client.authorize_access_token(request)
-    except OAuthError as refused:
-        raise Unauthenticated(f"the sign-in provider said: {refused.description}") from None
+    async with _talking_to_provider():
+        token: dict[str, Any] = await _client(request).authorize_access_token(request)
     caller = await sign_in.from_provider(dict(token.get("userinfo") or {}))
     return _signed_in(request, caller.id)
 
 
 @router.get("/sign-in/link", summary="Confirm a one-time sign-in link")
-async def link_page(request: Request, token: Annotated[str, Query(max_length=200)]) -> Response:
+async def link_page(
+    request: Request, sign_in: SignInDep, token: Annotated[str, Query(max_length=200)]
+) -> Response:
+    sign_in.refuse_in_production()
     return render(request, "sign_in_link.html", {"title": "Sign in", "token": token})
 
 
@@ -105,7 +135,7 @@ async def use_link(request: Request, sign_in: SignInDep, form: Form) -> Response
 
 
 @router.post("/sign-out", summary="Sign out")
-async def sign_out(request: Request, _form: Form) -> Response:
+async def sign_out(request: Request, _form: SignOutForm) -> Response:
     sessions.end(request)
     request.session[NOTICE] = "You have signed out."
     return RedirectResponse(f"{PREFIX}/sign-in", status_code=303)

@@ -46,7 +46,7 @@ async def my_preferences(*, caller: CurrentCaller, notifications: NotificationsD
     "/me/notifications",
     summary="Choose how I am told",
     response_model=Preferences,
-    responses=error_responses(401, 413, 415, 422),
+    responses=error_responses(401, 409, 413, 415, 422),
 )
 async def set_my_preferences(
     *, body: PreferencesBody, caller: CurrentCaller, notifications: NotificationsDep
@@ -71,7 +71,7 @@ async def preferences_of(*, person_id: PersonId, notifications: NotificationsDep
     "/people/{person_id}/notifications",
     summary="Choose how a person is told",
     response_model=Preferences,
-    responses=WRITE_ERRORS,
+    responses=error_responses(401, 403, 404, 409, 413, 415, 422),
 )
 async def set_preferences_of(
     *, person_id: PersonId, body: PreferencesBody, notifications: NotificationsDep

@@ -13,7 +13,13 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from models.delivery import DeliveryStart, delivery_id
-from models.errors import ChannelUnavailable, Conflict, DeliveryNotFound, WebhookNotFound
+from models.errors import (
+    AlreadyExists,
+    ChannelUnavailable,
+    Conflict,
+    DeliveryNotFound,
+    WebhookNotFound,
+)
 from models.notifications import Channel, Topic
 from models.subscriptions import (
     Delivery,
@@ -65,6 +71,7 @@ class NotificationService:
             raise ChannelUnavailable("give an email address to hear by email or Notify")
         async with self._sessions() as session, session.begin():
             await directory.get_person(session, person_id)
+            await _refuse_anothers_address(session, person_id, request.email)
             row = await subscriptions.preference(session, person_id) or NotificationPreference(
                 person_id=person_id, channels=[], updated_at=datetime.now(UTC)
             )
@@ -222,3 +229,17 @@ def _detail(row: NotificationRow, log: list[DeliveryAttemptRow]) -> DeliveryDeta
         for a in log
     ]
     return DeliveryDetail(**_delivery(row).model_dump(), log=attempts)
+
+
+async def _refuse_anothers_address(
+    session: AsyncSession, person_id: str, email: str | None
+) -> None:
+    """Each address belongs to one person: single sign-on may name people by it."""
+    if email is None:
+        return
+    others = [p for p in await directory.people_with_email(session, email) if p != person_id]
+    if others:
+        raise AlreadyExists(
+            f"the email address {email!r} is already another person's; each address "
+            "belongs to one person, because people may sign in by it"
+        )

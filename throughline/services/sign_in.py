@@ -37,7 +37,8 @@ class SignInService:
         self._settings = settings
         self.sso = sso
 
-    def _refuse_in_production(self) -> None:
+    def refuse_in_production(self) -> None:
+        """Sign-in links are for development stacks; production signs in through SSO."""
         if self._settings.environment == "production":
             raise NotPermitted(
                 "sign-in links are for development only; sign in through single sign-on"
@@ -45,7 +46,7 @@ class SignInService:
 
     async def link_for(self, person_id: str) -> str:
         """A link that signs the person in once, within 15 minutes; refused in production."""
-        self._refuse_in_production()
+        self.refuse_in_production()
         async with self._sessions() as session:
             person = await directory.get_person(session, person_id)
             if not person.active:
@@ -65,7 +66,7 @@ class SignInService:
 
     async def redeem(self, token: str) -> Caller:
         """The active person a link names, once; a spent, expired or unknown link is refused."""
-        self._refuse_in_production()
+        self.refuse_in_production()
         async with self._sessions() as session:
             person_id = await links.spend(session, _fingerprint(token), datetime.now(UTC))
         if person_id is None:

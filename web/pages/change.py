@@ -9,11 +9,11 @@ from starlette.responses import Response
 from api.deps import ReadsDep
 from models.roles import Role
 from throughline.services.auth import Caller
-from web.deps import ChangeId, PagePerson
+from web.deps import ANY_ROLE, ChangeId, PagePerson
 from web.links import change_page
 from web.render import render
 
-router = APIRouter()
+router = APIRouter(dependencies=[ANY_ROLE])
 
 ACTIONS: list[tuple[str, str, tuple[Role, ...]]] = [
     ("Sign off", "/sign-off", (Role.POLICY, Role.DIGITAL, Role.OPERATIONS)),

@@ -14,18 +14,18 @@ from models.change import ChangeStatus
 from models.playbooks import published_playbooks
 from models.read.reports import ChangeOrder, ChangeQuery
 from models.roles import Role
-from web.deps import PagePerson
+from web.deps import ANY_ROLE, PagePerson
 from web.render import render
 
-router = APIRouter()
+router = APIRouter(dependencies=[ANY_ROLE])
 PAGE_SIZE = 25
 
 
 class ChangeFilters(BaseModel):
     """The list's form, as a browser sends it: an empty field means any."""
 
-    service: str = Field(default="", max_length=200)
-    stage: str = Field(default="", max_length=64)
+    service: str = Field(default="", max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
+    stage: str = Field(default="", max_length=64, pattern=r"^[a-z_]*$")
     status: ChangeStatus | None = None
     waiting_on: Role | None = None
     order: ChangeOrder = ChangeOrder.URGENT

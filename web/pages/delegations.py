@@ -9,7 +9,7 @@ from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from api.deps import DelegationsDep
@@ -39,14 +39,18 @@ LABELS = {
 }
 
 
+LAST_DAY = date(9999, 12, 31)
+"""The day after a delegation's last is its end: it must exist."""
+
+
 class DelegationForm(BaseModel):
     """The form as a browser sends it: whole days, where the API takes moments."""
 
     delegate: PersonId
     role: Role
     change_id: ShortText | None = None
-    starts_on: date | None = None
-    ends_on: date
+    starts_on: date | None = Field(default=None, lt=LAST_DAY)
+    ends_on: date = Field(lt=LAST_DAY)
     reason: Text | None = None
 
     def request(self) -> DelegationRequest:

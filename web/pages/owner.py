@@ -17,13 +17,13 @@ from models.gate import ActOutcome
 from models.read.owner_options import DecideOptions, OwnerOptions, RulingOptions
 from throughline.services.changes import ChangeService
 from throughline.services.reads import ReadService
-from web.deps import Form, PagePerson
+from web.deps import ANY_ROLE, Form, PagePerson
 from web.forms import FormPage, act, read
 from web.links import change_page
 from web.pages.sign_off import NotOffered, Offer, sentence
 from web.render import words
 
-router = APIRouter()
+router = APIRouter(dependencies=[ANY_ROLE])
 
 DECIDE_LABELS = {
     "outcome": "Select your decision",

@@ -20,12 +20,12 @@ from models.playbook import CLOSE
 from models.read.options import DecisionOption, RoleOption, SignOffOptions
 from throughline.services.changes import ChangeService
 from throughline.services.reads import ReadService
-from web.deps import Form, PagePerson
+from web.deps import ANY_ROLE, Form, PagePerson
 from web.forms import FormPage, act, read
 from web.links import change_page
 from web.render import words
 
-router = APIRouter()
+router = APIRouter(dependencies=[ANY_ROLE])
 
 CONDITIONS = 3
 """How many conditions the form has room for."""

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from api.deps import ReadsDep
 from web.deps import PagePerson
 from web.links import action_for
-from web.render import render
+from web.render import PREFIX, render
 
 router = APIRouter()
+
+
+@router.get("/", summary="The pages' front door")
+async def front_door() -> Response:
+    return RedirectResponse(f"{PREFIX}/work", status_code=303)
 
 
 @router.get("/work", summary="What waits on me")

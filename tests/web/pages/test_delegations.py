@@ -83,3 +83,21 @@ async def test_a_form_without_a_last_day_names_the_field(team: Team, browse: Sig
     assert 'href="#ends_on"' in refused.text
     assert "Enter the last day" in refused.text
     assert 'href="#role"' in refused.text
+
+
+async def test_a_last_day_at_the_end_of_the_calendar_is_refused_plainly(
+    team: Team, browse: SignIn
+) -> None:
+    browser = await browse(team.signer(Role.POLICY))
+    page = await browser.get("/web/delegations")
+    form = {
+        "csrf_token": csrf_of(page),
+        "delegate": team.signer(Role.POLICY, 1),
+        "role": "policy",
+        "ends_on": "9999-12-31",
+    }
+
+    refused = await browser.post("/web/delegations", data=form)
+
+    assert refused.status_code == 400
+    assert 'href="#ends_on"' in refused.text

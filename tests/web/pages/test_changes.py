@@ -1,0 +1,39 @@
+"""The list of changes, tried as a new user would: filters that cannot match are refused
+plainly, and a person with no role reads no changes, as in the API."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.deps import Resources
+from models.roles import Role
+from tests.factories import Team, add_people
+from tests.web.conftest import SignIn
+from throughline.services.directory import DirectoryService
+
+
+async def test_a_service_with_a_control_character_is_refused_plainly(
+    team: Team, browse: SignIn
+) -> None:
+    reader = await browse(team.signer(Role.POLICY))
+
+    page = await reader.get("/web/changes?service=%00")
+
+    assert page.status_code == 400
+    assert "govuk-template" in page.text
+
+
+async def test_a_person_with_no_role_reads_no_changes(
+    app: FastAPI, team: Team, browse: SignIn, directory_service: DirectoryService
+) -> None:
+    nobody = f"no-role-{team.suffix}"
+    await add_people(directory_service, {nobody: []})
+    reader = await browse(nobody)
+
+    listed = await reader.get("/web/changes")
+    work = await reader.get("/web/work")
+
+    assert listed.status_code == 403
+    assert work.status_code == 200
+    resources: Resources = app.state.resources
+    assert resources.settings.environment == "development"
