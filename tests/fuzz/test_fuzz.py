@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import subprocess
-import sys
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,37 +16,9 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from tests.api.client import token
-from tests.processes import Stack, start_stack
+from tests.processes import Stack
 
 pytestmark = pytest.mark.slow
-
-ALL_ROLES = ["policy", "digital", "operations", "service_owner", "auditor", "admin"]
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = start_stack(tmp_path_factory.mktemp("fuzz") / "data")
-    roles = [arg for role in ALL_ROLES for arg in ("--role", role)]
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "throughline.cli",
-            "people",
-            "add",
-            "Fuzzer",
-            "--id",
-            "fuzzer",
-            *roles,
-        ],
-        env=running.env,
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 def test_no_input_gets_a_server_error(stack: Stack) -> None:
