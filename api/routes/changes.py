@@ -35,6 +35,14 @@ async def list_changes(
     stage: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z_]+$")] = None,
     status: ChangeStatus | None = None,
     waiting_on: Annotated[Role | None, Query(description="Changes waiting on this role")] = None,
+    waiting_on_person: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            pattern=r"^[a-z0-9][a-z0-9._-]*$",
+            description="Changes waiting on this person (a directory id)",
+        ),
+    ] = None,
     waiting_kind: Annotated[
         WaitKind | None, Query(description="For example stuck: nobody left may act")
     ] = None,
@@ -50,12 +58,13 @@ async def list_changes(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ChangeList:
     """List changes, overdue ones first (most overdue first), then newest first; filtered
-    by stage, status, service, the role they wait on, what kind of act they wait for, or
+    by stage, status, service, the role or the person they wait on, what kind of act they wait for, or
     whether they are overdue."""
     where = ChangeQuery(
         stage=stage,
         status=status,
         waiting_on=waiting_on,
+        waiting_on_person=waiting_on_person,
         waiting_kind=waiting_kind,
         service=service,
         overdue=overdue,

@@ -31,6 +31,7 @@ class ChangeQuery(Strict):
     stage: str | None = None
     status: str | None = None
     waiting_on: Role | None = None
+    waiting_on_person: str | None = None
     waiting_kind: WaitKind | None = None
     service: str | None = None
     overdue: bool | None = None

@@ -48,6 +48,11 @@ async def list_changes(
             ChangeWaiting.role == where.waiting_on.value
         )
         statement = statement.where(col(ChangeRow.id).in_(waiting))
+    if where.waiting_on_person:
+        theirs = select(ChangeWaiting.change_id).where(
+            ChangeWaiting.person_id == where.waiting_on_person
+        )
+        statement = statement.where(col(ChangeRow.id).in_(theirs))
     total = (await session.exec(select(func.count()).select_from(statement.subquery()))).one()
     page = statement.order_by(*_ordering(where.order, overdue), ChangeRow.id)
     rows = (await session.exec(page.offset(where.offset).limit(where.limit))).all()

@@ -28,6 +28,7 @@ class ChangeFilters(BaseModel):
     stage: str = Field(default="", max_length=64, pattern=r"^[a-z_]*$")
     status: ChangeStatus | None = None
     waiting_on: Role | None = None
+    person: str = Field(default="", max_length=64, pattern=r"^[a-z0-9._-]*$")
     order: ChangeOrder = ChangeOrder.URGENT
     page: int = Field(default=1, ge=1, le=40_000)
 
@@ -37,6 +38,7 @@ class ChangeFilters(BaseModel):
             stage=self.stage.strip() or None,
             status=self.status,
             waiting_on=self.waiting_on,
+            waiting_on_person=self.person.strip() or None,
             order=self.order,
             limit=PAGE_SIZE,
             offset=(self.page - 1) * PAGE_SIZE,

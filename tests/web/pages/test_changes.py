@@ -7,6 +7,8 @@ from fastapi import FastAPI
 
 from api.deps import Resources
 from models.roles import Role
+from tests.api.client import Api
+from tests.api.flows import propose, submit
 from tests.factories import Team, add_people
 from tests.web.conftest import SignIn
 from throughline.services.directory import DirectoryService
@@ -37,3 +39,19 @@ async def test_a_person_with_no_role_reads_no_changes(
     assert work.status_code == 200
     resources: Resources = app.state.resources
     assert resources.settings.environment == "development"
+
+
+async def test_changes_are_found_by_the_person_they_wait_on(
+    api: Api, team: Team, browse: SignIn
+) -> None:
+    change_id = await propose(api, team)
+    await submit(api, team, change_id, "the intent")
+    reader = await browse(team.auditor)
+
+    waiting = await reader.get(f"/web/changes?person={team.signer(Role.POLICY)}&order=newest")
+    not_waiting = await reader.get(f"/web/changes?person={team.auditor}")
+    by_api = await api.get(team.auditor, f"/changes?waiting_on_person={team.signer(Role.POLICY)}")
+
+    assert f"/web/changes/{change_id}" in waiting.text
+    assert f"/web/changes/{change_id}" not in not_waiting.text
+    assert [c["change_id"] for c in by_api.json()["items"]] == [change_id]
