@@ -21,6 +21,25 @@ router = APIRouter(prefix="/changes", tags=["changes"])
 ChangeId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 READ_ERRORS = error_responses(401, 403, 404, 422)
 
+WaitingOnPerson = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        pattern=r"^[a-z0-9][a-z0-9._-]*$",
+        description="Changes waiting on this person (a directory id)",
+    ),
+]
+WaitingKind = Annotated[
+    WaitKind | None, Query(description="For example stuck: nobody left may act")
+]
+Overdue = Annotated[
+    bool | None,
+    Query(description="true: only changes past a due time; false: only the others"),
+]
+Order = Annotated[
+    ChangeOrder, Query(description="urgent (the default): overdue first; or another order")
+]
+
 
 @router.get(
     "",
@@ -35,31 +54,17 @@ async def list_changes(
     stage: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z_]+$")] = None,
     status: ChangeStatus | None = None,
     waiting_on: Annotated[Role | None, Query(description="Changes waiting on this role")] = None,
-    waiting_on_person: Annotated[
-        str | None,
-        Query(
-            max_length=64,
-            pattern=r"^[a-z0-9][a-z0-9._-]*$",
-            description="Changes waiting on this person (a directory id)",
-        ),
-    ] = None,
-    waiting_kind: Annotated[
-        WaitKind | None, Query(description="For example stuck: nobody left may act")
-    ] = None,
+    waiting_on_person: WaitingOnPerson = None,
+    waiting_kind: WaitingKind = None,
     service: Annotated[ShortText | None, Query()] = None,
-    overdue: Annotated[
-        bool | None,
-        Query(description="true: only changes past a due time; false: only the others"),
-    ] = None,
-    order: Annotated[
-        ChangeOrder, Query(description="urgent (the default): overdue first; or another order")
-    ] = ChangeOrder.URGENT,
+    overdue: Overdue = None,
+    order: Order = ChangeOrder.URGENT,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ChangeList:
-    """List changes, overdue ones first (most overdue first), then newest first; filtered
-    by stage, status, service, the role or the person they wait on, what kind of act they wait for, or
-    whether they are overdue."""
+    """List changes, overdue ones first (most overdue first), then newest first, or in
+    another order; filtered by stage, status, service, the role or the person they wait
+    on, what kind of act they wait for, or whether they are overdue."""
     where = ChangeQuery(
         stage=stage,
         status=status,
