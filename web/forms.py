@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -22,6 +23,18 @@ from models.errors import ThroughlineError, Unauthenticated
 from web.render import render
 
 Model = TypeVar("Model", bound=BaseModel)
+FORM_KEY = "form_key"
+"""A hidden field each command form carries, fresh each time the form is shown, sent as
+the command's idempotency key: a form sent twice (a double click, a resend after a
+dropped connection) takes effect once."""
+_form_key: ContextVar[str | None] = ContextVar("form_key", default=None)
+
+
+def form_key() -> str | None:
+    """The key of the form being acted on, for the service call it makes."""
+    return _form_key.get()
+
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 """The pattern of directory ids, which people type into forms."""
 DONE = "done"
@@ -56,7 +69,7 @@ def nest(form: FormData) -> dict[str, Any]:
     A field name no Throughline form uses is refused as a problem with the form."""
     nested: dict[str, Any] = {}
     for name, value in form.multi_items():
-        if isinstance(value, UploadFile) or name == "csrf_token" or value.strip() == "":
+        if isinstance(value, UploadFile) or name in ("csrf_token", FORM_KEY) or not value.strip():
             continue
         path = name.split(".")
         if len(path) > MAX_FIELD_DEPTH or not all(FIELD_PART.match(part) for part in path):
@@ -192,7 +205,7 @@ async def act(
     depend on the result: then `done` gives a function of it."""
     values = {k: v for k, v in form.multi_items() if not isinstance(v, UploadFile)}
     try:
-        result = await attempt(nest(form))
+        result = await _attempted(form, attempt)
     except FormProblems as invalid:
         return await page.show(request, values, invalid.problems, status=400)
     except Unauthenticated:
@@ -203,6 +216,18 @@ async def act(
     message, then = done
     request.session[DONE] = message
     return RedirectResponse(then if isinstance(then, str) else then(result), status_code=303)
+
+
+async def _attempted(
+    form: FormData, attempt: Callable[[dict[str, Any]], Awaitable[object]]
+) -> object:
+    """The attempt, with the form's key where its service call can find it."""
+    key = form.get(FORM_KEY)
+    token = _form_key.set(key if isinstance(key, str) and 0 < len(key) <= 200 else None)
+    try:
+        return await attempt(nest(form))
+    finally:
+        _form_key.reset(token)
 
 
 def filled_rows(

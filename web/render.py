@@ -4,6 +4,7 @@ filters that write dates and durations the GOV.UK way."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -97,5 +98,6 @@ def render(
         "csrf_token": csrf_token(request) if "session" in request.scope else "",
         "done": request.session.pop("done", None) if "session" in request.scope else None,
         "prefix": PREFIX,
+        "form_key": secrets.token_urlsafe(16),
     }
     return TEMPLATES.TemplateResponse(request, template, {**shared, **context}, status_code=status)

@@ -22,7 +22,7 @@ from models.roles import Role
 from throughline.services.auth import Caller
 from throughline.services.delegations import DelegationService
 from web.deps import Form, PagePerson
-from web.forms import FormPage, act, read
+from web.forms import FormPage, act, form_key, read
 from web.render import PREFIX
 
 router = APIRouter()
@@ -115,7 +115,7 @@ def _page(delegations: DelegationService, caller: Caller, refusal: str) -> FormP
 
 async def _give(delegations: DelegationService, caller: Caller, values: dict[str, Any]) -> object:
     form = read(DelegationForm, values, LABELS)
-    return await delegations.delegate(caller.id, form.request(), None)
+    return await delegations.delegate(caller.id, form.request(), form_key())
 
 
 async def _revoke(

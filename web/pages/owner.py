@@ -18,7 +18,7 @@ from models.read.owner_options import DecideOptions, OwnerOptions, RulingOptions
 from throughline.services.changes import ChangeService
 from throughline.services.reads import ReadService
 from web.deps import ANY_ROLE, Form, PagePerson
-from web.forms import FormPage, act, read
+from web.forms import FormPage, act, form_key, read
 from web.links import change_page
 from web.pages.sign_off import NotOffered, Offer, sentence
 from web.render import words
@@ -97,7 +97,7 @@ Attempt = Callable[[dict[str, Any]], Awaitable[object]]
 def _decide(changes: ChangeService, change_id: str, person: str) -> Attempt:
     async def attempt(values: dict[str, Any]) -> object:
         body = read(DecisionRequest, decision_fields(values), DECIDE_LABELS)
-        return await changes.decide(change_id, person, body, key=None)
+        return await changes.decide(change_id, person, body, key=form_key())
 
     return attempt
 
@@ -105,7 +105,7 @@ def _decide(changes: ChangeService, change_id: str, person: str) -> Attempt:
 def _rule(changes: ChangeService, change_id: str, person: str) -> Attempt:
     async def attempt(values: dict[str, Any]) -> object:
         body = read(ChallengeResolutionRequest, values, RULING_LABELS)
-        return await changes.resolve_challenge(change_id, person, body, key=None)
+        return await changes.resolve_challenge(change_id, person, body, key=form_key())
 
     return attempt
 

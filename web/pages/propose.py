@@ -24,6 +24,7 @@ from web.forms import (
     FormProblems,
     act,
     filled_rows,
+    form_key,
     from_row,
     read,
     relocated,
@@ -100,7 +101,7 @@ async def _propose(
     changes: ChangeService, proposer: str, form: FormData, values: dict[str, Any]
 ) -> CommandResult:
     intake = read_intake(form, values)
-    return await changes.propose(intake, proposer, key=None)
+    return await changes.propose(intake, proposer, key=form_key())
 
 
 def read_intake(form: FormData, values: dict[str, Any]) -> ChangeIntake:

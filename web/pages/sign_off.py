@@ -21,7 +21,7 @@ from models.read.options import DecisionOption, RoleOption, SignOffOptions
 from throughline.services.changes import ChangeService
 from throughline.services.reads import ReadService
 from web.deps import ANY_ROLE, Form, PagePerson
-from web.forms import FormPage, act, read
+from web.forms import FormPage, act, form_key, read
 from web.links import change_page
 from web.render import words
 
@@ -88,7 +88,7 @@ def _attempt(
 ) -> Callable[[dict[str, Any]], Awaitable[object]]:
     async def attempt(values: dict[str, Any]) -> object:
         body = read(SignOffRequest, sign_off_fields(values), LABELS)
-        return await changes.sign_off(change_id, person, body, key=None)
+        return await changes.sign_off(change_id, person, body, key=form_key())
 
     return attempt
 

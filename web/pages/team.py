@@ -34,6 +34,7 @@ from web.forms import (
     FormProblems,
     act,
     filled_rows,
+    form_key,
     from_row,
     read,
     relocated,
@@ -120,7 +121,7 @@ async def _submit(
     items, origins = await _evidence(form)
     given = _only(values, "summary")
     body = _read_with_evidence(SubmitWorkRequest, given, items, origins)
-    return await changes.submit(change_id, actor, body, None)
+    return await changes.submit(change_id, actor, body, form_key())
 
 
 def _measure_page(reads: ReadService, change_id: str) -> FormPage:
@@ -152,7 +153,7 @@ async def _measure(
     value = values.get("value")
     given = {**values, "value": typed_number(value)} if isinstance(value, str) else values
     body = read(MeasurementRequest, given, LABELS)
-    return await changes.record_measurement(change_id, actor, body, None)
+    return await changes.record_measurement(change_id, actor, body, form_key())
 
 
 def _close_page(reads: ReadService, change_id: str, condition_id: str) -> FormPage:
@@ -198,7 +199,7 @@ async def _close(
     items, origins = await _evidence(form)
     given = _only(values, "note")
     body = _read_with_evidence(CloseConditionRequest, given, items, origins)
-    return await changes.close_condition(change_id, actor, condition_id, body, None)
+    return await changes.close_condition(change_id, actor, condition_id, body, form_key())
 
 
 def _challenge_page(reads: ReadService, change_id: str) -> FormPage:
@@ -228,7 +229,7 @@ async def _challenge(
     changes: ChangeService, actor: str, change_id: str, values: dict[str, Any]
 ) -> CommandResult:
     body = read(ChallengeRequest, values, LABELS)
-    return await changes.challenge(change_id, actor, body, None)
+    return await changes.challenge(change_id, actor, body, form_key())
 
 
 async def _evidence(form: FormData) -> tuple[list[dict[str, Any]], list[str]]:

@@ -50,7 +50,7 @@ async def test_changes_are_found_by_the_person_they_wait_on(
 
     waiting = await reader.get(f"/web/changes?person={team.signer(Role.POLICY)}&order=newest")
     not_waiting = await reader.get(f"/web/changes?person={team.auditor}")
-    by_api = await api.get(team.auditor, f"/changes?waiting_on_person={team.signer(Role.POLICY)}")
+    by_api = await api.get(team.auditor, "/changes", waiting_on_person=team.signer(Role.POLICY))
 
     assert f"/web/changes/{change_id}" in waiting.text
     assert f"/web/changes/{change_id}" not in not_waiting.text

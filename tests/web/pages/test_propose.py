@@ -3,6 +3,8 @@ makes the change, and whatever is wrong shows by the field it is about."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from models.roles import Role
@@ -165,3 +167,19 @@ async def test_only_the_delivery_team_may_propose(team: Team, browse: SignIn) ->
 
     assert page.status_code == 403
     assert "digital role" in page.text
+
+
+async def test_a_form_sent_twice_proposes_one_change(api: Api, team: Team, browse: SignIn) -> None:
+    proposer = await browse(team.proposer)
+    page = await proposer.get("/web/changes/new")
+    key = re.search(r'name="form_key" value="([^"]+)"', page.text)
+    assert key, "the form carries no key"
+    fields = {"csrf_token": csrf_of(page), "form_key": key.group(1), **_form(team)}
+
+    first = await proposer.post("/web/changes/new", data=fields)
+    second = await proposer.post("/web/changes/new", data=fields)
+
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    listed = await api.get(team.proposer, "/changes", service=_form(team)["service"])
+    assert listed.json()["total"] == 1

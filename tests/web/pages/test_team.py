@@ -4,6 +4,7 @@ server fingerprints, a measurement, a condition closed, and a challenge refused.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -189,3 +190,28 @@ async def test_a_post_without_the_form_token_is_refused(
     sent = await proposer.post(f"/web/changes/{change_id}/challenge", data={"reason": "Why"})
 
     assert sent.status_code == 403
+
+
+async def test_work_sent_twice_from_one_form_is_one_revision(
+    api: Api, team: Team, browse: SignIn
+) -> None:
+    change_id = await propose(api, team)
+    proposer = await browse(team.proposer)
+    path = f"/web/changes/{change_id}/submit"
+    page = await proposer.get(path)
+    key = re.search(r'name="form_key" value="([^"]+)"', page.text)
+    assert key, "the form carries no key"
+    data = {
+        "csrf_token": csrf_of(page),
+        "form_key": key.group(1),
+        "summary": "The intent",
+        "links.0.title": "Notes",
+        "links.0.uri": "https://docs.example.test/notes",
+        "links.0.sha256": fingerprint("notes"),
+    }
+
+    first = await proposer.post(path, data=data)
+    second = await proposer.post(path, data=data)
+
+    assert first.status_code == second.status_code == 303
+    assert (await _view(api, team, change_id))["gate"]["revision"] == 1
