@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 from typer.testing import CliRunner, Result
 
@@ -15,7 +16,13 @@ async def run_command(runner: CliRunner, *args: str) -> Result:
     """Run the command in a thread of its own while the test's worker serves it."""
 
     def invoke() -> Result:
-        return runner.invoke(app, list(args))
+        try:
+            return runner.invoke(app, list(args))
+        finally:
+            # The command's database work ran on greenlets of this thread: collect them
+            # here, not later from another thread, where greenlet must defer their
+            # deletion (a run of the whole suite once crashed doing that).
+            gc.collect()
 
     return await asyncio.to_thread(invoke)
 
