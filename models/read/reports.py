@@ -62,6 +62,9 @@ class ChangeSummary(ChangeHeadline):
         default=None, description="The earliest due time of anything the change waits for."
     )
     overdue: bool = False
+    waiting_on_people: list[str] = Field(
+        default_factory=list, description="Who the change waits on now, by directory id."
+    )
 
 
 class ChangeList(Strict):

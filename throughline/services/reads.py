@@ -88,7 +88,8 @@ class ReadService:
         now = datetime.now(UTC)
         async with self._sessions() as session:
             rows, total = await readmodel.list_changes(session, where, now)
-        items = [_summary(row, now) for row in rows]
+            people = await readmodel.waiting_people(session, [row.id for row in rows])
+        items = [_summary(row, now, people.get(row.id, [])) for row in rows]
         return ChangeList(items=items, total=total, limit=where.limit, offset=where.offset)
 
     async def story(self, change_id: str) -> ChangeStory:
@@ -146,7 +147,7 @@ def _most_urgent_first(item: InboxItem) -> tuple[bool, datetime, datetime]:
     return (not item.overdue, overdue_by, item.since)
 
 
-def _summary(row: ChangeRow, now: datetime) -> ChangeSummary:
+def _summary(row: ChangeRow, now: datetime, people: list[str]) -> ChangeSummary:
     return ChangeSummary(
         change_id=row.id,
         title=row.title,
@@ -162,6 +163,7 @@ def _summary(row: ChangeRow, now: datetime) -> ChangeSummary:
         updated_at=row.updated_at,
         due_at=row.due_at,
         overdue=row.overdue_since is not None or _past(row.due_at, now),
+        waiting_on_people=people,
     )
 
 

@@ -53,5 +53,8 @@ async def test_changes_are_found_by_the_person_they_wait_on(
     by_api = await api.get(team.auditor, "/changes", waiting_on_person=team.signer(Role.POLICY))
 
     assert f"/web/changes/{change_id}" in waiting.text
+    on_whom = by_api.json()["items"][0]["waiting_on_people"]
+    assert team.signer(Role.POLICY) in on_whom
+    assert f"On {', '.join(on_whom)}" in waiting.text
     assert f"/web/changes/{change_id}" not in not_waiting.text
     assert [c["change_id"] for c in by_api.json()["items"]] == [change_id]
