@@ -9,7 +9,7 @@ from models.base import Strict
 from models.change import ChangeStatus
 from models.playbook import Playbook
 from models.read.reports import Timeline
-from models.read.views import ChangeView, MeasureCheck
+from models.read.views import ChangeView, MeasureCheck, check_measures
 
 
 class StageState(StrEnum):
@@ -34,12 +34,11 @@ class ChangeStory(Strict):
     measures: list[MeasureCheck]
 
 
-def stage_track(change: ChangeView, playbook: Playbook) -> list[StageMark]:
+def stage_track(stage: str, status: ChangeStatus, playbook: Playbook) -> list[StageMark]:
     """Each stage of the change's playbook: passed, where it is now, or still ahead. A
     completed change has passed them all; a change closed early never reaches the rest."""
-    names = [stage.name for stage in playbook.stages]
-    here = names.index(change.stage) if change.stage in names else 0
-    status = ChangeStatus(change.status)
+    names = [s.name for s in playbook.stages]
+    here = names.index(stage) if stage in names else 0
     return [StageMark(name=name, state=_state(i, here, status)) for i, name in enumerate(names)]
 
 
@@ -53,15 +52,5 @@ def _state(index: int, here: int, status: ChangeStatus) -> StageState:
 
 def measure_checks(change: ChangeView) -> list[MeasureCheck]:
     """Each success measure's target against the latest value recorded for it, if any."""
-    actuals = {m.metric: m.value for m in sorted(change.measurements, key=lambda m: m.recorded_at)}
-    return [
-        MeasureCheck(
-            metric=m.metric,
-            unit=m.unit,
-            baseline=m.baseline,
-            target=m.target,
-            actual=actuals.get(m.metric),
-            met=m.is_met_by(actuals[m.metric]) if m.metric in actuals else None,
-        )
-        for m in change.intake.success_measures
-    ]
+    recorded = sorted(change.measurements, key=lambda m: m.recorded_at)
+    return check_measures(change.intake.success_measures, recorded)

@@ -20,7 +20,7 @@ from models.errors import ThroughlineError
 from models.evidence import Measurement, Submission
 from models.gate import ApprovalNote, GateDecision, GateState, GateStatus, SignOff
 from models.handoff import Handoff
-from models.intake import ChangeIntake
+from models.intake import ChangeIntake, SuccessMeasure
 from models.playbook import GateKind
 from models.read.progress import RoleProgress, role_progress
 from models.read.stuck import DirectoryReading, waiting_today
@@ -265,6 +265,13 @@ def _measure_checks(state: ChangeState, gate: GateState) -> list[MeasureCheck]:
         return []
     submission = gate.current_submission
     recorded = submission.measurements if submission else state.measurements
+    return check_measures(state.intake.success_measures, recorded)
+
+
+def check_measures(
+    measures: list[SuccessMeasure], recorded: list[Measurement]
+) -> list[MeasureCheck]:
+    """Each measure's target against the last value recorded for it, if any."""
     actuals = {m.metric: m.value for m in recorded}
     return [
         MeasureCheck(
@@ -275,5 +282,5 @@ def _measure_checks(state: ChangeState, gate: GateState) -> list[MeasureCheck]:
             actual=actuals.get(m.metric),
             met=m.is_met_by(actuals[m.metric]) if m.metric in actuals else None,
         )
-        for m in state.intake.success_measures
+        for m in measures
     ]

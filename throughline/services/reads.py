@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.analytics import AnalyticsQuery, HandoffAnalytics
 from models.authority import Authorities
-from models.change import ChangeState
+from models.change import ChangeState, ChangeStatus
 from models.errors import GateNotFound, ThroughlineError
 from models.playbooks import PLAYBOOKS
 from models.read.events import describe_event
@@ -100,7 +100,7 @@ class ReadService:
         return ChangeStory(
             change=change,
             timeline=timeline,
-            stages=stage_track(change, playbook),
+            stages=stage_track(change.stage, ChangeStatus(change.status), playbook),
             measures=measure_checks(change),
         )
 
