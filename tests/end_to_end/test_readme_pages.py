@@ -23,7 +23,8 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def sign_in_commands() -> str:
     text = README.read_text()
     section = text.split("### Signing in on the embedded stack", 1)[1].split("\n### ", 1)[0]
-    (block,) = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    blocks: list[str] = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    (block,) = blocks
     return block.replace(".venv/bin/", f"{Path(sys.executable).parent}/")
 
 
