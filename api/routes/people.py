@@ -131,7 +131,8 @@ async def revoke_role(
 async def deactivate(
     *, person_id: PersonPath, caller: Admin, people_admin: PeopleAdminDep
 ) -> PersonOut:
-    """The person can no longer sign in or act, and their tokens are refused at once."""
+    """The person can no longer sign in or act; every token and page session they hold
+    is revoked, so reactivating them later brings none of those back."""
     return await people_admin.set_active(caller.id, person_id, active=False)
 
 

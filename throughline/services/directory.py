@@ -95,8 +95,14 @@ class DirectoryService:
         return await self._update(DirectoryWorkflow.add_people, cmd, key)
 
     async def set_active(self, actor: str, person: str, active: bool) -> DirectoryResult:
+        """Deactivating someone also revokes every token and page session they hold, so
+        that reactivating them later brings none of those back."""
         cmd = SetActive(actor=actor, person=person, active=active)
-        return await self._update(DirectoryWorkflow.set_active, cmd, None)
+        result = await self._update(DirectoryWorkflow.set_active, cmd, None)
+        if active or not result.changed:
+            return result
+        revoked = await self.revoke_tokens(actor, person)
+        return result.model_copy(update={"seq": revoked.seq, "people": revoked.people})
 
     async def change_role(
         self, actor: str, person: str, role: Role, grant: bool

@@ -104,6 +104,22 @@ async def test_a_deactivated_person_is_refused_and_gets_no_token(api: Api, team:
     assert (none.status_code, "no token is issued" in none.json()["detail"]) == (422, True)
 
 
+async def test_reactivating_a_person_brings_back_none_of_their_old_tokens(
+    api: Api, team: Team
+) -> None:
+    person = team.signer(Role.POLICY)
+    old = await _issue(api, team, person)
+    await api.post(team.admin, f"/people/{person}/deactivation", {})
+    await api.post(team.admin, f"/people/{person}/reactivation", {})
+
+    refused = await api.http.get("/me", headers=bearer(old))
+    fresh = await _issue(api, team, person)
+
+    assert refused.status_code == 401
+    assert "revoked" in refused.json()["detail"]
+    assert (await api.http.get("/me", headers=bearer(fresh))).status_code == 200
+
+
 async def test_a_token_lives_at_most_thirty_days(api: Api, team: Team) -> None:
     path = f"/people/{team.proposer}/tokens"
     too_long = await api.post(team.admin, path, {"hours": TOKEN_MAX_HOURS + 1})

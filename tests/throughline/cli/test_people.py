@@ -45,4 +45,5 @@ async def test_a_person_is_deactivated_and_their_history_shown(runner: CliRunner
     assert [line.split("\t")[2] for line in history] == [
         f"operator added {pid} with roles policy",
         f"operator deactivated {pid}",
+        f"operator revoked every token of {pid} issued until then",
     ]
