@@ -27,7 +27,7 @@ async def page_caller(request: Request, resources: ResourcesDep) -> Caller:
     if who is None:
         raise SignInNeeded("sign in to continue")
     try:
-        caller = await session_caller(resources.sessions, who.person, who.at)
+        caller = await session_caller(resources.sessions, who.person, who.at, who.session_id)
     except Unauthenticated as ended:
         sessions.end(request)
         raise SignInNeeded(ended.message) from None

@@ -29,6 +29,8 @@ from throughline.settings import Settings
 COOKIE = "throughline_session"
 CSRF_FIELD = "csrf_token"
 PERSON, SIGNED_IN, SEEN, CSRF = "person", "signed_in_at", "seen_at", "csrf"
+SESSION_ID = "session_id"
+"""A random id per sign-in, so that signing out can end this session on the server."""
 
 
 class CsrfRefused(Unauthenticated):
@@ -40,6 +42,7 @@ class CsrfRefused(Unauthenticated):
 class SignedIn:
     person: str
     at: datetime
+    session_id: str
 
 
 class PageSessions:
@@ -74,8 +77,19 @@ def start(request: Request, person_id: str) -> None:
     """A new session for the person: anything from before sign-in is dropped."""
     request.session.clear()
     request.session.update(
-        {PERSON: person_id, SIGNED_IN: time.time(), CSRF: secrets.token_urlsafe(32)}
+        {
+            PERSON: person_id,
+            SIGNED_IN: time.time(),
+            SESSION_ID: secrets.token_urlsafe(24),
+            CSRF: secrets.token_urlsafe(32),
+        }
     )
+
+
+def session_id(request: Request) -> str | None:
+    kept = request.session
+    found = kept.get(SESSION_ID)
+    return found if isinstance(found, str) else None
 
 
 def end(request: Request) -> None:
@@ -85,14 +99,16 @@ def end(request: Request) -> None:
 def signed_in(request: Request, settings: Settings) -> SignedIn | None:
     """Who the session names, unless it has passed its absolute timeout."""
     kept = request.session
-    person, at = kept.get(PERSON), kept.get(SIGNED_IN)
+    person, at, session_id = kept.get(PERSON), kept.get(SIGNED_IN), kept.get(SESSION_ID)
     if not isinstance(person, str) or not isinstance(at, int | float):
+        return None
+    if not isinstance(session_id, str):
         return None
     if time.time() - at > settings.session_max_hours * 3600:
         end(request)
         return None
     kept[SEEN] = time.time()  # a changed session is signed afresh: the idle clock restarts
-    return SignedIn(person=person, at=datetime.fromtimestamp(at, UTC))
+    return SignedIn(person=person, at=datetime.fromtimestamp(at, UTC), session_id=session_id)
 
 
 def csrf_token(request: Request) -> str:

@@ -135,7 +135,10 @@ async def use_link(request: Request, sign_in: SignInDep, form: Form) -> Response
 
 
 @router.post("/sign-out", summary="Sign out")
-async def sign_out(request: Request, _form: SignOutForm) -> Response:
+async def sign_out(request: Request, sign_in: SignInDep, _form: SignOutForm) -> Response:
+    ending = sessions.session_id(request)
+    if ending is not None:
+        await sign_in.end_session(ending)
     sessions.end(request)
     request.session[NOTICE] = "You have signed out."
     return RedirectResponse(f"{PREFIX}/sign-in", status_code=303)

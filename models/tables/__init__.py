@@ -1,7 +1,7 @@
 """SQLModel tables: the directory, the read model of changes, and the audit logs.
 
 Timestamps are stored in UTC and always come back timezone-aware, whichever database.
-Every table but the sign-in links is a projection of a workflow's events; the store
+Every table but the sign-in ones is a projection of a workflow's events; the store
 writes them all, nothing else.
 """
 
@@ -33,7 +33,7 @@ from models.tables.notifications import (
     NotificationRow,
     WebhookSubscription,
 )
-from models.tables.sign_in import SignInLink
+from models.tables.sign_in import EndedPageSession, SignInLink
 
 __all__ = [
     "AuditEventRow",
@@ -47,6 +47,7 @@ __all__ = [
     "DeliveryAttemptRow",
     "DirectoryEventRow",
     "DirectoryLogRow",
+    "EndedPageSession",
     "GateRow",
     "HandoffFact",
     "HandoffRow",

@@ -1,5 +1,6 @@
-"""One-time sign-in links for the embedded stack: only a fingerprint of each link is kept,
-and a link is spent by the first sign-in that uses it."""
+"""Signing in to the pages: one-time links for the embedded stack (only a fingerprint of
+each is kept, and the first sign-in that uses one spends it), and the page sessions
+people signed out of."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from models.tables.columns import utc_column
 
 
 class SignInLink(SQLModel, table=True):
-    """The one table that is not a projection of a workflow: it records no decision."""
+    """Not a projection of a workflow, like EndedPageSession: it records no decision."""
 
     __tablename__ = "sign_in_link"
 
@@ -20,3 +21,13 @@ class SignInLink(SQLModel, table=True):
     created_at: datetime = utc_column()
     expires_at: datetime = utc_column()
     used_at: datetime | None = utc_column(nullable=True)
+
+
+class EndedPageSession(SQLModel, table=True):
+    """A page session someone signed out of: its cookie is refused from then on, even a
+    copy. Kept only as long as a session can live."""
+
+    __tablename__ = "ended_page_session"
+
+    session_id: str = Field(primary_key=True, max_length=64)
+    ended_at: datetime = utc_column(index=True)

@@ -124,3 +124,23 @@ async def test_a_form_without_its_token_is_refused(http: httpx.AsyncClient) -> N
 
     assert refused.status_code == 403
     assert "not sent from a Throughline page" in refused.text
+
+
+async def test_a_copy_of_the_cookie_is_refused_after_signing_out(
+    app: FastAPI, http: httpx.AsyncClient, team: Team
+) -> None:
+    resources: Resources = app.state.resources
+    await sign_in_with_link(http, await resources.services.sign_in.link_for(team.auditor))
+    copied = dict(http.cookies)
+    token = csrf_of(await http.get("/web/work"))
+
+    signed_out = await http.post("/web/sign-out", data={"csrf_token": token})
+    http.cookies.clear()
+    http.cookies.update(copied)
+    again = await http.get("/web/work")
+
+    assert signed_out.status_code == 303
+    assert again.status_code == 303
+    assert again.headers["location"].startswith("/web/sign-in")
+    notice = await http.get(again.headers["location"])
+    assert "you signed out of this session" in notice.text

@@ -14,7 +14,7 @@ from models.errors import Unauthenticated
 from models.roles import Role
 from models.tables import Person
 from throughline.oidc import Provider
-from throughline.store import directory
+from throughline.store import directory, sign_in
 from throughline.tokens import KeyRing, TokenClaims, read_token
 
 BEARER = "bearer "
@@ -92,11 +92,17 @@ async def caller_for_claims(
 
 
 async def session_caller(
-    sessions: async_sessionmaker[AsyncSession], person_id: str, signed_in_at: datetime | None
+    sessions: async_sessionmaker[AsyncSession],
+    person_id: str,
+    signed_in_at: datetime | None,
+    session_id: str | None = None,
 ) -> Caller:
-    """The person of a page session, refused once they are inactive or an admin has
-    revoked everything they were issued since they signed in."""
+    """The person of a page session, refused once they are inactive, once an admin has
+    revoked everything they were issued since they signed in, or once they signed out of
+    this session (a copy of its cookie included)."""
     async with sessions() as session:
+        if session_id is not None and await sign_in.session_ended(session, session_id):
+            raise Unauthenticated("you signed out of this session; sign in again")
         person = await directory.find_person(session, person_id)
         if person is None or not person.active:
             raise Unauthenticated(f"{person_id!r} is not active in the directory")

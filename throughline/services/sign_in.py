@@ -76,6 +76,13 @@ class SignInService:
             )
         return await session_caller(self._sessions, person_id, signed_in_at=None)
 
+    async def end_session(self, session_id: str) -> None:
+        """Signing out: the session's cookie is refused from now on, even a copy of it."""
+        now = datetime.now(UTC)
+        kept_after = now - timedelta(hours=self._settings.session_max_hours)
+        async with self._sessions() as session:
+            await links.end_session(session, session_id, now, kept_after)
+
     async def from_provider(self, claims: dict[str, Any]) -> Caller:
         """The active person the provider's ID token names."""
         if self.sso is None:

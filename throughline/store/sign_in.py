@@ -1,13 +1,15 @@
-"""One-time sign-in links: kept as fingerprints, spent atomically by their first use."""
+"""One-time sign-in links, kept as fingerprints and spent atomically by their first use;
+and the page sessions people signed out of."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.tables import SignInLink
+from models.tables import EndedPageSession, SignInLink
 
 
 async def keep(session: AsyncSession, link: SignInLink) -> None:
@@ -33,3 +35,21 @@ async def spend(session: AsyncSession, fingerprint: str, now: datetime) -> str |
         select(SignInLink.person_id).where(col(SignInLink.fingerprint) == fingerprint)
     )
     return person.one()
+
+
+async def end_session(
+    session: AsyncSession, session_id: str, now: datetime, kept_after: datetime
+) -> None:
+    """Records a session as ended, once, and forgets sessions that ended before
+    `kept_after`: their cookies have expired anyway."""
+    await session.exec(delete(EndedPageSession).where(col(EndedPageSession.ended_at) < kept_after))
+    if await session.get(EndedPageSession, session_id) is None:
+        session.add(EndedPageSession(session_id=session_id, ended_at=now))
+    try:
+        await session.commit()
+    except IntegrityError:  # signed out twice at once: ended either way
+        await session.rollback()
+
+
+async def session_ended(session: AsyncSession, session_id: str) -> bool:
+    return await session.get(EndedPageSession, session_id) is not None
