@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from api.deps import ResourcesDep
 from api.middleware import MAX_UPLOAD_BYTES, BodyTooLarge
+from api.routes.changes import ChangeId
 from models.errors import NotPermitted, ThroughlineError, Unauthenticated
 from models.roles import Role
 from throughline.services.auth import Caller, session_caller
@@ -86,5 +87,4 @@ async def sign_out_form(request: Request) -> FormData:
 Form = Annotated[FormData, Depends(checked_form)]
 SignOutForm = Annotated[FormData, Depends(sign_out_form)]
 
-ChangeId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
-"""A change's id in a page's address; anything else is a 400 page, not a lookup."""
+__all__ = ["ChangeId"]  # pages take a change id in their address exactly as the API does

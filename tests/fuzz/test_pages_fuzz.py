@@ -4,7 +4,6 @@ holds every role, on a running stack. Every answer is an HTML page below 500."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.processes import Stack
+from tests.web.conftest import csrf_of
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +50,6 @@ VALUES = st.one_of(ODD_TEXT, st.text(max_size=50))
 QUERY_VALUES = VALUES.filter(lambda value: len(value) < 500)
 """Short enough for an address: httpx refuses to send longer ones."""
 FORM = "application/x-www-form-urlencoded"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +73,7 @@ def browser(stack: Stack) -> Iterator[httpx.Client]:
 
 
 def _csrf(client: httpx.Client, path: str) -> str:
-    found = CSRF.search(client.get(path).text)
-    assert found, f"no form token on {path}"
-    return found.group(1)
+    return csrf_of(client.get(path))
 
 
 def test_no_form_gets_a_server_error(browser: httpx.Client) -> None:

@@ -11,13 +11,12 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import ChangesDep, ReadsDep
-from api.routes.changes import ChangeId
 from models.commands import ChallengeResolutionRequest, DecisionRequest
 from models.gate import ActOutcome
 from models.read.owner_options import DecideOptions, OwnerOptions, RulingOptions
 from throughline.services.changes import ChangeService
 from throughline.services.reads import ReadService
-from web.deps import ANY_ROLE, Form, PagePerson
+from web.deps import ANY_ROLE, ChangeId, Form, PagePerson
 from web.forms import FormPage, act, form_key, read
 from web.links import change_page
 from web.pages.sign_off import NotOffered, Offer, sentence

@@ -13,14 +13,13 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import ChangesDep, ReadsDep
-from api.routes.changes import ChangeId
 from models.commands import SignOffRequest
 from models.gate import Decision
 from models.playbook import CLOSE
 from models.read.options import DecisionOption, RoleOption, SignOffOptions
 from throughline.services.changes import ChangeService
 from throughline.services.reads import ReadService
-from web.deps import ANY_ROLE, Form, PagePerson
+from web.deps import ANY_ROLE, ChangeId, Form, PagePerson
 from web.forms import FormPage, act, form_key, read
 from web.links import change_page
 from web.render import words
