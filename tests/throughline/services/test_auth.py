@@ -8,12 +8,14 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.directory.state import OPERATOR
 from models.errors import Unauthenticated
 from models.roles import Role
 from models.subscriptions import PreferencesRequest
 from tests.factories import Team
 from throughline.oidc import Provider
 from throughline.services.auth import SingleSignOn, caller_for_claims
+from throughline.services.directory import DirectoryService
 from throughline.services.registry import Services
 
 BY_EMAIL = SingleSignOn(Provider("http://127.0.0.1:9", "throughline"), "email")
@@ -52,3 +54,14 @@ async def test_a_sub_names_a_directory_id_and_a_missing_claim_is_refused(
     assert caller.roles == [Role.AUDITOR]
     with pytest.raises(Unauthenticated, match="carries no 'sub' claim"):
         await caller_for_claims(sqlite_sessions, BY_SUB, {"email": "x@example.test"})
+
+
+async def test_a_person_the_directory_deactivated_is_not_let_in(
+    team: Team,
+    directory_service: DirectoryService,
+    sqlite_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await directory_service.set_active(OPERATOR, team.auditor, False)
+
+    with pytest.raises(Unauthenticated, match="is not active in the directory"):
+        await caller_for_claims(sqlite_sessions, BY_SUB, {"sub": team.auditor})
