@@ -19,6 +19,8 @@ from models.errors import ThroughlineError
 log = logging.getLogger(__name__)
 
 _DESCRIPTIONS = {
+    400: "The body cannot be read: a YAML or JSON syntax error (named with its line), or "
+    "not a mapping of fields.",
     401: "No valid bearer token.",
     403: "The caller lacks the role, or a governance rule refuses the action.",
     404: "The change or person does not exist.",

@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.errors import ThroughlineError
+from models.playbook_source import YAML_MEDIA_TYPES
 from throughline.metrics import REQUEST_SECONDS, REQUESTS
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -31,6 +32,8 @@ PAGE_PREFIXES = ("/web/", "/assets/", "/static/")
 """Pages and their files: pages keep their own sessions, and take form posts, not JSON."""
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """The largest form a page takes: evidence files are fingerprinted, never kept."""
+YAML_PATHS = frozenset({"/admin/playbooks", "/admin/playbooks/validate", "/admin/playbooks/diff"})
+"""Routes that also take YAML: playbooks, which admins write by hand."""
 
 
 def is_public(path: str) -> bool:
@@ -171,7 +174,11 @@ class JsonBody:
             await self.app(scope, receive, send)
             return
         body = await _read_all(receive)
-        problem = _problem_with(body, Headers(scope=scope).get("content-type"))
+        content_type = Headers(scope=scope).get("content-type")
+        if scope["path"] in YAML_PATHS and _media_type(content_type) in YAML_MEDIA_TYPES:
+            await self.app(scope, _replay(body), send)  # the route reads it, naming any line
+            return
+        problem = _problem_with(body, content_type)
         if problem is not None:
             await refusal(*problem)(scope, receive, send)
             return
@@ -203,7 +210,7 @@ def _replay(body: bytes) -> Receive:
 def _problem_with(body: bytes, content_type: str | None) -> tuple[int, str, str] | None:
     if not body:
         return None
-    media_type = (content_type or "").split(";")[0].strip().lower()
+    media_type = _media_type(content_type)
     if media_type != "application/json" and not media_type.endswith("+json"):
         detail = "send the body as JSON, with Content-Type: application/json"
         return 415, "unsupported_media_type", detail
@@ -220,6 +227,10 @@ def _problem_with(body: bytes, content_type: str | None) -> tuple[int, str, str]
     if _depth(parsed) > MAX_JSON_DEPTH:
         return 422, "invalid_request", f"the body nests deeper than {MAX_JSON_DEPTH} levels"
     return None
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
 
 
 def _depth(value: object) -> int:

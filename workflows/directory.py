@@ -16,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
 
     from activities.interfaces import project_directory
     from models.audit import AuditEvent
-    from models.directory import rules, transitions
+    from models.directory import publishing, rules, transitions
     from models.directory.commands import (
         AddPeople,
         ChangeRole,
@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         DirectoryReceipt,
         DirectoryResult,
         DirectoryStart,
+        PublishPlaybook,
         RevokeDelegation,
         RevokeToken,
         RevokeTokens,
@@ -32,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.directory.projection import DirectoryBatch
     from models.directory.state import DelegationRecord, DirectoryState, PersonRecord
+    from models.playbooks import PLAYBOOKS
     from workflows.patches import DELEGATION_REMINDERS
     from workflows.refusals import refusals_as_application_errors
     from workflows.timers import sleep_until
@@ -53,7 +55,9 @@ class DirectoryWorkflow:
 
     Updates, each with a validator that refuses without leaving history:
         add_people, set_active, change_role, delegate, revoke_delegation,
-        revoke_token, revoke_tokens
+        revoke_token, revoke_tokens, publish_playbook (a playbook version, immutable once
+        published; its validator also refuses versions that are built in, which only
+        the code knows, so the handler replays on the recorded state alone)
     Queries:
         state (the whole DirectoryState)
     Activities:
@@ -199,6 +203,19 @@ class DirectoryWorkflow:
     def _validate_revoke_tokens(self, cmd: RevokeTokens) -> None:
         with refusals_as_application_errors():
             rules.check_revoke_tokens(self._state, cmd)
+
+    @workflow.update
+    async def publish_playbook(self, cmd: PublishPlaybook) -> DirectoryResult:
+        def apply(state: DirectoryState, c: PublishPlaybook, now: datetime) -> Touched:
+            return publishing.apply_publish_playbook(state, c, now), [], None
+
+        return await self._execute("publish_playbook", cmd, apply)
+
+    @publish_playbook.validator
+    def _validate_publish_playbook(self, cmd: PublishPlaybook) -> None:
+        with refusals_as_application_errors():
+            publishing.check_not_built_in(cmd.playbook, PLAYBOOKS)
+            publishing.check_publish_playbook(self._state, cmd)
 
     # The one path every command takes
 

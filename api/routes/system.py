@@ -1,4 +1,4 @@
-"""Health and playbooks."""
+"""Health and metrics. Playbooks have their own routes, in playbooks.py."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from api.deps import ANY_ROLE, HealthDep
-from api.errors import error_responses
-from models.playbook import Playbook
-from models.playbooks import published_playbooks
+from api.deps import HealthDep
 from models.read.reports import Health
 
 router = APIRouter(tags=["system"])
@@ -34,15 +31,3 @@ async def healthz(*, health_service: HealthDep) -> JSONResponse:
 async def metrics(*, health_service: HealthDep) -> Response:
     """Prometheus's text format; open like /healthz, so keep it off the public internet."""
     return Response(await health_service.metrics(), media_type=CONTENT_TYPE_LATEST)
-
-
-@router.get(
-    "/playbooks",
-    summary="List playbooks",
-    response_model=list[Playbook],
-    responses=error_responses(401, 403),
-    dependencies=[ANY_ROLE],
-)
-async def list_playbooks() -> list[Playbook]:
-    """Every published playbook version, with its stages, gates and quorums."""
-    return published_playbooks()

@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, Field
 from models.base import PersonId, ShortText, Strict, Text
 from models.commands import RequestKey
 from models.directory.state import DelegationRecord, DirectoryState, PersonRecord
+from models.playbook import Playbook
 from models.roles import Role
 
 BULK_LIMIT = 500
@@ -69,6 +70,12 @@ class RevokeToken(DirectoryCommand):
 
 class RevokeTokens(DirectoryCommand):
     person: PersonId
+
+
+class PublishPlaybook(DirectoryCommand):
+    """Publish a playbook version: recorded once, immutable after."""
+
+    playbook: Playbook
 
 
 class DirectoryResult(Strict):

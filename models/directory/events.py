@@ -22,6 +22,7 @@ class DirectoryEventKind(StrEnum):
     DELEGATION_EXPIRING = "delegation_expiring"
     TOKEN_REVOKED = "token_revoked"
     TOKENS_REVOKED = "tokens_revoked"
+    PLAYBOOK_PUBLISHED = "playbook_published"
 
 
 def _delegation(p: dict[str, Any]) -> str:
@@ -68,6 +69,10 @@ _LINES: dict[DirectoryEventKind, Callable[[AuditEvent], str]] = {
     ),
     DirectoryEventKind.TOKENS_REVOKED: lambda e: (
         f"{e.actor} revoked every token of {e.payload.get('person')} issued until then"
+    ),
+    DirectoryEventKind.PLAYBOOK_PUBLISHED: lambda e: (
+        f"{e.actor} published version {e.payload.get('version')} of the "
+        f"{e.payload.get('name')} playbook (sha256 {str(e.payload.get('fingerprint'))[:12]})"
     ),
 }
 

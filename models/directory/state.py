@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import Field
 
@@ -60,6 +61,18 @@ class RevokedToken(Strict):
     expires_at: datetime
 
 
+class PublishedPlaybook(Strict):
+    """A playbook version as the directory published it: immutable once recorded."""
+
+    name: str
+    version: int
+    document: dict[str, Any] = Field(description="The whole playbook, as JSON data.")
+    fingerprint: str = Field(description="sha256 over the document's canonical JSON.")
+    published_by: str
+    published_at: datetime
+    seq: int = Field(description="The directory event that published it.")
+
+
 class DirectoryState(Strict):
     directory_id: str
     people: dict[str, PersonRecord] = Field(default_factory=dict)
@@ -70,11 +83,24 @@ class DirectoryState(Strict):
     revoked_tokens: dict[str, RevokedToken] = Field(
         default_factory=dict, description="Revoked token ids, kept until the token expires."
     )
+    playbooks: list[PublishedPlaybook] = Field(
+        default_factory=list,
+        description="Every playbook version published, kept for good: changes stay pinned "
+        "to them, and a rebuild restores them from here.",
+    )
     seq: int = 0
     last_hash: str = GENESIS_HASH
 
     def person(self, person_id: str) -> PersonRecord | None:
         return self.people.get(person_id)
+
+    def published(self, name: str, version: int) -> PublishedPlaybook | None:
+        found = (p for p in self.playbooks if (p.name, p.version) == (name, version))
+        return next(found, None)
+
+    def latest_published(self, name: str) -> int | None:
+        versions = [p.version for p in self.playbooks if p.name == name]
+        return max(versions, default=None)
 
     def active_admins(self) -> list[str]:
         return sorted(p.id for p in self.people.values() if p.holds(Role.ADMIN))

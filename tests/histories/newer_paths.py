@@ -1,18 +1,21 @@
 """Scenarios for the paths added since the governance rules: a gate held by a condition
 and handed to its owner, keyed commands sent at once, a new cycle that clears its run's
-search attributes, the directory workflow with every kind of event, and a sign-off chased
-on a clock the recorder moves."""
+search attributes, the directory workflow with every kind of event, a sign-off chased
+on a clock the recorder moves, and playbook versions published through the directory."""
 
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
+from api.playbook_examples import PLAYBOOK
 from models.commands import CloseConditionRequest, ConditionInput, DecisionRequest, SignOffRequest
 from models.directory.commands import DelegationRequest, NewPerson
 from models.directory.state import OPERATOR
 from models.gate import ActOutcome, Decision
+from models.playbook import Playbook
 from models.roles import Role
 from tests.factories import Team
 from tests.workflows.helpers import SIGNING, adapt, approve, pass_current_gate, work
@@ -109,3 +112,15 @@ async def drive_chase(
     for role in SIGNING:
         await commands.sign_off(change_id, team.signer(role), approve(1, role), None)
     return change_id
+
+
+async def drive_playbooks(directory: DirectoryService, team: Team) -> None:
+    """A playbook's first version, the same again (no event), and a keyed second version
+    with a larger policy quorum."""
+    name = f"custom-{team.suffix}"
+    first = Playbook.model_validate({**copy.deepcopy(PLAYBOOK), "name": name})
+    await directory.publish_playbook(team.admin, first)
+    assert not (await directory.publish_playbook(team.admin, first)).changed
+    second = first.model_copy(deep=True, update={"version": 2})
+    second.stages[0].gate.quorum[Role.POLICY] = 3
+    await directory.publish_playbook(OPERATOR, second, key="second")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from throughline.cli import notifications, parts, people, sign_in, tokens
+from throughline.cli import notifications, parts, people, playbooks, sign_in, tokens
 from throughline.files import private_by_default
 
 app = typer.Typer(
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.add_typer(people.app, name="people")
 app.add_typer(tokens.app, name="token")
 app.add_typer(notifications.app, name="notifications")
+app.add_typer(playbooks.app, name="playbook")
 parts.register(app)
 sign_in.register(app)
 

@@ -35,6 +35,7 @@ from models.directory.commands import (
     DirectoryResult,
     DirectoryStart,
     NewPerson,
+    PublishPlaybook,
     RevokeDelegation,
     RevokeToken,
     RevokeTokens,
@@ -49,6 +50,7 @@ from models.errors import (
     Unauthenticated,
     Unavailable,
 )
+from models.playbook import Playbook
 from models.read.reports import TokenRevocationOut
 from models.roles import Role
 from throughline.services.calls import (
@@ -151,6 +153,12 @@ class DirectoryService:
     async def revoke_tokens(self, actor: str, person: str) -> DirectoryResult:
         cmd = RevokeTokens(actor=actor, person=person)
         return await self._update(DirectoryWorkflow.revoke_tokens, cmd, None)
+
+    async def publish_playbook(
+        self, actor: str, playbook: Playbook, key: str | None = None
+    ) -> DirectoryResult:
+        cmd = PublishPlaybook(actor=actor, playbook=playbook)
+        return await self._update(DirectoryWorkflow.publish_playbook, cmd, key)
 
     async def ensure_started(self) -> None:
         """Start the directory workflow if Temporal does not have it: on a new deployment,

@@ -19,7 +19,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.audit import GENESIS_HASH, AuditEvent
 from models.directory.events import DirectoryEventKind as Kind
 from models.directory.projection import DirectoryBatch
-from models.directory.state import DelegationRecord, DirectoryState, PersonRecord
+from models.directory.state import (
+    DelegationRecord,
+    DirectoryState,
+    PersonRecord,
+    PublishedPlaybook,
+)
 from models.tables import (
     DelegationRow,
     DirectoryEventRow,
@@ -28,7 +33,7 @@ from models.tables import (
     RoleGrant,
     TokenRevocationRow,
 )
-from throughline.store import receipts, waiting
+from throughline.store import playbooks, receipts, waiting
 from throughline.store.sql import insert_missing, upsert
 
 Apply = Callable[[AsyncSession, AuditEvent], Awaitable[None]]
@@ -109,6 +114,7 @@ async def write_snapshot(session: AsyncSession, state: DirectoryState, at: datet
         for t, r in state.revoked_tokens.items()
     ]
     await insert_missing(session, TokenRevocationRow, revoked)
+    await playbooks.write_published(session, state.playbooks)
     head.last_seq, head.last_hash = state.seq, state.last_hash
     session.add(head)
     await session.flush()
@@ -262,6 +268,20 @@ async def _tokens_revoked(session: AsyncSession, event: AuditEvent) -> None:
     await session.exec(statement)
 
 
+async def _playbook_published(session: AsyncSession, event: AuditEvent) -> None:
+    p = event.payload
+    published = PublishedPlaybook(
+        name=p["name"],
+        version=p["version"],
+        document=p["document"],
+        fingerprint=p["fingerprint"],
+        published_by=event.actor,
+        published_at=event.at,
+        seq=event.seq,
+    )
+    await playbooks.write_published(session, [published])
+
+
 _APPLY: dict[Kind, Apply] = {
     Kind.DIRECTORY_IMPORTED: _imported,
     Kind.PERSON_ADDED: _person_added,
@@ -275,4 +295,5 @@ _APPLY: dict[Kind, Apply] = {
     Kind.DELEGATION_EXPIRING: _nothing_to_write,
     Kind.TOKEN_REVOKED: _token_revoked,
     Kind.TOKENS_REVOKED: _tokens_revoked,
+    Kind.PLAYBOOK_PUBLISHED: _playbook_published,
 }

@@ -27,6 +27,7 @@ from models.tables import (
     RoleGrant,
     TokenRevocationRow,
 )
+from throughline.store import playbooks
 
 
 async def directory_start(
@@ -75,6 +76,7 @@ async def _state_from_tables(
         revoked_tokens={
             r.token_id: RevokedToken(person=r.person_id, expires_at=r.expires_at) for r in revoked
         },
+        playbooks=await playbooks.published(session),
     )
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from api.playbook_examples import PLAYBOOK
 from models.audit import AuditEvent, ChainAnchor, verify_chain
 from models.directory.commands import (
     AddPeople,
     ChangeRole,
     Delegate,
     NewPerson,
+    PublishPlaybook,
     RevokeDelegation,
     RevokeToken,
     RevokeTokens,
     SetActive,
 )
 from models.directory.events import DirectoryEventKind, describe_directory_event
+from models.directory.publishing import apply_publish_playbook
 from models.directory.state import OPERATOR, DirectoryState
 from models.directory.transitions import (
     DELEGATION_REMINDER_LEAD,
@@ -31,6 +34,7 @@ from models.directory.transitions import (
     apply_set_active,
     record_import,
 )
+from models.playbook import Playbook
 from models.roles import Role
 from tests.models.directory.test_rules import NOW, delegate, directory
 
@@ -86,6 +90,8 @@ def _every_kind() -> tuple[DirectoryState, list[AuditEvent]]:
     )
     events += apply_revoke_token(state, token, NOW)
     events += apply_revoke_tokens(state, RevokeTokens(actor="boss", person="holder"), NOW)
+    playbook = Playbook.model_validate(PLAYBOOK)
+    events += apply_publish_playbook(state, PublishPlaybook(actor="boss", playbook=playbook), NOW)
     return state, events
 
 
