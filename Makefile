@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 # The browser tests drive Debian's chromium; Playwright's own browser downloads are blocked.
 CHROMIUM := /usr/bin/chromium
+# The live outcome data tests pull from a real Prometheus, Debian's.
+PROMETHEUS := /usr/bin/prometheus
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 # The temporal and temporal-test-server binaries live in the venv's bin.
@@ -32,10 +34,13 @@ $(NODE_STAMP): package-lock.json package.json
 $(CHROMIUM):
 	$(APT_GET) install -y chromium || { $(APT_GET) update && $(APT_GET) install -y chromium; }
 
+$(PROMETHEUS):
+	$(APT_GET) install -y --no-install-recommends prometheus || { $(APT_GET) update && $(APT_GET) install -y --no-install-recommends prometheus; }
+
 run: install
 	$(BIN)/throughline up
 
-test: install $(CHROMIUM)
+test: install $(CHROMIUM) $(PROMETHEUS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The README's pictures of the pages, taken from the real pages by the browser walkthrough.

@@ -12,6 +12,7 @@ from models.authority import Authorities, AuthorityQuery
 from models.calendar import CalendarQuery, WorkingDaysQuery
 from models.delivery import Claimed, GiveUp
 from models.directory.projection import DirectoryBatch
+from models.live_data import MeasurePoll
 from models.projection import ProjectionBatch
 from models.read.stuck import DirectoryReading
 from models.working_time import WorkingCalendar
@@ -69,3 +70,10 @@ async def deliver_notification(notification_id: str) -> str:
 async def give_up_notification(give_up: GiveUp) -> None:
     """Mark a notification failed once its retries are spent."""
     raise NotImplementedError("an interface: the worker runs NotificationActivities")
+
+
+@activity.defn(name="poll_measure_source")
+async def poll_measure_source(poll: MeasurePoll) -> str:
+    """Query a measure's Prometheus source once and store the point; a failing source is
+    recorded as its last error, never raised."""
+    raise NotImplementedError("an interface: the worker runs LiveDataActivities")

@@ -41,6 +41,8 @@ class Topic(StrEnum):
     DECISION_MADE = "decision_made"
     STUCK = "stuck"
     DELEGATION_ENDING = "delegation_ending"
+    TARGET_MET = "target_met"
+    TARGET_MISSED = "target_missed"
 
 
 class Channel(StrEnum):
@@ -66,6 +68,7 @@ class Notice(Strict):
     ask: str = Field(description="What happened and what is asked, in one plain sentence.")
     due_at: datetime | None = None
     at: datetime
+    key: str | None = None  # makes a notice unique that follows no event: a target crossed
 
 
 NOTIFYING = frozenset(
@@ -156,11 +159,8 @@ def _handoff_news(p: dict[str, Any], people_for: PeopleFor, ctx: _BatchContext) 
     people = people_for(roles)
     match HandoffKind(p.get("kind", HandoffKind.FLOW)):
         case HandoffKind.ESCALATION:
-            return (
-                Topic.CHALLENGE_FILED,
-                people,
-                f"a challenge waits for your ruling: {p['reason']}",
-            )
+            ruling = f"a challenge waits for your ruling: {p['reason']}"
+            return Topic.CHALLENGE_FILED, people, ruling
         case HandoffKind.OVERDUE:
             return Topic.ESCALATED, people, f"escalated to you: {p['reason']}"
         case HandoffKind.STUCK:
@@ -210,6 +210,8 @@ HEADLINES: dict[Topic, str] = {
     Topic.DECISION_MADE: "the act decision is made",
     Topic.STUCK: "a change is stuck and needs someone named",
     Topic.DELEGATION_ENDING: "a delegation you gave ends soon",
+    Topic.TARGET_MET: "a success measure now meets its target",
+    Topic.TARGET_MISSED: "a success measure no longer meets its target",
 }
 
 

@@ -139,6 +139,11 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(
         default=None, description="Serve the worker's Temporal SDK metrics for Prometheus."
     )
+    measure_poll_min_seconds: int = Field(
+        default=15,
+        ge=1,
+        description="The shortest interval a Prometheus source of a measure may be polled at.",
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

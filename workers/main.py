@@ -18,6 +18,7 @@ from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
 from activities.directory import DirectoryActivities
+from activities.live_data import LiveDataActivities
 from activities.notifications import NotificationActivities
 from activities.projection import ProjectionActivities
 from models.delivery import DispatchStart, dispatcher_id
@@ -30,6 +31,7 @@ from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.temporal import connect_patiently, ensure_search_attributes
 from workflows.directory import DirectoryWorkflow
+from workflows.live_data import MeasurePollWorkflow
 from workflows.notifications import DeliveryWorkflow, NotificationsWorkflow
 from workflows.service_change import ServiceChangeWorkflow
 
@@ -47,6 +49,7 @@ def build_worker(
     projection = ProjectionActivities(sessions, style)
     directory = DirectoryActivities(sessions, style)
     calendar = CalendarActivities()
+    live_data = LiveDataActivities(sessions, style)
     notifications = NotificationActivities(
         sessions, Senders.from_settings(settings), style, settings.digest_hour
     )
@@ -58,6 +61,7 @@ def build_worker(
             DirectoryWorkflow,
             NotificationsWorkflow,
             DeliveryWorkflow,
+            MeasurePollWorkflow,
         ],
         activities=[
             projection.project_change,
@@ -69,6 +73,7 @@ def build_worker(
             notifications.claim_notifications,
             notifications.deliver_notification,
             notifications.give_up_notification,
+            live_data.poll_measure_source,
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
     )

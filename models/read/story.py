@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import Field
+
 from models.base import Strict
 from models.change import ChangeStatus
 from models.playbook import Playbook
+from models.read.live_data import LiveMeasure
 from models.read.reports import Timeline
 from models.read.views import ChangeView, MeasureCheck, check_measures
 
@@ -32,6 +35,9 @@ class ChangeStory(Strict):
     timeline: Timeline
     stages: list[StageMark]
     measures: list[MeasureCheck]
+    live: list[LiveMeasure] = Field(
+        default_factory=list, description="Each measure's live data: its latest and newest points."
+    )
 
 
 def stage_track(stage: str, status: ChangeStatus, playbook: Playbook) -> list[StageMark]:

@@ -27,12 +27,14 @@ from models.tables.directory import (
     RoleGrant,
     TokenRevocationRow,
 )
+from models.tables.live_data import MeasurePointRow, MeasureSourceRow
 from models.tables.notifications import (
     DeliveryAttemptRow,
     NotificationPreference,
     NotificationRow,
     WebhookSubscription,
 )
+from models.tables.playbooks import PlaybookVersionRow
 from models.tables.sign_in import EndedPageSession, SignInLink
 
 __all__ = [
@@ -51,10 +53,13 @@ __all__ = [
     "GateRow",
     "HandoffFact",
     "HandoffRow",
+    "MeasurePointRow",
+    "MeasureSourceRow",
     "MeasurementRow",
     "NotificationPreference",
     "NotificationRow",
     "Person",
+    "PlaybookVersionRow",
     "RoleGrant",
     "SignInLink",
     "SignOffRow",

@@ -86,6 +86,12 @@ async def _enqueue(session: AsyncSession, notices: list[Notice], style: MessageS
     return sum(1 for r in rows if r["status"] == Status.PENDING)
 
 
+async def enqueue_notices(session: AsyncSession, notices: list[Notice], style: MessageStyle) -> int:
+    """Write the outbox rows for notices that follow no audit event, such as a measure
+    crossing its target; each notice's key keeps it to one row per person and channel."""
+    return await _enqueue(session, notices, style)
+
+
 async def enqueue_directory(
     session: AsyncSession, events: Sequence[AuditEvent], style: MessageStyle
 ) -> int:
@@ -180,7 +186,14 @@ async def _webhook_rows(
 
 def _about(notice: Notice, channel: str, recipient: str) -> dict[str, Any]:
     return {
-        "id": notification_id(notice.log, notice.change_id, notice.seq, recipient, channel),
+        "id": notification_id(
+            notice.log,
+            notice.change_id,
+            notice.seq,
+            recipient,
+            channel,
+            *([notice.key] if notice.key is not None else []),
+        ),
         "change_id": notice.change_id,
         "seq": notice.seq,
         "event_kind": notice.event_kind,

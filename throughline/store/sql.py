@@ -28,8 +28,16 @@ async def insert_missing(
 ) -> int:
     """Insert rows whose key is absent; existing rows are never touched. Returns how many
     rows were inserted."""
+    return len(await insert_missing_keys(session, model, rows))
+
+
+async def insert_missing_keys(
+    session: AsyncSession, model: type[SQLModel], rows: Sequence[dict[str, Any]]
+) -> list[tuple[Any, ...]]:
+    """Insert rows whose key is absent, as insert_missing does; returns the primary keys
+    of the rows it inserted."""
     if not rows:
-        return 0
+        return []
     table = table_of(model)
     # RETURNING, not rowcount: drivers report -1 for multi-row inserts.
     statement = (
@@ -39,7 +47,7 @@ async def insert_missing(
         .returning(*table.primary_key.columns)
     )
     result = await session.exec(statement)
-    return len(result.all())
+    return [tuple(row) for row in result.all()]
 
 
 async def upsert(
