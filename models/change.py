@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
+from models.assessment import Assessment
 from models.audit import GENESIS_HASH, AuditEvent, chain_event
 from models.base import Strict
 from models.condition import Condition, ConditionStatus
@@ -15,8 +16,9 @@ from models.events import EventKind
 from models.evidence import Measurement
 from models.gate import ActOutcome, GateState, GateStatus
 from models.handoff import Handoff, HandoffKind
-from models.intake import ChangeIntake
+from models.intake import AlignmentArea, ChangeIntake, Prioritisation
 from models.playbook import Playbook
+from models.practice import AreaReadiness, GroundOverride, PrioritisationRecord
 from models.rejection import Rejection
 from models.roles import Role
 from models.working_time import WorkingCalendar
@@ -86,6 +88,18 @@ class ChangeState(Strict):
         default=None,
         description="The working days due times count, when the playbook has service levels.",
     )
+    prioritisation: PrioritisationRecord | None = Field(
+        default=None, description="The latest prioritisation assessment made after intake."
+    )
+    ground_override: GroundOverride | None = None
+    readiness: dict[AlignmentArea, AreaReadiness] = Field(default_factory=dict)
+    assessments: list[Assessment] = Field(default_factory=list)
+
+    def where_to_start(self) -> Prioritisation | None:
+        """The prioritisation in force: the latest assessment, else the intake's."""
+        if self.prioritisation is not None:
+            return self.prioritisation.assessment
+        return self.intake.prioritisation
 
     @property
     def open_handoff(self) -> Handoff | None:

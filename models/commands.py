@@ -12,11 +12,13 @@ from typing import Annotated
 
 from pydantic import Field
 
+from models.assessment import AssessmentRequest
 from models.base import Number, PersonId, ShortText, Strict, Text, WholeNumber
 from models.evidence import EVIDENCE_LIMIT, EvidenceInput, EvidenceItem
 from models.gate import ActOutcome, Decision
-from models.intake import ChangeIntake
+from models.intake import AlignmentArea, ChangeIntake, Prioritisation
 from models.playbook import Playbook
+from models.practice import GroundOverrideRequest, ReadinessRequest
 from models.rejection import ChallengeOutcome
 from models.roles import Role
 
@@ -75,6 +77,11 @@ class SignOffCommand(Command, SignOffRequest):
     challenge_deadline: datetime | None = Field(
         default=None,
         description="Set by the workflow for a reject, from the working-day calendar.",
+    )
+    first_observed: dict[str, datetime] | None = Field(
+        default=None,
+        description="Set by the service for an approval: when each measure's live data "
+        "began, for a gate that needs a minimum observation period.",
     )
 
     def people(self) -> list[str]:
@@ -138,6 +145,34 @@ class WithdrawRequest(Strict):
 
 class Withdraw(Command, WithdrawRequest):
     pass
+
+
+class Prioritise(Command, Prioritisation):
+    """A prioritisation assessment made after intake; it replaces the one before."""
+
+
+class OverrideGround(Command, GroundOverrideRequest):
+    """The service owner lets a change go on although a condition for starting is missing."""
+
+
+class SetReadiness(Command, ReadinessRequest):
+    area: AlignmentArea
+
+    def people(self) -> list[str]:
+        return list(dict.fromkeys([self.actor, self.owner]))
+
+
+class Assess(Command, AssessmentRequest):
+    """The lead assessor records the panel's ratings of the team's current revision."""
+
+    first_observed: dict[str, datetime] | None = Field(
+        default=None,
+        description="Set by the service: when each measure's live data began, for an "
+        "assessment gate that needs a minimum observation period.",
+    )
+
+    def people(self) -> list[str]:
+        return list(dict.fromkeys([self.actor, *(a.owner for a in self.actions)]))
 
 
 class OpenChange(Command):

@@ -99,6 +99,10 @@ class DeliveryNotFound(NotFound):
     code = "delivery_not_found"
 
 
+class SourceNotFound(NotFound):
+    code = "source_not_found"
+
+
 class Conflict(ThroughlineError):
     status = 409
     code = "conflict"
@@ -168,6 +172,22 @@ class NoPendingChallenge(Conflict):
     code = "no_pending_challenge"
 
 
+class GroundNotPrepared(Conflict):
+    code = "ground_not_prepared"
+
+
+class AreasNotReady(Conflict):
+    code = "areas_not_ready"
+
+
+class ObservationTooShort(Conflict):
+    code = "observation_too_short"
+
+
+class WrongGateKind(Conflict):
+    code = "wrong_gate_kind"
+
+
 class ChangeTooLarge(ThroughlineError):
     status = 413
     code = "change_too_large"
@@ -206,8 +226,44 @@ class UnknownPlaybook(InvalidRequest):
     code = "unknown_playbook"
 
 
+class InvalidPlaybook(InvalidRequest):
+    """A playbook document the playbook model refuses; the message lists every problem."""
+
+    code = "invalid_playbook"
+
+
+class UnreadablePlaybook(ThroughlineError):
+    """A playbook document that is not YAML or JSON at all, or not a mapping of fields."""
+
+    status = 400
+    code = "unreadable_playbook"
+
+
+class PlaybookNotFound(NotFound):
+    code = "playbook_not_found"
+
+
+class PlaybookVersionExists(Conflict):
+    """Versions are immutable: the same name and version with other content is refused."""
+
+    code = "playbook_version_exists"
+
+
+class PlaybookVersionNotNewer(Conflict):
+    code = "playbook_version_not_newer"
+
+
 class ConditionsRequired(InvalidRequest):
     code = "conditions_required"
+
+
+class RatingsIncomplete(InvalidRequest):
+    code = "ratings_incomplete"
+
+
+class UnsupportedMediaType(ThroughlineError):
+    status = 415
+    code = "unsupported_media_type"
 
 
 class TooBusy(ThroughlineError):

@@ -31,3 +31,7 @@ class EventKind(StrEnum):
     CONDITION_ESCALATED = "condition_escalated"
     CHANGE_STUCK = "change_stuck"
     STUCK_CLEARED = "stuck_cleared"
+    PRIORITISED = "prioritised"
+    GROUND_OVERRIDDEN = "ground_overridden"
+    READINESS_SET = "readiness_set"
+    ASSESSED = "assessed"

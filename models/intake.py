@@ -7,6 +7,7 @@ from typing import Any, Self
 
 from pydantic import (
     Field,
+    field_validator,
     model_validator,
 )
 
@@ -21,12 +22,24 @@ class PolicyIntent(Strict):
     basis: Text = Field(description="The policy or legal basis for the change.")
 
 
+class Rating(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
 class UserGroup(Strict):
     name: ShortText
     underserved: Flag = Field(
         default=False, description="True when the group is underserved or vulnerable."
     )
     note: Text | None = None
+    severity: Rating | None = Field(
+        default=None, description="How severe the problem is for this group today."
+    )
+    reach: int | None = Field(
+        default=None, ge=0, le=100_000_000, description="How many people in the group it reaches."
+    )
 
 
 class SuccessMeasure(Strict):
@@ -42,12 +55,6 @@ class SuccessMeasure(Strict):
 
     def is_met_by(self, actual: float) -> bool:
         return actual >= self.target if self.higher_is_better else actual <= self.target
-
-
-class Rating(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
 
 
 class RatedNote(Strict):
@@ -79,12 +86,31 @@ class NamedPeople(Strict):
     digital: list[PersonId] = Field(default_factory=list, max_length=LIST_LIMIT)
     operations: list[PersonId] = Field(default_factory=list, max_length=LIST_LIMIT)
     service_owner: list[PersonId] = Field(default_factory=list, max_length=LIST_LIMIT)
+    assessor: list[PersonId] = Field(
+        default_factory=list,
+        max_length=LIST_LIMIT,
+        description="The assessment panel, in the order of the playbook's panel seats; the "
+        "first is the lead assessor.",
+    )
+
+    @field_validator("assessor")
+    @classmethod
+    def _distinct_panel(cls, panel: list[str]) -> list[str]:
+        if len(set(panel)) != len(panel):
+            raise ValueError("each assessor sits once on the panel")
+        return panel
 
     def for_role(self, role: Role) -> list[str]:
         return list(getattr(self, role.value, []))
 
     def everyone(self) -> set[str]:
-        return {*self.policy, *self.digital, *self.operations, *self.service_owner}
+        return {
+            *self.policy,
+            *self.digital,
+            *self.operations,
+            *self.service_owner,
+            *self.assessor,
+        }
 
 
 class ChangeIntake(Strict):
@@ -96,6 +122,9 @@ class ChangeIntake(Strict):
     people: NamedPeople
     prioritisation: Prioritisation | None = None
     playbook: ShortText = "pdca"
+    playbook_version: int | None = Field(
+        default=None, ge=1, description="A published version to pin; defaults to the latest."
+    )
     calendar: HolidayCalendar | None = Field(
         default=None,
         description="Whose bank holidays the change's working days skip: GB-ENG (England "
@@ -106,10 +135,17 @@ class ChangeIntake(Strict):
     def recorded(self) -> dict[str, Any]:
         """The intake as its creation event records it. Fields added since version 1
         appear only when set, so replayed changes reproduce their stored hashes."""
-        newer = {"calendar"}
-        payload = self.model_dump(mode="json", exclude=newer)
+        payload = self.model_dump(mode="json", exclude={"calendar", "playbook_version"})
         if self.calendar is not None:
             payload["calendar"] = self.calendar.value
+        if self.playbook_version is not None:
+            payload["playbook_version"] = self.playbook_version
+        if not self.people.assessor:
+            del payload["people"]["assessor"]
+        for group in payload["user_groups"]:
+            for newer in ("severity", "reach"):
+                if group[newer] is None:
+                    del group[newer]
         return payload
 
     @model_validator(mode="after")

@@ -7,11 +7,12 @@ never changes the rules under a change that is already in flight.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
 
 from pydantic import Field, model_validator
 
-from models.base import Strict
+from models.base import LIST_LIMIT, ShortText, Strict
+from models.intake import AlignmentArea
 from models.roles import SIGNING_ROLES, Role
 
 CLOSE = "close"
@@ -30,12 +31,50 @@ class GateKind(StrEnum):
     """Closes when every role's quorum is met by distinct, eligible people."""
     DECISION = "decision"
     """Closes when the service owner decides adopt, adapt or abandon."""
+    ASSESSMENT = "assessment"
+    """Closes when an assessment panel rates every point of the Service Standard green or
+    amber; a red point sends the work back, to be reassessed on its red points only."""
+
+
+GOV_UK_PANEL = [
+    "lead assessor",
+    "user research assessor",
+    "design assessor",
+    "technology assessor",
+]
+"""The seats of a GOV.UK service assessment panel, the lead first."""
 
 
 class GateDef(Strict):
     name: str
     kind: GateKind = GateKind.SIGN_OFF
-    quorum: dict[Role, int]
+    quorum: dict[Role, int] = Field(
+        description="Approvals needed per role: N of the M people the change names for it. "
+        "An assessment gate is assessed by its panel, so its quorum is one assessor."
+    )
+    panel: list[ShortText] = Field(
+        default_factory=list,
+        max_length=LIST_LIMIT,
+        description="For an assessment gate: the panel's seats, the lead assessor first. "
+        "Defaults to the GOV.UK panel.",
+    )
+    requires_ready: list[AlignmentArea] = Field(
+        default_factory=list,
+        description="Alignment areas that must be ready before the gate can be approved.",
+    )
+    requires_ground: bool = Field(
+        default=False,
+        description="The gate cannot pass while a condition for starting (senior interest, "
+        "operational capacity, capability) is rated missing, unless the service owner "
+        "overrides with a reason.",
+    )
+    min_observation_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=366,
+        description="Days each success measure must have been observed from live data "
+        "before the gate can be approved.",
+    )
     reject_to: list[str] = Field(default_factory=list)
     service_level_days: int | None = Field(
         default=None,
@@ -51,6 +90,15 @@ class GateDef(Strict):
         description="Working days the team has to send new work after this gate asked for "
         "changes or rejected back to it; the playbook's service levels give the default.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _assessment_defaults(cls, data: Any) -> Any:
+        """An assessment gate is assessed by a panel: one assessor leads it, and the
+        GOV.UK seats are its panel unless the playbook names others."""
+        if isinstance(data, dict) and data.get("kind") == GateKind.ASSESSMENT.value:
+            data = {"quorum": {Role.ASSESSOR.value: 1}, "panel": GOV_UK_PANEL, **data}
+        return data
 
 
 class StageDef(Strict):
@@ -137,6 +185,7 @@ class Playbook(Strict):
         unknown = [s for s in self.adapt_restart_at if s not in names]
         if unknown:
             raise ValueError(f"adapt_restart_at names unknown stages: {unknown}")
+        _check_ending(self)
         return self
 
     def stage(self, name: str) -> StageDef:
@@ -155,6 +204,24 @@ class Playbook(Strict):
         return self.stages[0]
 
 
+def _check_ending(playbook: Playbook) -> None:
+    """A change ends at the service owner's decision: adopt, adapt or abandon. So the last
+    gate, and only the last, is a decision, and an adapt has somewhere to restart."""
+    *before, last = playbook.stages
+    if last.gate.kind is not GateKind.DECISION:
+        raise ValueError(
+            f"the last stage, {last.name!r}, must end at a decision gate (kind: decision) "
+            "where the service owner adopts, adapts or abandons"
+        )
+    early = [s.name for s in before if s.gate.kind is GateKind.DECISION]
+    if early:
+        raise ValueError(f"only the last stage may end at a decision gate, not {early}")
+    if not playbook.adapt_restart_at:
+        raise ValueError("adapt_restart_at must name the stage(s) an adapt decision restarts at")
+    if last.name in playbook.adapt_restart_at:
+        raise ValueError("adapt_restart_at cannot name the decision stage itself")
+
+
 def _check_gate(stage: StageDef, stages_so_far: list[str]) -> None:
     gate = stage.gate
     if not gate.quorum or any(count < 1 for count in gate.quorum.values()):
@@ -167,3 +234,18 @@ def _check_gate(stage: StageDef, stages_so_far: list[str]) -> None:
         raise ValueError(f"gate {gate.name!r} may only reject back to earlier stages, not {bad}")
     if gate.kind is GateKind.DECISION and Role.SERVICE_OWNER not in gate.quorum:
         raise ValueError(f"decision gate {gate.name!r} must be decided by the service owner")
+    _check_assessment(gate)
+
+
+def _check_assessment(gate: GateDef) -> None:
+    assessing = gate.kind is GateKind.ASSESSMENT
+    if assessing and gate.quorum != {Role.ASSESSOR: 1}:
+        raise ValueError(f"assessment gate {gate.name!r} is assessed by one lead assessor")
+    if assessing and not gate.panel:
+        raise ValueError(f"assessment gate {gate.name!r} needs at least one panel seat")
+    if assessing and len(set(gate.panel)) != len(gate.panel):
+        raise ValueError(f"assessment gate {gate.name!r} names a panel seat twice")
+    if not assessing and Role.ASSESSOR in gate.quorum:
+        raise ValueError(f"gate {gate.name!r}: only assessment gates are assessed by assessors")
+    if not assessing and gate.panel:
+        raise ValueError(f"gate {gate.name!r}: only assessment gates have a panel")

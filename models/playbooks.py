@@ -1,5 +1,5 @@
 """The playbooks Throughline publishes, as data: plan, do, check, act, in every version a
-change may be pinned to."""
+change may be pinned to, and the GOV.UK service phases."""
 
 from __future__ import annotations
 
@@ -103,12 +103,94 @@ PDCA_V3_PLAYBOOK_DATA: dict[str, Any] = _with_service_levels(
     }
 )
 
+
+def _preparing_the_ground(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 4: the design gate cannot pass while a condition for starting is rated
+    missing, unless the service owner overrides with a reason."""
+    stages = [
+        {**stage, "gate": {**stage["gate"], "requires_ground": True}}
+        if stage["name"] == "design"
+        else stage
+        for stage in data["stages"]
+    ]
+    return {**data, "version": 4, "stages": stages}
+
+
+PDCA_V4_PLAYBOOK_DATA: dict[str, Any] = _preparing_the_ground(PDCA_V3_PLAYBOOK_DATA)
+
+_SERVICE_LEVELS = PDCA_V3_PLAYBOOK_DATA["governance"]["service_levels"]
+
+GOVUK_PHASES_PLAYBOOK_DATA: dict[str, Any] = {
+    "name": "govuk-phases",
+    "version": 1,
+    "title": "GOV.UK service phases: discovery, alpha, beta, live",
+    "adapt_restart_at": ["private_beta", "alpha"],
+    "governance": {**PDCA_V3_PLAYBOOK_DATA["governance"], "service_levels": _SERVICE_LEVELS},
+    "stages": [
+        {
+            "name": "discovery",
+            "pdca": "plan",
+            "gate": {
+                "name": "discovery reviewed",
+                "quorum": _ALL_THREE,
+                "reject_to": ["discovery", CLOSE],
+            },
+        },
+        {
+            "name": "alpha",
+            "pdca": "plan",
+            "gate": {"name": "alpha assessment", "kind": "assessment", "requires_ground": True},
+        },
+        {
+            "name": "private_beta",
+            "pdca": "do",
+            "gate": {
+                "name": "beta assessment",
+                "kind": "assessment",
+                "requires_ready": ["operating_model", "digital_service"],
+            },
+        },
+        {
+            "name": "public_beta",
+            "pdca": "check",
+            "records_measurements": True,
+            "gate": {
+                "name": "live assessment",
+                "kind": "assessment",
+                "requires_ready": [
+                    "policy",
+                    "operating_model",
+                    "digital_service",
+                    "technology",
+                    "skills",
+                ],
+            },
+        },
+        {
+            "name": "live",
+            "pdca": "act",
+            "owner": "service_owner",
+            "gate": {
+                "name": "run, iterate or retire",
+                "kind": "decision",
+                "quorum": {"service_owner": 1},
+            },
+        },
+    ],
+}
+"""The GOV.UK service phases. Alpha, beta and live each end at a service assessment:
+a panel rates the 14 points of the Service Standard. Adopt keeps the service running
+live, adapt takes it back to private beta (or alpha) for another round, abandon
+retires it."""
+
 PLAYBOOKS: dict[tuple[str, int], Playbook] = {
     (p.name, p.version): p
     for p in [
         Playbook.model_validate(PDCA_PLAYBOOK_DATA),
         Playbook.model_validate(PDCA_V2_PLAYBOOK_DATA),
         Playbook.model_validate(PDCA_V3_PLAYBOOK_DATA),
+        Playbook.model_validate(PDCA_V4_PLAYBOOK_DATA),
+        Playbook.model_validate(GOVUK_PHASES_PLAYBOOK_DATA),
     ]
 }
 

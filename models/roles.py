@@ -8,11 +8,13 @@ class Role(StrEnum):
     DIGITAL = "digital"
     OPERATIONS = "operations"
     SERVICE_OWNER = "service_owner"
+    ASSESSOR = "assessor"
+    """Sits on a service assessment panel (the GOV.UK phases playbook)."""
     AUDITOR = "auditor"
     ADMIN = "admin"
 
 
 SIGNING_ROLES: frozenset[Role] = frozenset(
-    {Role.POLICY, Role.DIGITAL, Role.OPERATIONS, Role.SERVICE_OWNER}
+    {Role.POLICY, Role.DIGITAL, Role.OPERATIONS, Role.SERVICE_OWNER, Role.ASSESSOR}
 )
-"""Roles that can be named on a change and sign at its gates."""
+"""Roles that can be named on a change and act at its gates: sign, decide or assess."""

@@ -39,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from models.rules.conditions import check_close_condition
     from models.rules.decision import check_decide
     from models.rules.measurement import check_record_measurement
-    from models.rules.sign_off import check_conditions_due, check_sign_off
+    from models.rules.sign_off import check_sign_off, check_sign_off_at
     from models.rules.submission import check_submit
     from models.rules.withdrawal import check_withdraw
     from models.transitions.challenges import apply_challenge, apply_resolve
@@ -58,17 +58,19 @@ with workflow.unsafe.imports_passed_through():
         CREATED_AT_START,
         WITHDRAW_REQUIRES_ROLE,
     )
+    from workflows.practice import ImprovementPractice
     from workflows.projection import ChangeProjection
     from workflows.time_keeping import TimeKeeping
 
 
 @workflow.defn(failure_exception_types=[pydantic.ValidationError])
-class ServiceChangeWorkflow(CommandPath, TimeKeeping):
+class ServiceChangeWorkflow(ImprovementPractice, CommandPath, TimeKeeping):
     """Carries one service change through its playbook, gate by gate.
 
     Updates, each with a validator that refuses without leaving history:
         open, submit_work, sign_off, record_measurement, decide, withdraw,
-        close_condition, challenge, resolve_challenge
+        close_condition, challenge, resolve_challenge; and the improvement practice's
+        prioritise, override_ground, set_readiness, assess (workflows/practice.py)
     Queries:
         state (the full ChangeState), view (what it waits on, since when and why)
     Activities (activities/interfaces.py):
@@ -211,7 +213,7 @@ class ServiceChangeWorkflow(CommandPath, TimeKeeping):
     @sign_off.validator
     def _validate_sign_off(self, cmd: SignOffCommand) -> None:
         self._validate(cmd, check_sign_off)
-        self._validate(cmd, lambda _, c: check_conditions_due(c, workflow.now()))
+        self._validate(cmd, lambda s, c: check_sign_off_at(s, c, workflow.now()))
 
     @workflow.update
     async def record_measurement(self, cmd: RecordMeasurement) -> CommandResult:

@@ -76,7 +76,27 @@ LINES: dict[EventKind, Render] = {
     ),
     EventKind.CHANGE_STUCK: lambda _who, p: f"escalated to {_to(p)}: {p.get('reason')}",
     EventKind.STUCK_CLEARED: lambda _who, p: f"no longer stuck: {p.get('reason')}",
+    EventKind.PRIORITISED: lambda who, p: f"{who} assessed where to start: {_ground(p)}",
+    EventKind.GROUND_OVERRIDDEN: lambda who, p: (
+        f"{who} let the change go on without {_listed(p.get('missing'))}: {p.get('reason')}"
+    ),
+    EventKind.READINESS_SET: lambda who, p: (
+        f"{who} set {p.get('area')} to {p.get('status')}, owned by {p.get('owner')}"
+    ),
+    EventKind.ASSESSED: lambda who, p: f"{who} recorded the panel's assessment: {_verdict(p)}",
 }
+
+
+def _ground(p: dict[str, Any]) -> str:
+    missing = p.get("missing") or []
+    return f"missing {_listed(missing)}" if missing else "all three conditions hold"
+
+
+def _verdict(p: dict[str, Any]) -> str:
+    red = p.get("red_points") or []
+    if red:
+        return f"not met, red on point(s) {', '.join(str(n) for n in red)}"
+    return "met"
 
 
 def _roles(p: dict[str, Any]) -> str:

@@ -64,6 +64,8 @@ def _who_may_approve(
 ) -> tuple[list[str], list[Exclusion]]:
     if gate.status.is_closed or gate.kind is GateKind.DECISION:
         return [], []
+    if gate.kind is GateKind.ASSESSMENT:
+        return _lead_assessor(state, directory), []
     able: list[str] = []
     unable: list[Exclusion] = []
     for person in state.intake.people.for_role(role):
@@ -73,6 +75,14 @@ def _who_may_approve(
         elif not _already_counts(gate, role, person):
             unable.append(Exclusion(person=person, reason=reason))
     return able, unable
+
+
+def _lead_assessor(state: ChangeState, directory: Authorities | None) -> list[str]:
+    """Only the lead assessor records an assessment, for the whole panel."""
+    lead = state.intake.people.assessor[:1]
+    if directory is not None and lead and not directory.of(lead[0]).holds(Role.ASSESSOR):
+        return []
+    return lead
 
 
 def _already_counts(gate: GateState, role: Role, person: str) -> bool:

@@ -22,8 +22,10 @@ from models.gate import ApprovalNote, GateDecision, GateState, GateStatus, SignO
 from models.handoff import Handoff
 from models.intake import ChangeIntake, SuccessMeasure
 from models.playbook import GateKind
+from models.read.practice import PracticeView, describe_practice, misalignment
 from models.read.progress import RoleProgress, role_progress
 from models.read.stuck import DirectoryReading, waiting_today
+from models.read.unmet import unmet_rules
 from models.read.waiting import WaitingOn
 from models.rejection import Rejection
 from models.rules.conditions import blocking_conditions
@@ -97,6 +99,9 @@ class ChangeView(ChangeHeadline):
     closing_comment: str | None
     last_seq: int
     last_hash: str
+    practice: PracticeView | None = Field(
+        default=None, description="Where to start, and how the five areas stand."
+    )
 
 
 class GateReport(Strict):
@@ -107,6 +112,10 @@ class GateReport(Strict):
     status: str
     gate: GateView
     waiting: WaitingOn | None = Field(description="Only for the gate the change is at now.")
+    misaligned: list[str] = Field(
+        default_factory=list,
+        description="Only for the gate the change is at now: the five areas out of step.",
+    )
 
 
 def describe_change(
@@ -139,6 +148,7 @@ def describe_change(
         closing_comment=state.closing_comment,
         last_seq=state.seq,
         last_hash=state.last_hash,
+        practice=describe_practice(state),
     )
 
 
@@ -156,6 +166,7 @@ def report_gate(
         status=state.status,
         gate=describe_gate(state, gate, authorities),
         waiting=waiting_today(state, now, directory) if gate is state.gate else None,
+        misaligned=misalignment(state) if gate is state.gate else [],
     )
 
 
@@ -184,7 +195,7 @@ def describe_gate(
         opened_at=gate.opened_at,
         closed_at=gate.closed_at,
         roles=roles,
-        unmet=_unmet_rules(state, gate, roles) if current else [],
+        unmet=unmet_rules(state, gate, roles) if current else [],
         measures=_measure_checks(state, gate),
         submission=gate.current_submission,
         signoffs=gate.signoffs,
@@ -193,71 +204,6 @@ def describe_gate(
         blocked_by=blocking_conditions(state) if current else [],
         decision=gate.decision,
     )
-
-
-def _unmet_rules(state: ChangeState, gate: GateState, roles: list[RoleProgress]) -> list[str]:
-    if gate.status.is_closed:
-        return []
-    if gate.kind is GateKind.DECISION:
-        return _decision_unmet(state)
-    if gate.status is not GateStatus.IN_REVIEW:
-        return [_work_needed(state, gate)]
-    gaps = [_quorum_gap(progress) for progress in roles if progress.given < progress.required]
-    gaps += [
-        f"{e.person} may not approve as {p.role}: {e.reason}"
-        for p in roles
-        if p.given < p.required
-        for e in p.cannot_sign
-    ]
-    return [*gaps, *_lapsed(gate), *_held_by_conditions(state)]
-
-
-def _decision_unmet(state: ChangeState) -> list[str]:
-    held = [f"adopting needs {line}" for line in _held_by_conditions(state)]
-    return ["the service owner has not yet decided to adopt, adapt or abandon", *held]
-
-
-def _work_needed(state: ChangeState, gate: GateState) -> str:
-    if gate.status is GateStatus.CHANGES_REQUESTED:
-        return f"changes were requested; the team must submit a new revision of {gate.stage}"
-    missing = _missing_measurements(state, gate)
-    if missing:
-        return f"the team must record {', '.join(missing)} and then submit the {gate.stage} work"
-    return f"the team has not yet submitted the {gate.stage} work"
-
-
-def _quorum_gap(progress: RoleProgress) -> str:
-    short = progress.required - progress.given
-    noun = "approval" if short == 1 else "approvals"
-    if not progress.not_yet_signed:
-        return (
-            f"needs {short} more {progress.role} {noun}, "
-            f"but no eligible {progress.role} person is left to sign"
-        )
-    who = ", ".join(progress.not_yet_signed)
-    return f"needs {short} more {progress.role} {noun} (eligible: {who})"
-
-
-def _lapsed(gate: GateState) -> list[str]:
-    return [
-        f"{s.counted_as}'s {s.role} approval {s.not_counted_reason}"
-        for s in gate.signoffs
-        if s.lapsed_at_revision is not None and s.lapsed_at_revision == gate.revision
-    ]
-
-
-def _held_by_conditions(state: ChangeState) -> list[str]:
-    return [
-        f"condition {c.id} from {c.gate_name!r} to be closed: {c.description} "
-        f"(owner {c.owner}, due {c.due.isoformat()})"
-        for c in blocking_conditions(state)
-    ]
-
-
-def _missing_measurements(state: ChangeState, gate: GateState) -> list[str]:
-    if not state.playbook.stage(gate.stage).records_measurements:
-        return []
-    return [m.metric for m in state.intake.success_measures if state.measurement(m.metric) is None]
 
 
 def _measure_checks(state: ChangeState, gate: GateState) -> list[MeasureCheck]:

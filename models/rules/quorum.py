@@ -8,6 +8,7 @@ from models.gate import GateState, GateStatus
 from models.playbook import GateKind
 from models.roles import Role
 from models.rules.conditions import blocking_conditions
+from models.rules.practice import why_gate_may_not_pass
 
 
 def counted_approvers(gate: GateState) -> dict[Role, list[str]]:
@@ -48,8 +49,13 @@ def _approvals_in(state: ChangeState) -> bool:
 
 
 def gate_ready(state: ChangeState) -> bool:
-    """Quorum met, and no open condition from an earlier gate holds it."""
-    return _approvals_in(state) and not blocking_conditions(state)
+    """Quorum met, no open condition from an earlier gate holds it, and what the playbook
+    asks before the gate passes (the ground prepared, areas ready) holds still."""
+    return (
+        _approvals_in(state)
+        and not blocking_conditions(state)
+        and why_gate_may_not_pass(state) is None
+    )
 
 
 def held_by_conditions(state: ChangeState) -> bool:

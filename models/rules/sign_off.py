@@ -23,9 +23,12 @@ from models.errors import (
     RoleNotRequired,
     SeparationOfDuties,
     UnknownRevision,
+    WrongGateKind,
 )
 from models.gate import Decision, GateState, GateStatus
+from models.playbook import GateKind
 from models.rules.common import require_active
+from models.rules.practice import check_gate_may_pass, check_observed
 
 
 def gate_for_revision(state: ChangeState, revision: int) -> GateState:
@@ -44,6 +47,11 @@ def check_sign_off(state: ChangeState, cmd: SignOffCommand) -> None:
     require_active(state)
     gate = gate_for_revision(state, cmd.revision)
     require_in_review(gate)
+    if gate.kind is GateKind.ASSESSMENT:
+        raise WrongGateKind(
+            f"gate {gate.name!r} is an assessment: its lead assessor records the panel's "
+            "ratings, POST /changes/{id}/assessments"
+        )
     if cmd.revision != gate.revision:
         raise RevisionSuperseded(
             f"revision {cmd.revision} was superseded by revision {gate.revision}; "
@@ -51,6 +59,8 @@ def check_sign_off(state: ChangeState, cmd: SignOffCommand) -> None:
         )
     check_signer(state, gate, cmd)
     _check_decision_details(gate, cmd)
+    if cmd.decision.approves:
+        check_gate_may_pass(state)
 
 
 def require_in_review(gate: GateState) -> None:
@@ -158,6 +168,14 @@ def _check_decision_details(gate: GateState, cmd: SignOffCommand) -> None:
         raise RejectTargetNotAllowed(
             f"gate {gate.name!r} may reject back to {allowed}, not {cmd.reject_to!r}"
         )
+
+
+def check_sign_off_at(state: ChangeState, cmd: SignOffCommand, now: datetime) -> None:
+    """The checks that need the time: conditions due in the future, and live data
+    observed for as long as the gate needs before an approval."""
+    check_conditions_due(cmd, now)
+    if cmd.decision.approves:
+        check_observed(state, cmd.first_observed, now)
 
 
 def check_conditions_due(cmd: SignOffCommand, now: datetime) -> None:

@@ -16,12 +16,14 @@ def check_staffing(
 ) -> None:
     """A new change must name people who hold their roles, enough of them that every
     gate can be signed by distinct people other than the proposer (who submits)."""
+    _check_panels(intake, playbook, proposer)
     for role, need in _largest_quorums(playbook).items():
         named = intake.people.for_role(role)
         if len(named) < need:
             raise InvalidRequest(
                 f"the {playbook.name} playbook needs {need} {role} sign-off(s) "
-                f"but the change names {len(named)} {role} people"
+                f"but the change names {len(named)} {role} people "
+                f"(gate {_gate_needing(playbook, role, need)!r} needs {need} {role} approvals)"
             )
         for person in named:
             _check_named(directory.of(person), role)
@@ -35,6 +37,44 @@ def check_staffing(
                 f"and the change does not name enough people besides the proposer {proposer} "
                 "(one person counts for one role per gate)"
             )
+
+
+def _check_panels(intake: ChangeIntake, playbook: Playbook, proposer: str) -> None:
+    """Each assessment needs a full panel, and nobody assesses their own team's work."""
+    panel = intake.people.assessor
+    team = {proposer, *intake.people.digital}
+    for stage in playbook.stages:
+        gate = stage.gate
+        if gate.kind is not GateKind.ASSESSMENT:
+            continue
+        if len(set(panel)) < len(gate.panel):
+            raise InvalidRequest(
+                f"gate {gate.name!r} needs a panel of {len(gate.panel)} assessors "
+                f"({', '.join(gate.panel)}) but the change names {len(set(panel))}"
+            )
+        own = sorted(team & set(panel))
+        if own:
+            raise InvalidRequest(
+                f"{', '.join(own)} cannot sit on the panel of {gate.name!r}: an assessor "
+                "does not assess their own team's work"
+            )
+
+
+def staffing_problem(
+    intake: ChangeIntake, playbook: Playbook, directory: Authorities, proposer: str
+) -> str | None:
+    """What check_staffing would refuse, in its words; None when the change's people
+    could staff every gate of the playbook."""
+    try:
+        check_staffing(intake, playbook, directory, proposer)
+    except InvalidRequest as refusal:
+        return refusal.message
+    return None
+
+
+def _gate_needing(playbook: Playbook, role: Role, need: int) -> str:
+    """The first gate whose quorum asks this many of the role."""
+    return next(s.gate.name for s in playbook.stages if s.gate.quorum.get(role) == need)
 
 
 def _largest_quorums(playbook: Playbook) -> dict[Role, int]:

@@ -50,7 +50,7 @@ def complete_gate(
     )
     if not gate_ready(state):
         return events
-    return [*events, *_pass_gate(state, now, actor, role)]
+    return [*events, *pass_gate(state, now, actor, role)]
 
 
 def _lapse_approvals(
@@ -82,9 +82,8 @@ def _lapse_approvals(
     return events
 
 
-def _pass_gate(
-    state: ChangeState, now: datetime, actor: str, role: Role | None
-) -> list[AuditEvent]:
+def pass_gate(state: ChangeState, now: datetime, actor: str, role: Role | None) -> list[AuditEvent]:
+    """Pass the current gate and enter the next stage."""
     gate = state.gate
     gate.status = GateStatus.PASSED
     gate.closed_at = now

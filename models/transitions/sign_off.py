@@ -13,7 +13,7 @@ from models.gate import Decision, GateState, GateStatus, SignOff
 from models.playbook import CLOSE
 from models.rules.challenges import challenge_deadline
 from models.rules.conditions import require_owners_active
-from models.rules.sign_off import check_conditions_due, check_sign_off
+from models.rules.sign_off import check_sign_off, check_sign_off_at
 from models.transitions.challenges import lapse_pending, record_rejection
 from models.transitions.conditions import raise_conditions, withdraw_with_gate
 from models.transitions.handoffs import hand_to_next
@@ -24,7 +24,7 @@ def apply_sign_off(
     state: ChangeState, cmd: SignOffCommand, authorities: Authorities, now: datetime
 ) -> list[AuditEvent]:
     check_sign_off(state, cmd)
-    check_conditions_due(cmd, now)
+    check_sign_off_at(state, cmd, now)
     authorities.require_signer(cmd.actor, cmd.role, cmd.acting_for)
     require_owners_active(cmd, authorities)
     gate = state.gate
@@ -61,7 +61,7 @@ def apply_sign_off(
 def _signed_payload(gate_id: str, cmd: SignOffCommand) -> dict[str, object]:
     # Audit payloads are hashed: fields added since version 1 appear only when set, so
     # replaying a recorded change reproduces its stored hashes exactly.
-    newer = {"acting_for", "conditions", "challenge_deadline"}
+    newer = {"acting_for", "conditions", "challenge_deadline", "first_observed"}
     payload = cmd.model_dump(mode="json", exclude={"actor", "request", *newer})
     if cmd.acting_for:
         payload["acting_for"] = cmd.acting_for

@@ -12,6 +12,7 @@ from models.commands import SubmitWork
 from models.events import EventKind
 from models.evidence import Submission
 from models.gate import GateState, GateStatus
+from models.playbook import GateKind
 from models.rules.submission import check_submit
 from models.transitions.carryover import reassess_approvals
 from models.transitions.handoffs import hand_to_next
@@ -49,8 +50,9 @@ def apply_submit(
         at=now,
         payload=_submission_payload(gate),
     )
+    awaits = "the panel's assessment" if gate.kind is GateKind.ASSESSMENT else "sign-off"
     reason = (
-        f"revision {submission.revision} of the {gate.stage} work awaits sign-off at {gate.name!r}"
+        f"revision {submission.revision} of the {gate.stage} work awaits {awaits} at {gate.name!r}"
     )
     return [submitted, *hand_to_next(state, now, cmd.actor, owner, reason)]
 

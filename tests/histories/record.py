@@ -2,7 +2,7 @@
 
     .venv/bin/python -m tests.histories.record SCENARIO NAME
 
-Scenarios, on the newest PDCA playbook:
+Scenarios, on the newest PDCA playbook (practice also on the GOV.UK phases):
 - waiting: a gate held by a condition and handed to its owner, keyed sign-offs sent at
   once, and a new cycle (continue-as-new, which clears the old run's search attributes);
 - directory: the directory workflow through every kind of event, a delegation's end
@@ -12,8 +12,12 @@ Scenarios, on the newest PDCA playbook:
   an adapt (continue-as-new) and an adopt;
 - chase (on a time-skipping server): a sign-off reminded, marked overdue and escalated,
   then signed; saved as the run stands, since it does not end;
+- practice: a change through the GOV.UK phases with a red alpha reassessed, saved as
+  NAME_phases; and a change whose missing condition is overridden, as NAME_ground;
 - edges: an approval that lapses when the quorum is re-checked, a withdrawal that lapses
-  a waiting challenge, and a reject that closes a change whose challenge is upheld.
+  a waiting challenge, and a reject that closes a change whose challenge is upheld;
+- playbooks: the directory workflow publishing playbook versions, one of them twice
+  (saved as directory_NAME_run1.json, like the directory scenario).
 Every run's history is saved here as JSON, named NAME_<change>_run<n>.json.
 
 Histories already committed are never re-recorded: they stand for changes in flight
@@ -29,6 +33,7 @@ import tempfile
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 from temporalio.client import Client, WorkflowExecution
@@ -50,18 +55,20 @@ from models.rejection import ChallengeOutcome
 from models.roles import Role
 from tests.api.client import SECRET
 from tests.factories import Team, new_team, seed_team
-from tests.histories import newer_paths
+from tests.histories import newer_paths, practice_paths
 from tests.processes import dev_server_environment
 from tests.workflows.helpers import adapt, approve, change_service, pass_current_gate, work
 from throughline import db
+from throughline.services.change_workflows import ChangeWorkflows
 from throughline.services.changes import ChangeService
 from throughline.services.directory import DirectoryService
+from throughline.services.practice import PracticeService
 from throughline.settings import Settings
 from throughline.temporal import workflow_id
 from workers.main import build_worker
 
 HERE = Path(__file__).parent
-SCENARIOS = ("governance", "edges", "waiting", "directory", "chase")
+SCENARIOS = ("governance", "edges", "waiting", "directory", "chase", "practice", "playbooks")
 
 
 async def _drive(commands: ChangeService, team: Team, deputy: str) -> str:
@@ -213,6 +220,19 @@ async def _closing_reject_upheld(commands: ChangeService, team: Team) -> str:
     return change_id
 
 
+async def _record_practice(client: Client, parts: Any, team: Team, name: str) -> list[Path]:
+    """NAME_phases: the GOV.UK phases to adoption; NAME_ground, the override, as it stands."""
+    commands, settings, sessions = parts
+    practice = PracticeService(ChangeWorkflows(client, settings, sessions), sessions)
+    directory = DirectoryService(client, settings, sessions)
+    panel = await practice_paths.seat_panel(directory, team)
+    phases = await practice_paths.drive_phases((commands, practice), team, panel)
+    await client.get_workflow_handle(workflow_id(phases)).result()
+    saved = await _save_runs(client, phases, f"{name}_phases", runs_expected=1)
+    ground = await practice_paths.drive_ground((commands, practice), team)
+    return saved + await _save_directory(client, workflow_id(ground), f"{name}_ground")
+
+
 async def _save_runs(client: Client, change_id: str, name: str, runs_expected: int) -> list[Path]:
     runs = await _all_runs(client, change_id, runs_expected)
     saved = []
@@ -286,8 +306,13 @@ async def record(scenario: str, name: str) -> list[Path]:
 
             change_id = await newer_paths.drive_chase(commands, team, forward)
             saved = await _save_directory(env.client, workflow_id(change_id), name)
+        elif scenario == "practice":
+            saved = await _record_practice(env.client, (commands, settings, sessions), team, name)
         elif scenario == "directory":
             await newer_paths.drive_directory(directory, team, SECRET)
+            saved = await _save_directory(env.client, directory.directory_id, name)
+        elif scenario == "playbooks":
+            await newer_paths.drive_playbooks(directory, team)
             saved = await _save_directory(env.client, directory.directory_id, name)
         else:
             saved = []

@@ -79,10 +79,23 @@ def test_bad_evidence_is_refused(fields: dict[str, str], message: str) -> None:
 
 def test_the_creation_event_records_the_intake_as_version_1_did_unless_a_calendar_is_set() -> None:
     plain = intake()
-    assert "calendar" not in plain.recorded()
-    assert plain.recorded() == plain.model_dump(mode="json", exclude={"calendar"})
+    recorded = plain.recorded()
+    assert "calendar" not in recorded
+    assert "playbook_version" not in recorded
+    assert set(recorded["people"]) == {"policy", "digital", "operations", "service_owner"}
+    assert all(set(g) == {"name", "underserved", "note"} for g in recorded["user_groups"])
+    assert recorded["title"] == plain.title
     scottish = intake(calendar="GB-SCT")
     assert scottish.recorded()["calendar"] == "GB-SCT"
+
+
+def test_the_creation_event_records_need_panel_and_pinned_version_only_when_given() -> None:
+    groups = [{"name": "Care leavers", "underserved": True, "severity": "high", "reach": 40}]
+    people = {**intake().people.model_dump(), "assessor": ["assessor-a"]}
+    recorded = intake(user_groups=groups, people=people, playbook_version=2).recorded()
+    assert recorded["user_groups"][0] == {**groups[0], "note": None}
+    assert recorded["people"]["assessor"] == ["assessor-a"]
+    assert recorded["playbook_version"] == 2
 
 
 def test_only_the_nations_calendars_are_known() -> None:

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, timedelta
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import (
@@ -50,6 +51,7 @@ from throughline.services.calls import (
     domain_error,
     patiently,
     refuse_reuse,
+    request_key,
     update_id,
 )
 from throughline.services.history import projection_batches
@@ -118,6 +120,20 @@ class ChangeWorkflows:
             if created is None:
                 raise
             return created
+
+    async def send(
+        self,
+        change_id: str,
+        update: Any,
+        cmd: Command,
+        body: BaseModel,
+        key: str | None,
+        scope: str = "",
+    ) -> CommandResult:
+        """Send a person's command with its Idempotency-Key, scoped to its sender and to
+        the command's target, so one key cannot match two different targets."""
+        cmd.request = request_key(cmd.actor, f"{key}:{scope}" if key and scope else key, body)
+        return await self.update(change_id, update, cmd)
 
     async def update(self, change_id: str, update: Any, cmd: Command) -> CommandResult:
         """Send a command; a key seen before gets its first answer and no second effect."""

@@ -10,9 +10,7 @@ keyed proposal already made its change), and sends each command once.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,7 +21,6 @@ from models.commands import (
     ChallengeResolutionRequest,
     CloseCondition,
     CloseConditionRequest,
-    Command,
     Decide,
     DecisionRequest,
     MeasurementRequest,
@@ -39,27 +36,32 @@ from models.commands import (
 )
 from models.errors import ChallengeWindowClosed, ChangeClosed, IdempotencyKeyReused
 from models.intake import ChangeIntake
-from models.playbooks import latest_playbook
 from models.results import CommandResult, result_of
 from models.rules.staffing import check_staffing
 from models.tables import ChangeRow, CommandReceiptRow
 from throughline.services.calls import request_key
 from throughline.services.change_workflows import ChangeWorkflows, change_id_for
-from throughline.store import directory, readmodel, receipts
+from throughline.services.playbooks import PlaybookCatalogue
+from throughline.store import directory, live_data, readmodel, receipts
 from workflows.service_change import ServiceChangeWorkflow
 
 
 class ChangeService:
     def __init__(
-        self, workflows: ChangeWorkflows, sessions: async_sessionmaker[AsyncSession]
+        self,
+        workflows: ChangeWorkflows,
+        sessions: async_sessionmaker[AsyncSession],
+        playbooks: PlaybookCatalogue | None = None,
     ) -> None:
         self.workflows = workflows
         self._sessions = sessions
+        self._playbooks = playbooks or PlaybookCatalogue(sessions)
 
     async def propose(self, intake: ChangeIntake, proposer: str, key: str | None) -> CommandResult:
-        """Check the named people against the directory, then start the change; a keyed
-        proposal whose change exists gets that change's first answer."""
-        playbook = latest_playbook(intake.playbook)
+        """Check the named people against the directory, then start the change on the
+        playbook version it asks for, else the latest; a keyed proposal whose change
+        exists gets that change's first answer."""
+        playbook = await self._playbooks.for_new_change(intake.playbook, intake.playbook_version)
         request = request_key(proposer, key, intake)
         change_id = change_id_for(request)
         async with self._sessions() as session:
@@ -78,7 +80,9 @@ class ChangeService:
     ) -> CommandResult:
         evidence = [item.to_item() for item in body.evidence]
         cmd = SubmitWork(actor=actor, summary=body.summary, evidence=evidence)
-        return await self._send(change_id, ServiceChangeWorkflow.submit_work, cmd, body, key)
+        return await self.workflows.send(
+            change_id, ServiceChangeWorkflow.submit_work, cmd, body, key
+        )
 
     async def sign_off(
         self, change_id: str, actor: str, body: SignOffRequest, key: str | None
@@ -89,26 +93,28 @@ class ChangeService:
         if key is None:
             await self._require_signer_now(change_id, actor, body)
         cmd = SignOffCommand(actor=actor, **body.model_dump())
-        return await self._send(change_id, ServiceChangeWorkflow.sign_off, cmd, body, key)
+        if body.decision.approves:
+            cmd.first_observed = await self._first_observed(change_id)
+        return await self.workflows.send(change_id, ServiceChangeWorkflow.sign_off, cmd, body, key)
 
     async def record_measurement(
         self, change_id: str, actor: str, body: MeasurementRequest, key: str | None
     ) -> CommandResult:
         cmd = RecordMeasurement(actor=actor, **body.model_dump())
         update = ServiceChangeWorkflow.record_measurement
-        return await self._send(change_id, update, cmd, body, key)
+        return await self.workflows.send(change_id, update, cmd, body, key)
 
     async def decide(
         self, change_id: str, actor: str, body: DecisionRequest, key: str | None
     ) -> CommandResult:
         cmd = Decide(actor=actor, **body.model_dump())
-        return await self._send(change_id, ServiceChangeWorkflow.decide, cmd, body, key)
+        return await self.workflows.send(change_id, ServiceChangeWorkflow.decide, cmd, body, key)
 
     async def withdraw(
         self, change_id: str, actor: str, body: WithdrawRequest, key: str | None
     ) -> CommandResult:
         cmd = Withdraw(actor=actor, **body.model_dump())
-        return await self._send(change_id, ServiceChangeWorkflow.withdraw, cmd, body, key)
+        return await self.workflows.send(change_id, ServiceChangeWorkflow.withdraw, cmd, body, key)
 
     async def close_condition(
         self,
@@ -123,7 +129,7 @@ class ChangeService:
             actor=actor, condition_id=condition_id, note=body.note, evidence=evidence
         )
         update = ServiceChangeWorkflow.close_condition
-        return await self._send(change_id, update, cmd, body, key, scope=condition_id)
+        return await self.workflows.send(change_id, update, cmd, body, key, scope=condition_id)
 
     async def challenge(
         self, change_id: str, actor: str, body: ChallengeRequest, key: str | None
@@ -132,7 +138,9 @@ class ChangeService:
         that is refused for the window, not merely because the change is closed."""
         cmd = Challenge(actor=actor, **body.model_dump())
         try:
-            return await self._send(change_id, ServiceChangeWorkflow.challenge, cmd, body, key)
+            return await self.workflows.send(
+                change_id, ServiceChangeWorkflow.challenge, cmd, body, key
+            )
         except ChangeClosed:
             await self._refuse_a_closed_window(change_id)
             raise
@@ -142,26 +150,19 @@ class ChangeService:
     ) -> CommandResult:
         cmd = ResolveChallenge(actor=actor, **body.model_dump())
         update = ServiceChangeWorkflow.resolve_challenge
-        return await self._send(change_id, update, cmd, body, key)
-
-    async def _send(
-        self,
-        change_id: str,
-        update: Any,
-        cmd: Command,
-        body: BaseModel,
-        key: str | None,
-        scope: str = "",
-    ) -> CommandResult:
-        # The scope keeps one key from matching two different targets of one command.
-        cmd.request = request_key(cmd.actor, f"{key}:{scope}" if key and scope else key, body)
-        return await self.workflows.update(change_id, update, cmd)
+        return await self.workflows.send(change_id, update, cmd, body, key)
 
     async def _require_signer_now(self, change_id: str, person: str, body: SignOffRequest) -> None:
         people = [person, *([body.acting_for] if body.acting_for else [])]
         async with self._sessions() as session:
             found = await directory.authorities(session, people, datetime.now(UTC), change_id)
         found.require_signer(person, body.role, body.acting_for)
+
+    async def _first_observed(self, change_id: str) -> dict[str, datetime] | None:
+        """When each measure's live data began: a gate may need a minimum observation
+        period, and only the store knows the data."""
+        async with self._sessions() as session:
+            return await live_data.first_observed(session, change_id) or None
 
     async def _refuse_a_closed_window(self, change_id: str) -> None:
         async with self._sessions() as session:

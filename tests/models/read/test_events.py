@@ -15,7 +15,8 @@ PAYLOAD = {
     "metric": "take-up", "value": 61, "outcome": "adapt", "iteration": 2,
     "restart_at": "design", "status": "completed", "condition_id": "c3-1", "note": "done",
     "decision": "request_changes", "handoff_seq": 7, "due_at": "2026-03-09T23:59:59+00:00",
-    "roles": ["policy"], "owner": "ops-b",
+    "roles": ["policy"], "owner": "ops-b", "area": "skills", "missing": ["capability"],
+    "red_points": [3],
 }  # fmt: skip
 
 
