@@ -24,6 +24,7 @@ PREFIX = "/web"
 NAVIGATION: list[tuple[str, str, tuple[Role, ...]]] = [
     ("My work", "/work", tuple(Role)),
     ("Changes", "/changes", tuple(Role)),
+    ("Portfolio", "/portfolio", tuple(Role)),
     ("Propose a change", "/changes/new", (Role.DIGITAL,)),
     ("Delegations", "/delegations", tuple(Role)),
     ("Directory history", "/directory", (Role.AUDITOR,)),

@@ -10,9 +10,11 @@ import pytest
 
 from models.roles import Role
 from tests.api.client import Api
-from tests.api.flows import propose, sign, submit
+from tests.api.flows import approve_all, propose, sign, submit
+from tests.api.phases import propose_phases, seat_panel
 from tests.factories import Team
 from tests.support.pages import SignInAs
+from throughline.services.directory import DirectoryService
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +65,7 @@ async def test_every_page_passes_axe(api: Api, team: Team, sign_in: SignInAs) ->
     await member.press("Send the challenge")
     await owner.go(f"{change}/ruling")
     await owner.go(f"{change}/decide")
-    for page in ("/web/delegations", "/web/work", "/web/changes?status=rejected"):
+    for page in ("/web/delegations", "/web/work", "/web/changes?status=rejected", "/web/portfolio"):
         await owner.go(page)
     await auditor.go("/web/directory")
     await auditor.go(f"{change}/audit")
@@ -73,6 +75,28 @@ async def test_every_page_passes_axe(api: Api, team: Team, sign_in: SignInAs) ->
     await member.go("/web/people")  # a refusal
     assert "You cannot do this" in await member.text()
     await member.go("/web/sign-in")
+
+
+async def test_the_practice_and_assessment_pages_pass_axe(
+    api: Api, team: Team, sign_in: SignInAs, directory_service: DirectoryService
+) -> None:
+    """On the GOV.UK phases, at the alpha assessment, with capability rated low."""
+    panel = await seat_panel(directory_service, team)
+    change_id = await propose_phases(api, team, panel)
+    await approve_all(api, team, change_id, await submit(api, team, change_id, "discovery"))
+    await submit(api, team, change_id, "alpha prototypes")
+    high, low = {"rating": "high"}, {"rating": "low", "note": "No user researcher yet"}
+    rated = {"senior_interest": high, "operational_capacity": high, "capability": low}
+    assert (await api.post(team.proposer, f"/changes/{change_id}/prioritisation", rated)).is_success
+    member, owner, lead = [await sign_in(p) for p in (team.proposer, team.owner, panel[0])]
+
+    change = f"/web/changes/{change_id}"
+    await member.go(f"{change}/practice")
+    await member.press("Record the readiness")  # the form's problems
+    await owner.go(f"{change}/practice")  # with the override form
+    await lead.go(f"{change}/assess")
+    await lead.press("Record the assessment")  # every point's problems
+    assert "Select a rating for point 14" in await lead.text()
 
 
 async def test_a_sign_off_works_with_javascript_turned_off(

@@ -3,12 +3,16 @@
 from fastapi import APIRouter
 
 from web.pages import (
+    assess,
+    assessments,
     audit,
     change,
     changes,
     delegations,
     owner,
     people,
+    portfolio,
+    practice,
     propose,
     sign_off,
     team,
@@ -25,6 +29,10 @@ ROUTERS: list[APIRouter] = [
     people.router,
     propose.router,
     team.router,
+    portfolio.router,
+    assessments.router,
+    practice.router,
+    assess.router,
 ]
 """Page groups. One change's page comes last (see `LAST`), so that fixed addresses such as
 /changes/new are matched before /changes/{change_id}."""

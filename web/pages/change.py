@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import ReadsDep
-from models.roles import Role
+from models.roles import SIGNING_ROLES, Role
 from throughline.services.auth import Caller
 from web.deps import ANY_ROLE, ChangeId, PagePerson
 from web.links import change_page
@@ -22,6 +22,9 @@ ACTIONS: list[tuple[str, str, tuple[Role, ...]]] = [
     ("Challenge a reject", "/challenge", (Role.DIGITAL,)),
     ("Decide at the act gate", "/decide", (Role.SERVICE_OWNER,)),
     ("Rule on a challenge", "/ruling", (Role.SERVICE_OWNER,)),
+    ("Where to start and alignment", "/practice", tuple(sorted(SIGNING_ROLES))),
+    ("Record an assessment", "/assess", (Role.ASSESSOR,)),
+    ("Assessment reports", "/assessments", tuple(Role)),
     ("Audit log", "/audit", (Role.AUDITOR,)),
 ]
 """Links to the pages a person's roles may use; each page says what it allows now."""
