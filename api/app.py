@@ -30,8 +30,12 @@ from api.routes import (
     delegations,
     directory,
     me,
+    measures,
     notifications,
     people,
+    playbooks,
+    portfolio,
+    practice,
     system,
     tokens,
 )
@@ -53,9 +57,14 @@ send an `Idempotency-Key` header with any POST you might retry.
 
 ROUTERS = [
     *(m.router for m in (changes, change_commands, delegations, directory, me, people)),
-    *(m.router for m in (system, tokens, analytics)),
+    *(m.router for m in (system, tokens, analytics, practice)),
     notifications.router,
     notifications.admin_router,
+    measures.router,
+    measures.sources_router,
+    playbooks.router,
+    playbooks.admin_router,
+    portfolio.router,
 ]
 
 
@@ -131,12 +140,18 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     """Added innermost first: a request meets security headers, CORS, authentication,
     the size limit and the JSON check, in that order; every request is counted."""
 
-    async def caller_of(_scope: Scope, authorization: str | None) -> Caller:
+    async def caller_of(scope: Scope, authorization: str | None) -> Caller | None:
         resources: Resources = app.state.resources
+        source_id = measures.source_opened_by_key(scope["path"])
+        if source_id is not None:  # a push source's own key, not a person's token
+            await resources.services.live_data.check_key(source_id, authorization)
+            return None
         sso = resources.services.sign_in.sso
         return await authenticate(resources.sessions, resources.keys.ring(), authorization, sso)
 
-    app.add_middleware(JsonBody, paths=lambda path: not is_public(path))
+    app.add_middleware(
+        JsonBody, paths=lambda path: not is_public(path) and not measures.takes_uploads(path)
+    )
     app.add_middleware(BodySizeLimit)
     app.add_middleware(AuthenticationGate, authenticate=caller_of)
     if settings.cors_origins:

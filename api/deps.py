@@ -19,8 +19,12 @@ from throughline.services.changes import ChangeService
 from throughline.services.delegations import DelegationService
 from throughline.services.directory import DirectoryService
 from throughline.services.health import HealthService
+from throughline.services.live_data import LiveDataService
 from throughline.services.notifications import NotificationService
 from throughline.services.people import PeopleAdmin, PeopleService
+from throughline.services.playbooks import PlaybookAdmin, PlaybookCatalogue
+from throughline.services.portfolio import PortfolioService
+from throughline.services.practice import PracticeService
 from throughline.services.reads import ReadService
 from throughline.services.registry import Services
 from throughline.services.tokens import TokenService
@@ -84,8 +88,28 @@ def _notifications(resources: ResourcesDep) -> NotificationService:
     return resources.services.notifications
 
 
+def _practice(resources: ResourcesDep) -> PracticeService:
+    return resources.services.practice
+
+
+def _portfolio(resources: ResourcesDep) -> PortfolioService:
+    return resources.services.portfolio
+
+
 def _health(resources: ResourcesDep) -> HealthService:
     return resources.services.health
+
+
+def _live_data(resources: ResourcesDep) -> LiveDataService:
+    return resources.services.live_data
+
+
+def _playbooks(resources: ResourcesDep) -> PlaybookCatalogue:
+    return resources.services.playbooks
+
+
+def _playbook_admin(resources: ResourcesDep) -> PlaybookAdmin:
+    return resources.services.playbook_admin
 
 
 ChangesDep = Annotated[ChangeService, Depends(_changes)]
@@ -98,6 +122,11 @@ DelegationsDep = Annotated[DelegationService, Depends(_delegations)]
 TokensDep = Annotated[TokenService, Depends(_tokens)]
 HealthDep = Annotated[HealthService, Depends(_health)]
 NotificationsDep = Annotated[NotificationService, Depends(_notifications)]
+LiveDataDep = Annotated[LiveDataService, Depends(_live_data)]
+PlaybooksDep = Annotated[PlaybookCatalogue, Depends(_playbooks)]
+PlaybookAdminDep = Annotated[PlaybookAdmin, Depends(_playbook_admin)]
+PortfolioDep = Annotated[PortfolioService, Depends(_portfolio)]
+PracticeDep = Annotated[PracticeService, Depends(_practice)]
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `throughline token create`.")
 
@@ -141,6 +170,7 @@ ADMINS_OR_AUDITORS = RequireRole(Role.ADMIN, Role.AUDITOR)
 # The caller, for handlers that act as them, refused without the role.
 Digital = Annotated[Caller, RequireRole(Role.DIGITAL)]
 ServiceOwner = Annotated[Caller, RequireRole(Role.SERVICE_OWNER)]
+Assessor = Annotated[Caller, RequireRole(Role.ASSESSOR)]
 Withdrawer = Annotated[Caller, RequireRole(Role.DIGITAL, Role.SERVICE_OWNER)]
 Admin = Annotated[Caller, RequireRole(Role.ADMIN)]
 

@@ -22,8 +22,18 @@ INTAKE = _one(
             "basis": "Disabled Persons (Parking Badges) Act 2013",
         },
         "user_groups": [
-            {"name": "Badge holders renewing", "underserved": False},
-            {"name": "Holders without internet access", "underserved": True},
+            {
+                "name": "Badge holders renewing",
+                "underserved": False,
+                "severity": "medium",
+                "reach": 1000,
+            },
+            {
+                "name": "Holders without internet access",
+                "underserved": True,
+                "severity": "high",
+                "reach": 250,
+            },
         ],
         "success_measures": [
             {"metric": "median days to decision", "baseline": 30, "target": 5, "unit": "days"}
@@ -169,3 +179,89 @@ WEBHOOK = _one(
 )
 
 WEBHOOK_UPDATE = _one("Pause a subscription", {"active": False})
+
+PORTFOLIO_ENTRY = {
+    "rank": 1,
+    "change_id": "7d0c2a4e-5b1f-4c7a-9a53-2f6f1f0c8e11",
+    "title": "Let people renew a blue badge online",
+    "service": "Blue badge renewals",
+    "stage": "intent",
+    "status": "active",
+    "created_at": "2026-03-02T09:00:00Z",
+    "score": 103.1,
+    "need": 100,
+    "reach": 1250,
+    "reach_points": 3.1,
+    "groups": [
+        {
+            "name": "Badge holders renewing",
+            "severity": "medium",
+            "severity_given": True,
+            "underserved": False,
+            "reach": 1000,
+            "points": 30,
+        },
+        {
+            "name": "Holders without internet access",
+            "severity": "high",
+            "severity_given": True,
+            "underserved": True,
+            "reach": 250,
+            "points": 100,
+        },
+    ],
+    "explanation": "Need 100: 'Holders without internet access' face a high-severity problem "
+    "and are underserved (50, doubled). Reach adds 3.1 for 1,250 people. Score 103.1.",
+    "flags": ["prepare the ground: secure a senior sponsor (senior interest is rated low)"],
+    "ground_overridden": False,
+    "misaligned": [
+        {
+            "area": "operating_model",
+            "status": "in_progress",
+            "owner": "ops-lead",
+            "note": "Call-centre scripts in draft",
+            "words": "operating model: in progress, owned by ops-lead "
+            "(Call-centre scripts in draft)",
+        },
+        {
+            "area": "skills",
+            "status": None,
+            "owner": None,
+            "note": None,
+            "words": "skills: not recorded",
+        },
+    ],
+}
+"""One change in the portfolio, as `GET /portfolio` lists it."""
+
+OUTCOMES = {
+    "query": {
+        "service": "Blue badge renewals",
+        "since": "2026-01-01T00:00:00Z",
+        "until": "2026-07-01T00:00:00Z",
+    },
+    "changes": 4,
+    "cycles_per_change": {
+        "mean": 1.5,
+        "distribution": [{"cycles": 1, "changes": 2}, {"cycles": 2, "changes": 2}],
+    },
+    "decisions": {
+        "total": 6,
+        "by_outcome": [
+            {"outcome": "adopt", "count": 3, "share": 0.5},
+            {"outcome": "adapt", "count": 2, "share": 0.3333},
+            {"outcome": "abandon", "count": 1, "share": 0.1667},
+        ],
+    },
+    "changes_by_latest_decision": {
+        "total": 4,
+        "by_outcome": [
+            {"outcome": "adopt", "count": 3, "share": 0.75},
+            {"outcome": "adapt", "count": 0, "share": 0.0},
+            {"outcome": "abandon", "count": 1, "share": 0.25},
+        ],
+    },
+    "targets": {"targets": 12, "measured": 11, "met": 8, "share_met": 0.6667},
+    "intent_to_outcome": {"changes": 4, "median_days": 41.5, "mean_days": 47.25},
+}
+"""Portfolio outcomes, as `GET /portfolio/outcomes` reports them."""

@@ -111,6 +111,9 @@ def _concrete(path: str) -> str:
         .replace("{role}", "policy")
         .replace("{condition_id}", "c1-1")
         .replace("{delegation_id}", "1")
+        .replace("{area}", "skills")
+        .replace("{metric}", "online take-up")
+        .replace("{source_id}", "src_missing")
     )
 
 
@@ -129,6 +132,8 @@ OPEN_TO_ANY_PERSON = {
     ("PUT", "/me/notifications"),
 }
 
+TAKES_A_SOURCE_KEY_NOT_A_PERSON = {("POST", "/sources/{source_id}/points")}
+
 
 async def test_every_role_gated_route_refuses_a_person_with_no_roles(api: Api, team: Team) -> None:
     nobody = f"nobody-{team.suffix}"
@@ -142,6 +147,8 @@ async def test_every_role_gated_route_refuses_a_person_with_no_roles(api: Api, t
         response = await api.http.request(method, url, json=body, headers=auth(nobody))
         if (method, path) in OPEN_TO_ANY_PERSON:
             assert response.status_code == 200, f"{method} {path}: {response.text}"
+        elif (method, path) in TAKES_A_SOURCE_KEY_NOT_A_PERSON:
+            assert response.status_code == 401, f"{method} {path}: {response.text}"
         else:
             assert response.status_code in {403, 404}, f"{method} {path}: {response.text}"
             assert response.json()["error"] in {
@@ -150,8 +157,8 @@ async def test_every_role_gated_route_refuses_a_person_with_no_roles(api: Api, t
             }  # fmt: skip
 
 
-def _body_for(path: str, someone_else: str) -> dict[str, Any]:
-    bodies: dict[str, dict[str, Any]] = {
+def _body_for(path: str, someone_else: str) -> Any:
+    bodies: dict[str, Any] = {
         "/tokens/revocation": {"token": token(someone_else)},
         "/people/{person_id}/tokens": {"hours": 1},
         "/changes/{change_id}/sign-offs": {"role": "policy", "decision": "approve", "revision": 1},
@@ -159,5 +166,13 @@ def _body_for(path: str, someone_else: str) -> dict[str, Any]:
         "/changes/{change_id}/conditions/{condition_id}/closure": {
             "note": "done", "evidence": [{"title": "t", "uri": "https://x.test/a", "content": "c"}]
         },
+        "/changes/{change_id}/prioritisation": {
+            "senior_interest": {"rating": "high"}, "operational_capacity": {"rating": "high"},
+            "capability": {"rating": "high"},
+        },
+        "/changes/{change_id}/readiness/{area}": {"status": "ready", "owner": someone_else},
+        "/changes/{change_id}/measures/{metric}/points": [
+            {"observed_at": "2026-11-24T09:00:00Z", "value": 1}
+        ],
     }  # fmt: skip
     return bodies.get(path, {})

@@ -63,7 +63,7 @@ async def test_unknown_change_is_404(api: Api, team: Team) -> None:
         ({"success_measures": []}, "at least one success measure is required"),
         ({"title": ""}, "title:"),
         ({"user_groups": []}, "user_groups:"),
-        ({"playbook": "waterfall"}, "unknown playbook 'waterfall'"),
+        ({"playbook": "waterfall"}, "there is no playbook named 'waterfall'"),
     ],
 )
 async def test_bad_intake_is_422_with_a_clear_message(

@@ -27,6 +27,17 @@ def walkthrough_script() -> str:
     return "set -euo pipefail\n" + "\n".join(blocks)
 
 
+def practice_script() -> str:
+    """The Walkthrough's first block (the demo team and the helpers), then every sh block
+    of the improvement practice section, in order."""
+    text = README.read_text()
+    setup = walkthrough_script().split("KEY=")[0]
+    section = text.split("## The improvement practice", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    assert len(blocks) >= 6, "the improvement practice lost its code blocks"
+    return setup + "\n".join(blocks)
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     running = start_stack(tmp_path_factory.mktemp("readme") / "data")
@@ -74,3 +85,25 @@ def test_a_step_that_is_refused_shows_what_the_api_said(stack: Stack) -> None:
     assert refused.returncode == 1
     assert 'the API answered: {"error":"unauthenticated"' in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+@pytest.mark.parametrize("run", ["first", "again on the same stack"])
+def test_the_improvement_practice_runs_as_written(stack: Stack, run: str) -> None:
+    finished = _run(stack, practice_script())
+    assert finished.returncode == 0, f"{run}: " + finished.stdout + finished.stderr
+    lines = finished.stdout.splitlines()
+    stages = [line for line in lines if line in {"intent", "design", "alpha", "private_beta"}]
+    intent, design = ["intent"] * 3, ["design"] * 3
+    assert stages == [*intent, *design, "alpha", "private_beta"]
+    assert "ground_not_prepared" in lines
+    assert lines.count("set_readiness") == 2
+    assert (
+        "operating model is in progress, owned by operations-lead while digital service is ready"
+        in lines
+    )
+    assert "True" in lines
+    assert "64.0" in lines
+    assert "changes_requested" in lines
+    assert lines[-1] == "met"
+    ranked = next(line for line in lines if line.startswith("Need "))
+    assert ranked.startswith("Need 100: 'Holders without internet access'")

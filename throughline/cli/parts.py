@@ -28,10 +28,16 @@ DEMO_TEAM: list[tuple[str, str, Role, str]] = [
     ("digital-team", "Digital team member", Role.DIGITAL, "DIGITAL_TEAM_TOKEN"),
     ("digital-lead", "Digital lead", Role.DIGITAL, "DIGITAL_LEAD_TOKEN"),
     ("policy-lead", "Policy lead", Role.POLICY, "POLICY_LEAD_TOKEN"),
+    ("policy-adviser", "Policy adviser", Role.POLICY, "POLICY_ADVISER_TOKEN"),
+    ("policy-analyst", "Policy analyst", Role.POLICY, "POLICY_ANALYST_TOKEN"),
     ("operations-lead", "Operations lead", Role.OPERATIONS, "OPERATIONS_LEAD_TOKEN"),
     ("service-owner", "Service owner", Role.SERVICE_OWNER, "SERVICE_OWNER_TOKEN"),
     ("auditor", "Auditor", Role.AUDITOR, "AUDITOR_TOKEN"),
     ("admin", "Administrator", Role.ADMIN, "ADMIN_TOKEN"),
+    ("lead-assessor", "Lead assessor", Role.ASSESSOR, "LEAD_ASSESSOR_TOKEN"),
+    ("research-assessor", "User research assessor", Role.ASSESSOR, "RESEARCH_ASSESSOR_TOKEN"),
+    ("design-assessor", "Design assessor", Role.ASSESSOR, "DESIGN_ASSESSOR_TOKEN"),
+    ("technology-assessor", "Technology assessor", Role.ASSESSOR, "TECHNOLOGY_ASSESSOR_TOKEN"),
 ]
 
 

@@ -12,8 +12,8 @@ from models.analytics import AnalyticsQuery, HandoffAnalytics
 from models.authority import Authorities
 from models.change import ChangeState, ChangeStatus
 from models.errors import GateNotFound, ThroughlineError
-from models.playbooks import PLAYBOOKS
 from models.read.events import describe_event
+from models.read.live_data import PAGE_POINTS
 from models.read.options import SignOffOptions, sign_off_options
 from models.read.owner_options import OwnerOptions, owner_options
 from models.read.reports import (
@@ -31,12 +31,17 @@ from models.read.views import ChangeView, GateReport, describe_change, report_ga
 from models.roles import Role
 from models.tables import ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
 from throughline.services.calendars import working_days_left
+from throughline.services.live_data import measures_of
+from throughline.services.playbooks import PlaybookCatalogue
 from throughline.store import analytics, directory, readmodel
 
 
 class ReadService:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], playbooks: PlaybookCatalogue | None = None
+    ) -> None:
         self._sessions = sessions
+        self._playbooks = playbooks or PlaybookCatalogue(sessions)
 
     async def change(self, change_id: str) -> ChangeView:
         """The change, with what it waits on checked against today's directory."""
@@ -96,12 +101,13 @@ class ReadService:
         """All a change's page shows: the change, its timeline and its stages."""
         change = await self.change(change_id)
         timeline = await self.timeline(change_id)
-        playbook = PLAYBOOKS[(change.playbook, change.playbook_version)]
+        playbook = await self._playbooks.get(change.playbook, change.playbook_version)
         return ChangeStory(
             change=change,
             timeline=timeline,
             stages=stage_track(change.stage, ChangeStatus(change.status), playbook),
             measures=measure_checks(change),
+            live=(await measures_of(self._sessions, change_id, limit=PAGE_POINTS)).measures,
         )
 
     async def timeline(self, change_id: str) -> Timeline:

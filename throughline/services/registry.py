@@ -17,8 +17,12 @@ from throughline.services.changes import ChangeService
 from throughline.services.delegations import DelegationService
 from throughline.services.directory import DirectoryService
 from throughline.services.health import HealthService
+from throughline.services.live_data import LiveDataService
 from throughline.services.notifications import NotificationService
 from throughline.services.people import PeopleAdmin, PeopleService
+from throughline.services.playbooks import PlaybookAdmin, PlaybookCatalogue
+from throughline.services.portfolio import PortfolioService
+from throughline.services.practice import PracticeService
 from throughline.services.reads import ReadService
 from throughline.services.sign_in import SignInService
 from throughline.services.tokens import TokenService
@@ -38,15 +42,21 @@ class Services:
     health: HealthService
     notifications: NotificationService
     sign_in: SignInService
+    live_data: LiveDataService
+    playbooks: PlaybookCatalogue
+    playbook_admin: PlaybookAdmin
+    portfolio: PortfolioService
+    practice: PracticeService
 
 
 def build_services(client: Client, settings: Settings, engine: AsyncEngine) -> Services:
     sessions = db.session_factory(engine)
     workflows = ChangeWorkflows(client, settings, sessions)
     directory = DirectoryService(client, settings, sessions)
+    playbooks = PlaybookCatalogue(sessions)
     return Services(
-        changes=ChangeService(workflows, sessions),
-        reads=ReadService(sessions),
+        changes=ChangeService(workflows, sessions, playbooks),
+        reads=ReadService(sessions, playbooks),
         audit=AuditService(sessions, workflows, directory),
         directory=directory,
         people=PeopleService(sessions, directory.directory_id),
@@ -58,6 +68,11 @@ def build_services(client: Client, settings: Settings, engine: AsyncEngine) -> S
             sessions, client, settings, Senders.from_settings(settings).configured()
         ),
         sign_in=SignInService(sessions, settings, single_sign_on(settings)),
+        live_data=LiveDataService(sessions, client, settings),
+        playbooks=playbooks,
+        playbook_admin=PlaybookAdmin(playbooks, directory),
+        portfolio=PortfolioService(sessions),
+        practice=PracticeService(workflows, sessions),
     )
 
 
