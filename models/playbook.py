@@ -6,6 +6,7 @@ never changes the rules under a change that is already in flight.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Any, Self
 
@@ -14,6 +15,9 @@ from pydantic import Field, model_validator
 from models.base import LIST_LIMIT, ShortText, Strict
 from models.intake import AlignmentArea
 from models.roles import SIGNING_ROLES, Role
+
+STAGE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+STAGE_OWNERS = {Role.POLICY, Role.DIGITAL, Role.OPERATIONS, Role.SERVICE_OWNER}
 
 CLOSE = "close"
 """A reject target meaning: close the change instead of sending it back."""
@@ -171,7 +175,7 @@ class Playbook(Strict):
     name: str
     version: int = Field(ge=1)
     title: str
-    stages: list[StageDef] = Field(min_length=1)
+    stages: list[StageDef] = Field(min_length=1, max_length=30)
     adapt_restart_at: list[str] = Field(default_factory=list)
     governance: Governance = Field(default_factory=Governance)
 
@@ -180,6 +184,14 @@ class Playbook(Strict):
         names = [s.name for s in self.stages]
         if len(set(names)) != len(names):
             raise ValueError("stage names must be distinct")
+        odd = [n for n in names if not STAGE_NAME.fullmatch(n)]
+        if odd:
+            raise ValueError(f"stage names use a-z, 0-9, _ and - only, not {odd}")
+        owners = [s.name for s in self.stages if s.owner not in STAGE_OWNERS]
+        if owners:
+            raise ValueError(
+                f"stages {owners} must be owned by policy, digital, operations or service_owner"
+            )
         for index, stage in enumerate(self.stages):
             _check_gate(stage, names[: index + 1])
         unknown = [s for s in self.adapt_restart_at if s not in names]
@@ -234,7 +246,30 @@ def _check_gate(stage: StageDef, stages_so_far: list[str]) -> None:
         raise ValueError(f"gate {gate.name!r} may only reject back to earlier stages, not {bad}")
     if gate.kind is GateKind.DECISION and Role.SERVICE_OWNER not in gate.quorum:
         raise ValueError(f"decision gate {gate.name!r} must be decided by the service owner")
+    if gate.kind is GateKind.DECISION:
+        _check_decision(gate)
     _check_assessment(gate)
+
+
+def _check_decision(gate: GateDef) -> None:
+    """The service owner decides alone, and a decision holds nothing a gate can hold."""
+    if gate.quorum != {Role.SERVICE_OWNER: 1}:
+        raise ValueError(f"decision gate {gate.name!r} is decided by one service owner")
+    held = [
+        name
+        for name, value in [
+            ("requires_ready", gate.requires_ready),
+            ("requires_ground", gate.requires_ground),
+            ("min_observation_days", gate.min_observation_days),
+            ("reject_to", gate.reject_to),
+        ]
+        if value
+    ]
+    if held:
+        raise ValueError(
+            f"decision gate {gate.name!r} cannot have {', '.join(held)}: put them on a "
+            "gate before it"
+        )
 
 
 def _check_assessment(gate: GateDef) -> None:
@@ -249,3 +284,7 @@ def _check_assessment(gate: GateDef) -> None:
         raise ValueError(f"gate {gate.name!r}: only assessment gates are assessed by assessors")
     if not assessing and gate.panel:
         raise ValueError(f"gate {gate.name!r}: only assessment gates have a panel")
+    if assessing and gate.reject_to:
+        raise ValueError(
+            f"assessment gate {gate.name!r} cannot reject: a red point sends the work back"
+        )

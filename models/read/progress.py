@@ -50,8 +50,8 @@ def role_progress(
             RoleProgress(
                 role=role,
                 required=need,
-                given=len(counted[role]),
-                signed_by=counted[role],
+                given=len(counted.get(role, [])),
+                signed_by=counted.get(role, []),
                 not_yet_signed=able,
                 cannot_sign=unable,
             )

@@ -152,9 +152,25 @@ def test_a_gate_requires_known_areas_and_a_sensible_observation_period() -> None
     [
         (lambda d: d["stages"].pop(), "the last stage, 'check', must end at a decision gate"),
         (
-            lambda d: d["stages"][1]["gate"].update(kind="decision", quorum={"service_owner": 1}),
+            lambda d: d["stages"][1]["gate"].update(
+                kind="decision", quorum={"service_owner": 1}, reject_to=[], requires_ground=False
+            ),
             "only the last stage may end at a decision gate, not ['design']",
         ),
+        (
+            lambda d: d["stages"][-1]["gate"].update(quorum={"service_owner": 1, "policy": 2}),
+            "decision gate 'adopt, adapt or abandon' is decided by one service owner",
+        ),
+        (
+            lambda d: d["stages"][-1]["gate"].update(requires_ready=["skills"]),
+            "cannot have requires_ready: put them on a gate before it",
+        ),
+        (
+            lambda d: d["stages"][2]["gate"].update(kind="assessment", quorum={"assessor": 1}),
+            "assessment gate 'ready for release' cannot reject",
+        ),
+        (lambda d: d["stages"][0].update(name="in.tent"), "stage names use a-z, 0-9, _ and -"),
+        (lambda d: d["stages"][0].update(owner="auditor"), "must be owned by policy, digital"),
         (lambda d: d.update(adapt_restart_at=[]), "adapt_restart_at must name the stage"),
         (lambda d: d.update(adapt_restart_at=["act"]), "cannot name the decision stage"),
     ],
