@@ -40,9 +40,11 @@ def check_staffing(
 
 
 def _check_panels(intake: ChangeIntake, playbook: Playbook, proposer: str) -> None:
-    """Each assessment needs a full panel, and nobody assesses their own team's work."""
+    """Each assessment needs a full panel, independent of the change: nobody named on it
+    in another role, nor its proposer, may assess it."""
     panel = intake.people.assessor
-    team = {proposer, *intake.people.digital}
+    people = intake.people
+    team = {proposer, *people.digital, *people.policy, *people.operations, *people.service_owner}
     for stage in playbook.stages:
         gate = stage.gate
         if gate.kind is not GateKind.ASSESSMENT:
@@ -56,7 +58,8 @@ def _check_panels(intake: ChangeIntake, playbook: Playbook, proposer: str) -> No
         if own:
             raise InvalidRequest(
                 f"{', '.join(own)} cannot sit on the panel of {gate.name!r}: an assessor "
-                "does not assess their own team's work"
+                "is independent of the change, so does not also propose, build, sign or "
+                "decide it"
             )
 
 

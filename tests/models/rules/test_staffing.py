@@ -75,13 +75,15 @@ def test_a_panel_short_of_the_gates_seats_is_refused_naming_the_gate_and_seats()
     )
 
 
-def test_nobody_sits_on_the_panel_for_their_own_teams_work() -> None:
-    own = _with_panel([*PANEL[:2], "dig-lead", PROPOSER])
+@pytest.mark.parametrize("named", [["dig-lead", PROPOSER], ["pol-a", "owner"], ["ops-a"]])
+def test_nobody_named_on_the_change_in_another_role_sits_on_its_panel(named: list[str]) -> None:
+    own = _with_panel([*PANEL[: 4 - len(named)], *named])
     with pytest.raises(errors.InvalidRequest) as refused:
         check_staffing(own, PHASES, panel_directory(), PROPOSER)
     assert refused.value.message == (
-        f"{PROPOSER}, dig-lead cannot sit on the panel of 'alpha assessment': an assessor "
-        "does not assess their own team's work"
+        f"{', '.join(sorted(named))} cannot sit on the panel of 'alpha assessment': an "
+        "assessor is independent of the change, so does not also propose, build, sign or "
+        "decide it"
     )
 
 
