@@ -36,8 +36,10 @@ async def prioritise(
     idempotency_key: IdempotencyKey = None,
 ) -> CommandResult:
     """Rate senior interest, operational capacity and capability, each with a note, any
-    time before the design gate passes. It replaces the assessment before it, and any
-    override of it. A condition rated low must be prepared before the design gate."""
+    time before the playbook's ground gate passes (the first gate marked requires_ground:
+    design in plan-do-check-act, the alpha assessment in the GOV.UK phases). It replaces
+    the assessment before it and any override. A condition rated low holds that gate;
+    only the service owner may rate one up again."""
     return await practice.prioritise(change_id, caller.id, body, idempotency_key)
 
 
@@ -55,8 +57,9 @@ async def override_ground(
     practice: PracticeDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommandResult:
-    """As the change's service owner, let it pass the design gate although a condition
-    for starting is rated missing, with the reason; the override is audited."""
+    """As the change's service owner, let it pass its ground gate (design, in
+    plan-do-check-act) although a condition for starting is rated missing, with the
+    reason; the override is audited."""
     return await practice.override_ground(change_id, caller.id, body, idempotency_key)
 
 
@@ -76,8 +79,8 @@ async def set_readiness(
     idempotency_key: IdempotencyKey = None,
 ) -> CommandResult:
     """Record how ready one of the five areas is (policy, operating model, digital
-    service, technology enablers, skills), who owns it, and a note. A playbook's gate may
-    need areas ready before it can be approved."""
+    service, technology enablers, skills), who owns it, and a note. Only the owner marks
+    an area ready. A playbook's gate may need areas ready before it can be approved."""
     return await practice.set_readiness(change_id, caller.id, area, body, idempotency_key)
 
 

@@ -21,8 +21,9 @@ def unmet_rules(state: ChangeState, gate: GateState, roles: list[RoleProgress]) 
         return _decision_unmet(state)
     if gate.status is not GateStatus.IN_REVIEW:
         return [_work_needed(state, gate)]
+    practice = [*_held_by_conditions(state), *_practice(state), *_observation(state)]
     if gate.kind is GateKind.ASSESSMENT:
-        return [assessment_due(state, gate), *_held_by_conditions(state), *_practice(state)]
+        return [assessment_due(state, gate), *practice]
     gaps = [_quorum_gap(progress) for progress in roles if progress.given < progress.required]
     gaps += [
         f"{e.person} may not approve as {p.role}: {e.reason}"
@@ -30,7 +31,18 @@ def unmet_rules(state: ChangeState, gate: GateState, roles: list[RoleProgress]) 
         if p.given < p.required
         for e in p.cannot_sign
     ]
-    return [*gaps, *_lapsed(gate), *_held_by_conditions(state), *_practice(state)]
+    return [*gaps, *_lapsed(gate), *practice]
+
+
+def _observation(state: ChangeState) -> list[str]:
+    """The observation period, which only the live data can tell is over."""
+    days = state.playbook.stage(state.gate.stage).gate.min_observation_days
+    if days is None:
+        return []
+    return [
+        f"each success measure needs {days} days of live data before this gate can pass; "
+        "its measures show how long each has been observed"
+    ]
 
 
 def _practice(state: ChangeState) -> list[str]:

@@ -19,6 +19,7 @@ from models.errors import (
 )
 from models.focus import missing_conditions
 from models.gate import GateStatus
+from models.live_data import observation_shortfalls
 from models.playbook import GateDef, Playbook
 from models.practice import AREA_NAMES, ReadinessStatus
 from models.rules.common import require_active
@@ -49,12 +50,27 @@ def check_prioritise(state: ChangeState, cmd: Prioritise) -> None:
             f"where to start; {cmd.actor} is none of them"
         )
     _require_before_ground_gate(state, "a prioritisation assessment is made")
+    _require_owner_to_clear(state, cmd)
+
+
+def _require_owner_to_clear(state: ChangeState, cmd: Prioritise) -> None:
+    """A team cannot rate away a missing condition itself: rating one up from low is the
+    service owner's call, as an override would be."""
+    before = {m.condition for m in missing_conditions(state.where_to_start())}
+    after = {m.condition for m in missing_conditions(cmd)}
+    cleared = sorted(before - after)
+    if cleared and cmd.actor not in state.intake.people.service_owner:
+        raise NotEligible(
+            f"only the service owner may rate up a condition that was missing: {', '.join(cleared)}"
+        )
 
 
 def check_override_ground(state: ChangeState, cmd: OverrideGround) -> None:
     require_active(state)
     if cmd.actor not in state.intake.people.service_owner:
         raise NotEligible(f"only the change's service owner may override; {cmd.actor} is not")
+    if not any(stage.gate.requires_ground for stage in state.playbook.stages):
+        raise Conflict(f"no gate of the {state.playbook.name} playbook waits for the ground")
     _require_before_ground_gate(state, "the ground is overridden")
     if not missing_conditions(state.where_to_start()):
         raise Conflict("nothing to override: no condition for starting is rated missing")
@@ -65,6 +81,11 @@ def check_set_readiness(state: ChangeState, cmd: SetReadiness) -> None:
     if cmd.actor not in {state.proposer, *state.intake.people.everyone()}:
         raise NotEligible(
             f"only people named on the change may record an area's readiness; {cmd.actor} is not"
+        )
+    if cmd.status is ReadinessStatus.READY and cmd.actor != cmd.owner:
+        raise NotEligible(
+            f"an area is marked ready by its owner; {cmd.actor} may name {cmd.owner} as "
+            "owner, and they then mark it ready"
         )
 
 
@@ -120,21 +141,10 @@ def check_observed(
     state: ChangeState, first_observed: dict[str, datetime] | None, now: datetime
 ) -> None:
     """A gate with a minimum observation period needs every success measure observed
-    from live data for at least that many days."""
+    from live data for at least that many days, counted from when Throughline first
+    received its data (points dated earlier do not shorten the wait)."""
     days = state.playbook.stage(state.gate.stage).gate.min_observation_days
-    if days is None:
-        return
-    seen = first_observed or {}
-    short = []
-    for measure in state.intake.success_measures:
-        began = seen.get(measure.metric)
-        observed = (now - began).days if began is not None else None
-        if observed is None:
-            short.append(f"{measure.metric!r} has no live data yet")
-        elif observed < days:
-            short.append(f"{measure.metric!r} has been observed for {observed} day(s)")
+    metrics = [m.metric for m in state.intake.success_measures]
+    short = observation_shortfalls(metrics, first_observed or {}, days, now)
     if short:
-        raise ObservationTooShort(
-            f"gate {state.gate.name!r} needs {days} days of live data for each measure: "
-            + "; ".join(short)
-        )
+        raise ObservationTooShort(f"gate {state.gate.name!r} cannot pass yet: " + "; ".join(short))

@@ -62,7 +62,7 @@ class ChangeService:
         playbook version it asks for, else the latest; a keyed proposal whose change
         exists gets that change's first answer."""
         playbook = await self._playbooks.for_new_change(intake.playbook, intake.playbook_version)
-        request = request_key(proposer, key, intake)
+        request = request_key(proposer, key, intake.keyed())
         change_id = change_id_for(request)
         async with self._sessions() as session:
             named = sorted(intake.people.everyone())
@@ -162,7 +162,7 @@ class ChangeService:
         """When each measure's live data began: a gate may need a minimum observation
         period, and only the store knows the data."""
         async with self._sessions() as session:
-            return await live_data.first_observed(session, change_id) or None
+            return await live_data.first_received(session, change_id) or None
 
     async def _refuse_a_closed_window(self, change_id: str) -> None:
         async with self._sessions() as session:

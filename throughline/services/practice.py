@@ -59,7 +59,7 @@ class PracticeService:
     ) -> CommandResult:
         cmd = Assess(actor=actor, **body.model_dump())
         async with self._sessions() as session:
-            cmd.first_observed = await live_data.first_observed(session, change_id) or None
+            cmd.first_observed = await live_data.first_received(session, change_id) or None
         return await self.workflows.send(change_id, ServiceChangeWorkflow.assess, cmd, body, key)
 
     async def assessment_reports(self, change_id: str) -> list[AssessmentReport]:

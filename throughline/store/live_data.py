@@ -146,6 +146,17 @@ async def first_observed(session: AsyncSession, change_id: str) -> dict[str, dat
     return dict((await session.exec(statement)).all())
 
 
+async def first_received(session: AsyncSession, change_id: str) -> dict[str, datetime]:
+    """When Throughline first received live data for each of a change's measures: an
+    observation period counts from there, so points dated in the past do not make one."""
+    statement = (
+        select(MeasurePointRow.metric, func.min(MeasurePointRow.received_at))
+        .where(col(MeasurePointRow.change_id) == change_id)
+        .group_by(col(MeasurePointRow.metric))
+    )
+    return dict((await session.exec(statement)).all())
+
+
 def _point(row: MeasurePointRow) -> MeasurePoint:
     return MeasurePoint(
         observed_at=row.observed_at,

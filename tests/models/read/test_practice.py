@@ -8,9 +8,10 @@ from models.commands import OverrideGround, SetReadiness
 from models.intake import AlignmentArea
 from models.practice import ReadinessStatus
 from models.read.practice import alignment_lines, describe_practice, misalignment
+from models.read.views import describe_gate
 from models.transitions.opening import open_change
 from models.transitions.practice import apply_override_ground, apply_set_readiness
-from tests.factories import OWNER, PROPOSER, T0, authority, fresh_state, later, new_change
+from tests.factories import OWNER, PROPOSER, T0, authority, fresh_state, later, new_change, submit
 from tests.models.phases import assess, at_alpha_assessment, ratings
 
 READY = ReadinessStatus.READY
@@ -19,7 +20,7 @@ BLOCKED = ReadinessStatus.BLOCKED
 
 
 def _set(state: ChangeState, area: AlignmentArea, status: ReadinessStatus) -> None:
-    cmd = SetReadiness(actor=PROPOSER, area=area, status=status, owner="ops-b", note="Noted.")
+    cmd = SetReadiness(actor="ops-b", area=area, status=status, owner="ops-b", note="Noted.")
     apply_set_readiness(state, cmd, authority(PROPOSER), later(1))
 
 
@@ -124,3 +125,14 @@ def test_the_practice_view_shows_the_missing_conditions_and_the_override() -> No
     assert view.ground_override is not None
     assert view.ground_override.overridden_by == OWNER
     assert view.misaligned == ["no area's readiness is recorded yet"]
+
+
+def test_a_gate_needing_live_data_says_so_among_what_it_lacks() -> None:
+    state = fresh_state()
+    state.playbook = state.playbook.model_copy(deep=True)  # the built-in stays as it is
+    state.playbook.stage("intent").gate.min_observation_days = 7
+    submit(state)
+    assert (
+        "each success measure needs 7 days of live data before this gate can pass; its "
+        "measures show how long each has been observed"
+    ) in describe_gate(state, state.gate).unmet

@@ -170,7 +170,9 @@ def test_a_met_assessment_needs_the_measures_observed_for_as_long_as_the_gate_as
     state.playbook = state.playbook.model_copy(deep=True)  # the built-in stays as it is
     state.playbook.stage("alpha").gate.min_observation_days = 14
     unobserved = assess_command(state, ratings())
-    with pytest.raises(errors.ObservationTooShort, match="needs 14 days of live data"):
+    with pytest.raises(
+        errors.ObservationTooShort, match="has not been observed yet; the gate needs 14 days"
+    ):
         check_assess_at(state, unobserved, T0)
     check_assess_at(state, assess_command(state, ratings(red=(1,))), T0)
     began = {m.metric: T0 - timedelta(days=14) for m in state.intake.success_measures}

@@ -17,7 +17,7 @@ from models.commands import NewChange, OverrideGround, Prioritise, SetReadiness
 from models.intake import AlignmentArea
 from models.playbook import Playbook
 from models.playbooks import PDCA_V4_PLAYBOOK_DATA, PLAYBOOKS
-from models.practice import ReadinessStatus
+from models.practice import GroundOverride, ReadinessStatus
 from models.rules.practice import (
     check_gate_may_pass,
     check_observed,
@@ -69,7 +69,7 @@ def _started(version: int = 4, prioritisation: dict[str, Any] | None = None) -> 
 
 
 def _readiness(state: ChangeState, area: AlignmentArea, status: ReadinessStatus) -> None:
-    cmd = SetReadiness(actor=PROPOSER, area=area, status=status, owner="ops-b", note="Noted.")
+    cmd = SetReadiness(actor="ops-b", area=area, status=status, owner="ops-b", note="Noted.")
     apply_set_readiness(state, cmd, authority(PROPOSER), T0)
 
 
@@ -132,8 +132,12 @@ def test_only_the_service_owner_overrides_and_only_a_missing_condition() -> None
 
 
 def test_the_ground_is_not_overridden_once_its_gate_has_passed() -> None:
-    state = _started(version=3)
+    state = _started(version=4)
     pass_gate(state)
+    state.ground_override = GroundOverride(
+        reason="agreed", gate_name="design approved", missing=["capability"],
+        overridden_by=OWNER, overridden_at=T0,
+    )  # fmt: skip
     pass_gate(state)
     with pytest.raises(errors.WrongStage, match="the ground is overridden before gate"):
         check_override_ground(state, _override_command())
@@ -143,7 +147,7 @@ def test_only_people_named_on_the_change_record_an_areas_readiness() -> None:
     state = fresh_state()
     for person in (PROPOSER, "pol-b", "ops-a", OWNER):
         cmd = SetReadiness(
-            actor=person, area=AlignmentArea.SKILLS, status=ReadinessStatus.READY, owner="ops-b"
+            actor=person, area=AlignmentArea.SKILLS, status=ReadinessStatus.BLOCKED, owner="ops-b"
         )
         check_set_readiness(state, cmd)
     stranger = SetReadiness(
@@ -238,8 +242,9 @@ def test_a_measure_without_live_data_holds_a_gate_that_needs_observation() -> No
     with pytest.raises(errors.ObservationTooShort) as held:
         check_observed(_observing(), None, T0)
     assert held.value.message == (
-        "gate 'outcome reviewed' needs 14 days of live data for each measure: "
-        "'median days to decision' has no live data yet; 'online take-up' has no live data yet"
+        "gate 'outcome reviewed' cannot pass yet: 'median days to decision' has not been "
+        "observed yet; the gate needs 14 days; 'online take-up' has not been observed yet; "
+        "the gate needs 14 days"
     )
 
 
@@ -247,8 +252,8 @@ def test_a_measure_observed_too_briefly_is_named_with_its_days() -> None:
     with pytest.raises(errors.ObservationTooShort) as held:
         check_observed(_observing(), _since(T0, 30, 13), T0)
     assert held.value.message == (
-        "gate 'outcome reviewed' needs 14 days of live data for each measure: "
-        "'online take-up' has been observed for 13 day(s)"
+        "gate 'outcome reviewed' cannot pass yet: 'online take-up' has been observed for "
+        "13 days; the gate needs 14"
     )
 
 
@@ -262,3 +267,37 @@ def test_a_gate_without_an_observation_period_needs_no_live_data() -> None:
         pass_gate(state)
     assert state.gate.name == "outcome reviewed"
     check_observed(state, None, T0)
+
+
+def test_only_an_areas_owner_marks_it_ready() -> None:
+    state = fresh_state()
+    ready = SetReadiness(
+        actor=PROPOSER, area=AlignmentArea.SKILLS, status=ReadinessStatus.READY, owner="ops-b"
+    )
+    with pytest.raises(errors.NotEligible, match="an area is marked ready by its owner"):
+        check_set_readiness(state, ready)
+    check_set_readiness(state, ready.model_copy(update={"actor": "ops-b"}))
+
+
+def test_a_team_cannot_rate_away_a_missing_condition_but_the_service_owner_can() -> None:
+    state = _started(version=4)
+    high = {"rating": "high"}
+    rated_up = Prioritise.model_validate(
+        {
+            "actor": PROPOSER,
+            "senior_interest": high,
+            "operational_capacity": high,
+            "capability": high,
+        }
+    )
+    with pytest.raises(
+        errors.NotEligible, match="rate up a condition that was missing: capability"
+    ):
+        check_prioritise(state, rated_up)
+    check_prioritise(state, rated_up.model_copy(update={"actor": OWNER}))
+
+
+def test_a_playbook_with_no_ground_gate_takes_no_override() -> None:
+    state = _started(version=3)
+    with pytest.raises(errors.Conflict, match="no gate of the pdca playbook waits for the ground"):
+        check_override_ground(state, _override_command())

@@ -50,7 +50,7 @@ def _override(state: ChangeState) -> Any:
 
 def _readiness(owner: str = "ops-b", status: ReadinessStatus = ReadinessStatus.IN_PROGRESS) -> Any:
     return SetReadiness(
-        actor=PROPOSER,
+        actor=owner if status is ReadinessStatus.READY else PROPOSER,
         area=AlignmentArea.OPERATING_MODEL,
         status=status,
         owner=owner,

@@ -124,8 +124,8 @@ async def test_an_area_readiness_is_recorded_and_shows_out_of_step(
     api: Api, team: Team, browse: SignIn
 ) -> None:
     change_id = await propose(api, team)
-    lead = await browse(team.signer(Role.POLICY))
     owner = team.signer(Role.POLICY, 1)
+    lead = await browse(owner)
 
     ready = {"area": "policy", "status": "ready", "owner": owner, "note": "Guidance agreed"}
     assert (await _post(lead, change_id, "readiness", ready)).status_code == 303
