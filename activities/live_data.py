@@ -17,6 +17,7 @@ from temporalio.service import RPCError
 from activities.notifications import wake_the_dispatcher
 from models.errors import ThroughlineError
 from models.live_data import (
+    FUTURE_TOLERANCE,
     MeasurePoint,
     MeasurePoll,
     PointOrigin,
@@ -55,12 +56,15 @@ class LiveDataActivities:
             return f"skipped: source {poll.source_id} is not a Prometheus source"
         try:
             observed_at, value = await self._query(row)
+            now = datetime.now(UTC)
+            if observed_at > now + FUTURE_TOLERANCE:
+                raise SourceFailure(f"the sample's time {observed_at.isoformat()} is ahead of now")
             point = MeasurePoint(
                 observed_at=observed_at,
                 value=value,
                 origin=PointOrigin.PROMETHEUS,
                 source_id=row.id,
-                received_at=datetime.now(UTC),
+                received_at=now,
             )
             return await self._store(row, point)
         except (SourceFailure, ThroughlineError) as failure:

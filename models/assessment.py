@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from models.base import PersonId, Strict, Text
+from models.base import PersonId, Strict, Text, WholeNumber
 
 SERVICE_STANDARD: dict[int, str] = {
     1: "Understand users and their needs",
@@ -37,20 +37,20 @@ class Rag(StrEnum):
 
 
 class PointRating(Strict):
-    point: int = Field(ge=1, le=14, description="The Service Standard point, 1 to 14.")
+    point: WholeNumber = Field(ge=1, le=14, description="The Service Standard point, 1 to 14.")
     rating: Rag
     comment: Text = Field(description="The panel's reasons for the rating.")
 
 
 class AssessmentAction(Strict):
-    point: int = Field(ge=1, le=14, description="The amber point the action answers.")
+    point: WholeNumber = Field(ge=1, le=14, description="The amber point the action answers.")
     description: Text
     owner: PersonId
     due: date
 
 
 class AssessmentRequest(Strict):
-    revision: int = Field(ge=1, description="The revision of the team's work assessed.")
+    revision: WholeNumber = Field(ge=1, description="The revision of the team's work assessed.")
     ratings: list[PointRating] = Field(
         min_length=1,
         max_length=14,

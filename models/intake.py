@@ -11,7 +11,7 @@ from pydantic import (
     model_validator,
 )
 
-from models.base import LIST_LIMIT, Flag, Number, PersonId, ShortText, Strict, Text
+from models.base import LIST_LIMIT, Flag, Number, PersonId, ShortText, Strict, Text, WholeNumber
 from models.roles import Role
 from models.working_time import HolidayCalendar
 
@@ -37,7 +37,7 @@ class UserGroup(Strict):
     severity: Rating | None = Field(
         default=None, description="How severe the problem is for this group today."
     )
-    reach: int | None = Field(
+    reach: WholeNumber | None = Field(
         default=None, ge=0, le=100_000_000, description="How many people in the group it reaches."
     )
 
@@ -122,7 +122,7 @@ class ChangeIntake(Strict):
     people: NamedPeople
     prioritisation: Prioritisation | None = None
     playbook: ShortText = "pdca"
-    playbook_version: int | None = Field(
+    playbook_version: WholeNumber | None = Field(
         default=None, ge=1, description="A published version to pin; defaults to the latest."
     )
     calendar: HolidayCalendar | None = Field(
@@ -135,11 +135,18 @@ class ChangeIntake(Strict):
     def recorded(self) -> dict[str, Any]:
         """The intake as its creation event records it. Fields added since version 1
         appear only when set, so replayed changes reproduce their stored hashes."""
-        payload = self.model_dump(mode="json", exclude={"calendar", "playbook_version"})
-        if self.calendar is not None:
-            payload["calendar"] = self.calendar.value
-        if self.playbook_version is not None:
-            payload["playbook_version"] = self.playbook_version
+        payload = self.keyed()
+        if self.calendar is None:
+            del payload["calendar"]
+        return payload
+
+    def keyed(self) -> dict[str, Any]:
+        """The intake as an Idempotency-Key's fingerprint reads it: fields added since
+        the calendar appear only when set, so a retry sent before they existed still
+        matches its first answer."""
+        payload = self.model_dump(mode="json")
+        if self.playbook_version is None:
+            del payload["playbook_version"]
         if not self.people.assessor:
             del payload["people"]["assessor"]
         for group in payload["user_groups"]:

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, HttpUrl, UrlConstraints, field_validator
 
-from models.base import Number, Strict, Text
+from models.base import Number, Strict, Text, WholeNumber
 from models.change import ChangeState
 from models.errors import InvalidRequest, NotEligible
 from models.intake import SuccessMeasure
@@ -79,9 +79,17 @@ class PrometheusSourceRequest(Strict):
         description="The base URL; /api/v1/query is added to it."
     )
     query: Text = Field(description="A PromQL expression returning one series or a scalar.")
-    interval_seconds: int = Field(
+    interval_seconds: WholeNumber = Field(
         default=60, ge=1, le=86_400, description="How often to poll; at least 15 in production."
     )
+
+    @field_validator("url")
+    @classmethod
+    def _no_credentials(cls, url: HttpUrl) -> HttpUrl:
+        """A URL is shown to everyone who reads the change, so it carries no secrets."""
+        if url.username or url.password:
+            raise ValueError("must not carry a user name or password")
+        return url
 
 
 SourceRequest = Annotated[PushSourceRequest | PrometheusSourceRequest, Field(discriminator="kind")]

@@ -79,7 +79,22 @@ def _sample(sample: Any) -> tuple[datetime, float]:
         raise SourceFailure(f"the query's value {text!r} is not a number") from None
     if not math.isfinite(value):
         raise SourceFailure(f"the query's value is {text}, not a finite number")
-    return datetime.fromtimestamp(at, UTC), value
+    return _moment(at), value
+
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _moment(at: float) -> datetime:
+    """A sample's unix time as a moment, refused when it is not a sensible one; the
+    poll refuses a time ahead of now as pushed points are refused."""
+    try:
+        moment = datetime.fromtimestamp(at, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise SourceFailure(f"the sample's time {at!r} is not a time") from None
+    if moment < EARLIEST:
+        raise SourceFailure(f"the sample's time {moment.isoformat()} is before 2000")
+    return moment
 
 
 def read_csv_points(text: str) -> list[PointIn]:
@@ -145,6 +160,8 @@ def _time(row: int, cell: str, problems: list[str]) -> datetime | None:
 
 def _number(row: int, cell: str, problems: list[str]) -> float | None:
     try:
+        if "_" in cell:  # Python reads 1_000 as a number; a spreadsheet does not
+            raise ValueError(cell)
         value = float(cell.strip())
     except ValueError:
         problems.append(f"row {row}, column value: {cell!r} is not a number")

@@ -144,8 +144,13 @@ class Settings(BaseSettings):
         ge=1,
         description="The shortest interval a Prometheus source of a measure may be polled at.",
     )
+    measure_source_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="The hosts a measure's Prometheus source may name, comma-separated; "
+        "empty allows any. Set it in production, so the worker fetches only from them.",
+    )
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "measure_source_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

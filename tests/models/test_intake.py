@@ -101,3 +101,11 @@ def test_the_creation_event_records_need_panel_and_pinned_version_only_when_give
 def test_only_the_nations_calendars_are_known() -> None:
     with pytest.raises(ValidationError, match="GB-ENG"):
         intake(calendar="FR")
+
+
+def test_a_keyed_proposal_fingerprints_as_it_did_before_the_newer_fields() -> None:
+    keyed = intake().keyed()
+    assert keyed["calendar"] is None
+    assert "playbook_version" not in keyed
+    assert "assessor" not in keyed["people"]
+    assert all("severity" not in g and "reach" not in g for g in keyed["user_groups"])

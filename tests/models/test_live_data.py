@@ -17,6 +17,7 @@ from models.live_data import (
     MeasurePoint,
     PointIn,
     PointOrigin,
+    PrometheusSourceRequest,
     check_points,
     crossing,
     crossing_key,
@@ -182,3 +183,9 @@ def test_a_first_point_stamped_after_now_counts_as_no_days() -> None:
     assert observation_shortfalls(["online take-up"], later, 1, T0) == [
         "'online take-up' has been observed for 0 days; the gate needs 1"
     ]
+
+
+def test_a_prometheus_source_url_carries_no_credentials() -> None:
+    body = {"kind": "prometheus", "url": "http://user:secret@prometheus:9090", "query": "up"}
+    with pytest.raises(ValidationError, match="must not carry a user name or password"):
+        PrometheusSourceRequest.model_validate(body)

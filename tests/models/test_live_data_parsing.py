@@ -133,3 +133,27 @@ def test_a_file_over_the_limit_is_refused() -> None:
 
     with pytest.raises(InvalidRequest, match=f"at most {MAX_POINTS} rows"):
         read_csv_points(text)
+
+
+@pytest.mark.parametrize(
+    ("at", "said"),
+    [
+        (1e20, "is not a time"),
+        (float("nan"), "is not a time"),
+        (-1e12, "is not a time"),
+        (0, "is before 2000"),
+    ],
+)
+def test_a_sample_time_that_is_not_a_sensible_moment_fails_the_source(at: float, said: str) -> None:
+    answer = {
+        "status": "success",
+        "data": {"resultType": "vector", "result": [{"metric": {}, "value": [at, "61"]}]},
+    }
+    with pytest.raises(SourceFailure, match=said):
+        read_prometheus_answer(answer)
+
+
+def test_a_value_with_an_underscore_is_not_a_number_in_a_csv_file() -> None:
+    text = "observed_at,value\n2026-11-02T09:00:00Z,1_000\n"
+    with pytest.raises(InvalidRequest, match="row 2, column value: '1_000' is not a number"):
+        read_csv_points(text)

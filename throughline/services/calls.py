@@ -10,7 +10,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from temporalio.client import (
@@ -40,13 +40,12 @@ TEMPORAL_ERRORS = (
 Translate = Callable[[BaseException], Awaitable[ThroughlineError]]
 
 
-def request_key(actor: str, key: str | None, body: BaseModel) -> RequestKey | None:
+def request_key(actor: str, key: str | None, body: BaseModel | dict[str, Any]) -> RequestKey | None:
     """Scope an Idempotency-Key to its sender and fingerprint what was asked."""
     if key is None:
         return None
-    return RequestKey(
-        key=f"{actor}:{key}", fingerprint=fingerprint(body.model_dump(mode="json"), ascii_only=True)
-    )
+    asked = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    return RequestKey(key=f"{actor}:{key}", fingerprint=fingerprint(asked, ascii_only=True))
 
 
 def update_id(request: RequestKey | None) -> str:

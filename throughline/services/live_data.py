@@ -124,6 +124,12 @@ class LiveDataService:
         least = self._settings.measure_poll_min_seconds
         if request.interval_seconds < least:
             raise InvalidRequest(f"interval_seconds must be at least {least} here")
+        allowed = self._settings.measure_source_hosts
+        if allowed and request.url.host not in allowed:
+            raise InvalidRequest(
+                f"{request.url.host} is not a host measure sources may name here: "
+                f"{', '.join(allowed)} (THROUGHLINE_MEASURE_SOURCE_HOSTS)"
+            )
         row.url, row.query = str(request.url), request.query
         row.interval_seconds = request.interval_seconds
         return row
@@ -164,6 +170,7 @@ class LiveDataService:
         async with self._sessions() as session, session.begin():
             row = await _keyed_source(session, source_id, key)
             state = await readmodel.change_state(session, row.change_id)
+            require_active(state)
             stored, due = await self._store(session, state, row.metric, points, row.id)
         return await self._told(stored, due)
 
@@ -226,7 +233,7 @@ class LiveDataService:
 
     async def first_observed(self, change_id: str) -> dict[str, datetime]:
         """When each of the change's measures was first observed, for the observation
-        period a gate may need (models.live_data.observation_shortfalls)."""
+        period a gate may need (models.rules.practice.check_observed)."""
         async with self._sessions() as session:
             return await live_data.first_observed(session, change_id)
 
