@@ -15,6 +15,7 @@ from temporalio.service import RPCError
 from api.deps import Resources
 from models.errors import (
     ChangeClosed,
+    InvalidRequest,
     NotEligible,
     SourceNotFound,
     Unauthenticated,
@@ -60,11 +61,12 @@ async def test_first_observed_is_the_earliest_point_of_each_measure_from_any_ori
     assert await live.first_observed("no-such-change") == {}
 
 
-async def test_a_closed_change_takes_no_new_source_and_no_upload(
+async def test_a_closed_change_takes_no_new_source_no_upload_and_no_push(
     app: FastAPI, api: Api, team: Team
 ) -> None:
     live = service(app)
     change_id = await propose(api, team)
+    pushed = await live.bind(change_id, TAKE_UP, team.proposer, PUSH)
     withdrawn = await api.post(
         team.proposer, f"/changes/{change_id}/withdrawal", {"reason": "Moved"}
     )
@@ -74,6 +76,22 @@ async def test_a_closed_change_takes_no_new_source_and_no_upload(
         await live.bind(change_id, TAKE_UP, team.proposer, PUSH)
     with pytest.raises(ChangeClosed):
         await live.upload(change_id, TAKE_UP, team.proposer, [point(10, 30)])
+    with pytest.raises(ChangeClosed):
+        await live.push(pushed.source.id, pushed.key, [point(10, 30)])
+
+
+async def test_sources_may_name_only_the_hosts_settings_allow(
+    app: FastAPI, api: Api, team: Team, temporal_client: Client, settings: Settings
+) -> None:
+    resources: Resources = app.state.resources
+    allowing = settings.model_copy(update={"measure_source_hosts": ["prometheus.internal"]})
+    live = LiveDataService(resources.sessions, temporal_client, allowing)
+    change_id = await propose(api, team)
+    elsewhere = PrometheusSourceRequest.model_validate(
+        {"kind": "prometheus", "url": "http://169.254.169.254", "query": "up"}
+    )
+    with pytest.raises(InvalidRequest, match="169.254.169.254 is not a host measure sources"):
+        await live.bind(change_id, TAKE_UP, team.proposer, elsewhere)
 
 
 async def test_a_push_needs_a_key_and_a_stop_needs_the_team(
