@@ -90,7 +90,7 @@ async def test_sources_may_name_only_the_hosts_settings_allow(
     elsewhere = PrometheusSourceRequest.model_validate(
         {"kind": "prometheus", "url": "http://169.254.169.254", "query": "up"}
     )
-    with pytest.raises(InvalidRequest, match="169.254.169.254 is not a host measure sources"):
+    with pytest.raises(InvalidRequest, match=r"169\.254\.169\.254 is not a host measure sources"):
         await live.bind(change_id, TAKE_UP, team.proposer, elsewhere)
 
 
