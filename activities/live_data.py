@@ -54,6 +54,9 @@ class LiveDataActivities:
             return f"skipped: source {poll.source_id} was stopped; its schedule is deleted"
         if row is None or row.kind != SourceKind.PROMETHEUS:
             return f"skipped: source {poll.source_id} is not a Prometheus source"
+        if await self._change_closed(row):
+            await _forget_schedule(poll.source_id)
+            return f"stopped: the change of source {poll.source_id} is closed"
         try:
             observed_at, value = await self._query(row)
             now = datetime.now(UTC)
@@ -69,6 +72,16 @@ class LiveDataActivities:
             return await self._store(row, point)
         except (SourceFailure, ThroughlineError) as failure:
             return await self._failed(row, failure)
+
+    async def _change_closed(self, row: MeasureSourceRow) -> bool:
+        """A closed change needs no more data: its source stops, and its schedule goes."""
+        async with self._sessions() as session, session.begin():
+            state = await readmodel.change_state(session, row.change_id)
+            if not state.status.is_closed:
+                return False
+            row.active = False
+            await live_data.save_source(session, row)
+        return True
 
     async def _query(self, row: MeasureSourceRow) -> tuple[datetime, float]:
         url = f"{(row.url or '').rstrip('/')}{QUERY_PATH}"
