@@ -6,6 +6,7 @@ well, so neither the schedule nor the worker ever stops for it."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import httpx
@@ -22,6 +23,7 @@ from models.live_data import (
     MeasurePoll,
     PointOrigin,
     SourceKind,
+    host_allowed,
     poll_schedule_id,
 )
 from models.live_data_parsing import SourceFailure, read_prometheus_answer
@@ -39,10 +41,12 @@ class LiveDataActivities:
         sessions: async_sessionmaker[AsyncSession],
         style: MessageStyle,
         timeout_seconds: float = 10,
+        allowed_hosts: Sequence[str] = (),
     ) -> None:
         self._sessions = sessions
         self._style = style
         self._timeout = timeout_seconds
+        self._allowed_hosts = list(allowed_hosts)
 
     @activity.defn(name="poll_measure_source")
     async def poll_measure_source(self, poll: MeasurePoll) -> str:
@@ -54,10 +58,12 @@ class LiveDataActivities:
             return f"skipped: source {poll.source_id} was stopped; its schedule is deleted"
         if row is None or row.kind != SourceKind.PROMETHEUS:
             return f"skipped: source {poll.source_id} is not a Prometheus source"
-        if await self._change_closed(row):
-            await _forget_schedule(poll.source_id)
-            return f"stopped: the change of source {poll.source_id} is closed"
         try:
+            if await self._change_closed(row):
+                await _forget_schedule(poll.source_id)
+                return f"stopped: the change of source {poll.source_id} is closed"
+            if not host_allowed(row.url or "", self._allowed_hosts):
+                raise SourceFailure(f"{row.url} is not on THROUGHLINE_MEASURE_SOURCE_HOSTS")
             observed_at, value = await self._query(row)
             now = datetime.now(UTC)
             if observed_at > now + FUTURE_TOLERANCE:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AwareDatetime, Field, HttpUrl, UrlConstraints, field_validator
 
@@ -121,6 +122,14 @@ class MeasurePoll(Strict):
 def poll_schedule_id(source_id: str) -> str:
     """The Temporal Schedule that polls one source."""
     return f"measure-poll-{source_id}"
+
+
+def host_allowed(url: str, allowed: Sequence[str]) -> bool:
+    """Whether a source's URL names a host the settings allow; no list allows any."""
+    if not allowed:
+        return True
+    host = (urlsplit(url).hostname or "").lower()
+    return host in {name.strip().lower() for name in allowed}
 
 
 def may_feed(state: ChangeState, person: str) -> None:

@@ -82,7 +82,7 @@ def _sample(sample: Any) -> tuple[datetime, float]:
     return _moment(at), value
 
 
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _moment(at: float) -> datetime:
@@ -93,7 +93,7 @@ def _moment(at: float) -> datetime:
     except (OverflowError, OSError, ValueError):
         raise SourceFailure(f"the sample's time {at!r} is not a time") from None
     if moment < EARLIEST:
-        raise SourceFailure(f"the sample's time {moment.isoformat()} is before 2000")
+        raise SourceFailure(f"the sample's time {moment.isoformat()} is before 1970")
     return moment
 
 

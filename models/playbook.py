@@ -17,7 +17,6 @@ from models.intake import AlignmentArea
 from models.roles import SIGNING_ROLES, Role
 
 STAGE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-STAGE_OWNERS = {Role.POLICY, Role.DIGITAL, Role.OPERATIONS, Role.SERVICE_OWNER}
 
 CLOSE = "close"
 """A reject target meaning: close the change instead of sending it back."""
@@ -77,7 +76,8 @@ class GateDef(Strict):
         ge=1,
         le=366,
         description="Days each success measure must have been observed from live data "
-        "before the gate can be approved.",
+        "before the gate can be approved, counted from when Throughline first received "
+        "its data.",
     )
     reject_to: list[str] = Field(default_factory=list)
     service_level_days: int | None = Field(
@@ -184,20 +184,14 @@ class Playbook(Strict):
         names = [s.name for s in self.stages]
         if len(set(names)) != len(names):
             raise ValueError("stage names must be distinct")
-        odd = [n for n in names if not STAGE_NAME.fullmatch(n)]
-        if odd:
-            raise ValueError(f"stage names use a-z, 0-9, _ and - only, not {odd}")
-        owners = [s.name for s in self.stages if s.owner not in STAGE_OWNERS]
-        if owners:
-            raise ValueError(
-                f"stages {owners} must be owned by policy, digital, operations or service_owner"
-            )
+        _check_stage_names(names)
         for index, stage in enumerate(self.stages):
             _check_gate(stage, names[: index + 1])
         unknown = [s for s in self.adapt_restart_at if s not in names]
         if unknown:
             raise ValueError(f"adapt_restart_at names unknown stages: {unknown}")
         _check_ending(self)
+        _check_owners(self.stages)
         return self
 
     def stage(self, name: str) -> StageDef:
@@ -214,6 +208,25 @@ class Playbook(Strict):
     @property
     def first_stage(self) -> StageDef:
         return self.stages[0]
+
+
+def _check_stage_names(names: list[str]) -> None:
+    for index, name in enumerate(names):
+        if not STAGE_NAME.fullmatch(name):
+            raise ValueError(
+                f"stages.{index}.name {name!r}: use 1 to 64 of a-z, 0-9, _ and -, starting "
+                "with a letter or digit"
+            )
+        if name == CLOSE:
+            raise ValueError(f"stages.{index}.name: 'close' is the reject target that closes")
+
+
+def _check_owners(stages: list[StageDef]) -> None:
+    """The team submits each stage's work, so a digital stage; the service owner decides."""
+    for stage in stages:
+        owner = Role.SERVICE_OWNER if stage.gate.kind is GateKind.DECISION else Role.DIGITAL
+        if stage.owner is not owner:
+            raise ValueError(f"stage {stage.name!r} is owned by {owner}, not {stage.owner}")
 
 
 def _check_ending(playbook: Playbook) -> None:
@@ -255,16 +268,13 @@ def _check_decision(gate: GateDef) -> None:
     """The service owner decides alone, and a decision holds nothing a gate can hold."""
     if gate.quorum != {Role.SERVICE_OWNER: 1}:
         raise ValueError(f"decision gate {gate.name!r} is decided by one service owner")
-    held = [
-        name
-        for name, value in [
-            ("requires_ready", gate.requires_ready),
-            ("requires_ground", gate.requires_ground),
-            ("min_observation_days", gate.min_observation_days),
-            ("reject_to", gate.reject_to),
-        ]
-        if value
-    ]
+    settings = {
+        "requires_ready": gate.requires_ready,
+        "requires_ground": gate.requires_ground,
+        "min_observation_days": gate.min_observation_days,
+        "reject_to": gate.reject_to,
+    }
+    held = [name for name, value in settings.items() if value]
     if held:
         raise ValueError(
             f"decision gate {gate.name!r} cannot have {', '.join(held)}: put them on a "

@@ -49,7 +49,7 @@ def build_worker(
     projection = ProjectionActivities(sessions, style)
     directory = DirectoryActivities(sessions, style)
     calendar = CalendarActivities()
-    live_data = LiveDataActivities(sessions, style)
+    live_data = LiveDataActivities(sessions, style, allowed_hosts=settings.measure_source_hosts)
     notifications = NotificationActivities(
         sessions, Senders.from_settings(settings), style, settings.digest_hour
     )

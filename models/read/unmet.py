@@ -40,8 +40,8 @@ def _observation(state: ChangeState) -> list[str]:
     if days is None:
         return []
     return [
-        f"each success measure needs {days} days of live data before this gate can pass; "
-        "its measures show how long each has been observed"
+        f"each success measure needs {days} days of live data before this gate can pass, "
+        "counted from when Throughline first received its data"
     ]
 
 

@@ -82,10 +82,19 @@ def check_set_readiness(state: ChangeState, cmd: SetReadiness) -> None:
         raise NotEligible(
             f"only people named on the change may record an area's readiness; {cmd.actor} is not"
         )
-    if cmd.status is ReadinessStatus.READY and cmd.actor != cmd.owner:
+    if cmd.status is ReadinessStatus.READY:
+        _require_owner_to_mark_ready(state, cmd)
+
+
+def _require_owner_to_mark_ready(state: ChangeState, cmd: SetReadiness) -> None:
+    """Only the area's owner says it is ready; an area changes hands with another status
+    first, so nobody takes it over and marks it ready in one step."""
+    current = state.readiness.get(cmd.area)
+    owner = current.owner if current else cmd.owner
+    if cmd.actor != owner or cmd.owner != owner:
         raise NotEligible(
-            f"an area is marked ready by its owner; {cmd.actor} may name {cmd.owner} as "
-            "owner, and they then mark it ready"
+            f"an area is marked ready by its owner, {owner}; to hand it to someone else, "
+            "record it with another status first"
         )
 
 

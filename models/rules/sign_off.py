@@ -82,6 +82,12 @@ def check_signer(state: ChangeState, gate: GateState, cmd: SignOffCommand) -> No
         raise RoleNotRequired(f"gate {gate.name!r} needs sign-off from {needed}, not {cmd.role}")
     if cmd.acting_for == cmd.actor:
         raise InvalidRequest("acting_for names yourself; leave it out to sign as yourself")
+    on_panel = sorted(set(_identities(cmd)) & set(state.intake.people.assessor))
+    if on_panel:
+        raise SeparationOfDuties(
+            f"{', '.join(on_panel)} sits on this change's assessment panel and does not "
+            "also sign it"
+        )
     holder = cmd.acting_for or cmd.actor
     if holder not in state.intake.people.for_role(cmd.role):
         raise NotEligible(f"{holder} is not named for the {cmd.role} role on this change")

@@ -22,6 +22,7 @@ from models.live_data import (
     crossing,
     crossing_key,
     crossing_notice,
+    host_allowed,
     latest_of,
     may_feed,
     measure_of,
@@ -189,3 +190,9 @@ def test_a_prometheus_source_url_carries_no_credentials() -> None:
     body = {"kind": "prometheus", "url": "http://user:secret@prometheus:9090", "query": "up"}
     with pytest.raises(ValidationError, match="must not carry a user name or password"):
         PrometheusSourceRequest.model_validate(body)
+
+
+def test_a_source_may_name_only_an_allowed_host_whatever_its_case() -> None:
+    assert host_allowed("http://anything:9090", [])
+    assert host_allowed("http://Prometheus.Internal:9090/", [" prometheus.internal "])
+    assert not host_allowed("http://169.254.169.254/", ["prometheus.internal"])

@@ -133,7 +133,8 @@ def test_a_stage_name_of_more_than_64_characters_is_a_problem() -> None:
     data["stages"][0]["gate"]["reject_to"] = ["close"]
     data["stages"][1]["gate"]["reject_to"] = ["design"]
     [problem] = playbook_problems(data)
-    assert "stage names use a-z, 0-9, _ and - only" in problem
+    assert problem.startswith("stages.0.name 'iiii")
+    assert problem.endswith("use 1 to 64 of a-z, 0-9, _ and -, starting with a letter or digit")
 
 
 def test_a_valid_playbook_has_no_problems() -> None:

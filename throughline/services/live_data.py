@@ -37,6 +37,7 @@ from models.live_data import (
     PushSourceRequest,
     SourceKind,
     check_points,
+    host_allowed,
     may_feed,
     measure_of,
 )
@@ -125,7 +126,7 @@ class LiveDataService:
         if request.interval_seconds < least:
             raise InvalidRequest(f"interval_seconds must be at least {least} here")
         allowed = self._settings.measure_source_hosts
-        if allowed and request.url.host not in allowed:
+        if not host_allowed(str(request.url), allowed):
             raise InvalidRequest(
                 f"{request.url.host} is not a host measure sources may name here: "
                 f"{', '.join(allowed)} (THROUGHLINE_MEASURE_SOURCE_HOSTS)"
@@ -232,8 +233,8 @@ class LiveDataService:
         return await measures_of(self._sessions, change_id, utc, limit)
 
     async def first_observed(self, change_id: str) -> dict[str, datetime]:
-        """When each of the change's measures was first observed, for the observation
-        period a gate may need (models.rules.practice.check_observed)."""
+        """When each of the change's measures was first observed, as its points are dated.
+        (A gate's observation period counts from when data was first received instead.)"""
         async with self._sessions() as session:
             return await live_data.first_observed(session, change_id)
 

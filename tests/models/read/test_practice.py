@@ -133,6 +133,6 @@ def test_a_gate_needing_live_data_says_so_among_what_it_lacks() -> None:
     state.playbook.stage("intent").gate.min_observation_days = 7
     submit(state)
     assert (
-        "each success measure needs 7 days of live data before this gate can pass; its "
-        "measures show how long each has been observed"
+        "each success measure needs 7 days of live data before this gate can pass, counted "
+        "from when Throughline first received its data"
     ) in describe_gate(state, state.gate).unmet

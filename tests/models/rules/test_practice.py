@@ -301,3 +301,13 @@ def test_a_playbook_with_no_ground_gate_takes_no_override() -> None:
     state = _started(version=3)
     with pytest.raises(errors.Conflict, match="no gate of the pdca playbook waits for the ground"):
         check_override_ground(state, _override_command())
+
+
+def test_nobody_takes_an_area_over_and_marks_it_ready_in_one_step() -> None:
+    state = fresh_state()
+    _readiness(state, AlignmentArea.SKILLS, ReadinessStatus.IN_PROGRESS)  # owned by ops-b
+    taken = SetReadiness(
+        actor=PROPOSER, area=AlignmentArea.SKILLS, status=ReadinessStatus.READY, owner=PROPOSER
+    )
+    with pytest.raises(errors.NotEligible, match="marked ready by its owner, ops-b"):
+        check_set_readiness(state, taken)

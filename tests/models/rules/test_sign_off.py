@@ -11,6 +11,7 @@ from models.authority import Authority
 from models.commands import ConditionInput
 from models.gate import Decision, GateStatus
 from models.roles import Role
+from models.rules.sign_off import check_sign_off
 from models.transitions.sign_off import apply_sign_off
 from tests.factories import (
     OWNER,
@@ -167,3 +168,13 @@ def test_an_inactive_owner_cannot_be_given_a_condition() -> None:
     )
     with pytest.raises(errors.NotEligible, match="condition owner ops-b is not an active person"):
         apply_sign_off(state, cmd, gone, T0)
+
+
+def test_an_assessor_of_the_change_does_not_sign_it_even_for_someone_else() -> None:
+    state = fresh_state()
+    state.intake.people.assessor.append("pol-b")
+    submit(state)
+    with pytest.raises(errors.SeparationOfDuties, match="pol-b sits on this change's assessment"):
+        check_sign_off(state, sign_command(state, "pol-b", Role.POLICY))
+    with pytest.raises(errors.SeparationOfDuties, match="pol-b sits on this change's assessment"):
+        check_sign_off(state, sign_command(state, "deputy", Role.POLICY, acting_for="pol-b"))
