@@ -14,6 +14,7 @@ from models.change import ChangeStatus
 from models.read.reports import AuditLog, ChangeList, ChangeOrder, ChangeQuery, Timeline
 from models.read.views import ChangeView, GateReport
 from models.read.waiting import WaitKind
+from models.refusals import RefusalLog
 from models.roles import Role
 
 router = APIRouter(prefix="/changes", tags=["changes"])
@@ -136,3 +137,19 @@ async def get_audit(*, change_id: ChangeId, audit: AuditDep) -> AuditLog:
     """The hash-chained audit events of a change, and whether the chain is intact and ends
     where the workflow itself says it does."""
     return await audit.change_log(change_id)
+
+
+@router.get(
+    "/{change_id}/refusals",
+    summary="Refused attempts on the record",
+    response_model=RefusalLog,
+    responses=READ_ERRORS,
+    dependencies=[AUDITORS],
+)
+async def get_refusals(*, change_id: ChangeId, audit: AuditDep) -> RefusalLog:
+    """Every command on this change a rule refused (403 or 409): who, in which role, which
+    command, the reason's code and words, and when; in its own hash-chained log, since a
+    refused command leaves no workflow history. The same refusal again is counted in
+    `repeats`, not stored again. Bad input (422) and missing tokens (401) are not acts
+    and are not recorded."""
+    return await audit.refusals(change_id)

@@ -35,6 +35,7 @@ from models.tables.notifications import (
     WebhookSubscription,
 )
 from models.tables.playbooks import PlaybookVersionRow
+from models.tables.refusals import RefusalRow
 from models.tables.sign_in import EndedPageSession, SignInLink
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "NotificationRow",
     "Person",
     "PlaybookVersionRow",
+    "RefusalRow",
     "RoleGrant",
     "SignInLink",
     "SignOffRow",

@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import ChainAnchor, verify_chain
 from models.read.reports import AuditLog, DirectoryLog
+from models.refusals import RefusalLog
 from throughline.services.change_workflows import ChangeWorkflows
 from throughline.services.directory import DirectoryService
 from throughline.store import directory, readmodel
@@ -40,6 +41,10 @@ class AuditService:
                 change_id, events, anchor.model_copy(update={"recorded": recorded})
             )
         return AuditLog(change_id=change_id, events=events, verdict=verdict)
+
+    async def refusals(self, change_id: str) -> RefusalLog:
+        """The commands refused on this change by a rule, checked link by link."""
+        return await self._workflows.refusals.log_of(change_id)
 
     async def directory_log(self) -> DirectoryLog:
         """The directory's events, checked the same way."""

@@ -55,6 +55,7 @@ from throughline.services.calls import (
     update_id,
 )
 from throughline.services.history import projection_batches
+from throughline.services.refusals import RefusalService
 from throughline.settings import Settings
 from throughline.store import receipts
 from throughline.temporal import workflow_id
@@ -78,6 +79,7 @@ class ChangeWorkflows:
         self._settings = settings
         self._sessions = sessions
         self._queues = WorkflowQueues()
+        self.refusals = RefusalService(sessions)
 
     @property
     def settings(self) -> Settings:
@@ -131,9 +133,16 @@ class ChangeWorkflows:
         scope: str = "",
     ) -> CommandResult:
         """Send a person's command with its Idempotency-Key, scoped to its sender and to
-        the command's target, so one key cannot match two different targets."""
+        the command's target, so one key cannot match two different targets. A refusal
+        by a rule goes on the change's record of refusals."""
         cmd.request = request_key(cmd.actor, f"{key}:{scope}" if key and scope else key, body)
-        return await self.update(change_id, update, cmd)
+        try:
+            return await self.update(change_id, update, cmd)
+        except ThroughlineError as refused:
+            role = getattr(cmd, "role", None)
+            name = getattr(update, "__name__", type(cmd).__name__)
+            await self.refusals.note(change_id, cmd.actor, role, name, refused)
+            raise
 
     async def update(self, change_id: str, update: Any, cmd: Command) -> CommandResult:
         """Send a command; a key seen before gets its first answer and no second effect."""

@@ -34,7 +34,12 @@ from models.commands import (
     Withdraw,
     WithdrawRequest,
 )
-from models.errors import ChallengeWindowClosed, ChangeClosed, IdempotencyKeyReused
+from models.errors import (
+    ChallengeWindowClosed,
+    ChangeClosed,
+    IdempotencyKeyReused,
+    ThroughlineError,
+)
 from models.intake import ChangeIntake
 from models.results import CommandResult, result_of
 from models.rules.staffing import check_staffing
@@ -91,7 +96,11 @@ class ChangeService:
         directory's answer of now refuses at once what the workflow would refuse; with
         one, a retry must reach its first answer even if the directory changed since."""
         if key is None:
-            await self._require_signer_now(change_id, actor, body)
+            try:
+                await self._require_signer_now(change_id, actor, body)
+            except ThroughlineError as refused:
+                await self.workflows.refusals.note(change_id, actor, body.role, "sign_off", refused)
+                raise
         cmd = SignOffCommand(actor=actor, **body.model_dump())
         if body.decision.approves:
             cmd.first_observed = await self._first_observed(change_id)
