@@ -69,6 +69,7 @@ async def test_every_page_passes_axe(api: Api, team: Team, sign_in: SignInAs) ->
         await owner.go(page)
     await auditor.go("/web/directory")
     await auditor.go(f"{change}/audit")
+    await auditor.go(f"{change}/refusals")
     await admin.go("/web/people")
     await admin.go(f"/web/people/{team.proposer}")
     await admin.go("/web/changes/no-such-change")  # a missing page

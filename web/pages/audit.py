@@ -71,6 +71,31 @@ async def change_audit(
     return render(request, "audit.html", context)
 
 
+@router.get("/changes/{change_id}/refusals", summary="A change's refused attempts")
+async def change_refusals(
+    request: Request, change_id: ChangeId, _caller: Auditor, audit: AuditDep
+) -> Response:
+    log = await audit.refusals(change_id)
+    context = {
+        "title": "Refused attempts",
+        "change_id": change_id,
+        "verdict": verdict_words(log.verdict),
+        "rows": [
+            {"event": event, "summary": refusal_words(event, log.repeats.get(event.seq, 0))}
+            for event in log.refusals
+        ],
+    }
+    return render(request, "refusals.html", context)
+
+
+def refusal_words(event: AuditEvent, repeats: int) -> str:
+    """One refused attempt in words, with how often it came again."""
+    payload = event.payload
+    again = f" Tried {repeats} more time{'s' if repeats != 1 else ''}." if repeats else ""
+    command = str(payload.get("command", "a command")).replace("_", " ")
+    return f"Refused {command} ({payload.get('code')}): {payload.get('reason')}.{again}"
+
+
 @router.get("/directory", summary="The directory's history")
 async def directory_history(request: Request, _caller: Auditor, audit: AuditDep) -> Response:
     log = await audit.directory_log()

@@ -26,6 +26,7 @@ ACTIONS: list[tuple[str, str, tuple[Role, ...]]] = [
     ("Record an assessment", "/assess", (Role.ASSESSOR,)),
     ("Assessment reports", "/assessments", tuple(Role)),
     ("Audit log", "/audit", (Role.AUDITOR,)),
+    ("Refused attempts", "/refusals", (Role.AUDITOR,)),
 ]
 """Links to the pages a person's roles may use; each page says what it allows now."""
 

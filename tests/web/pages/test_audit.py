@@ -90,3 +90,23 @@ def test_a_broken_chain_says_where_it_broke() -> None:
 
     assert words["heading"] == "The history breaks at event 3"
     assert words["text"] == "Event 3 was altered after it was written."
+
+
+async def test_an_auditor_sees_refused_attempts_in_words_with_their_repeats(
+    api: Api, team: Team, browse: SignIn
+) -> None:
+    change_id = await propose(api, team)
+    revision = await submit(api, team, change_id, "intent")
+    body = {"role": "digital", "decision": "approve", "revision": revision}
+    for _ in range(2):
+        refused = await api.post(team.proposer, f"/changes/{change_id}/sign-offs", body)
+    auditor = await browse(team.auditor)
+
+    page = await auditor.get(f"/web/changes/{change_id}/refusals")
+
+    assert page.status_code == 200
+    assert "The history is complete and unaltered" in page.text
+    assert f"Refused sign off ({refused.json()['error']})" in page.text
+    assert "Tried 1 more time." in page.text
+    others = await browse(team.proposer)
+    assert (await others.get(f"/web/changes/{change_id}/refusals")).status_code == 403
