@@ -26,7 +26,15 @@ MAX_JSON_DEPTH = 32
 """The deepest nesting a body may have; Throughline's own bodies nest five levels."""
 
 PUBLIC_PATHS = frozenset(
-    {"/healthz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+    {
+        "/healthz",
+        "/metrics",
+        "/openapi.json",
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
+        "/.well-known/throughline-audit-key",
+    }
 )
 PAGE_PREFIXES = ("/web/", "/assets/", "/static/")
 """Pages and their files: pages keep their own sessions, and take form posts, not JSON."""

@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from models.delivery import Retries
+from throughline.audit_keys import AUDIT_KEY_FILE
 from throughline.files import private_dir
 from throughline.tokens import TOKEN_MAX_HOURS, KeyFile
 
@@ -144,6 +145,11 @@ class Settings(BaseSettings):
         ge=1,
         description="The shortest interval a Prometheus source of a measure may be polled at.",
     )
+    audit_key_file: Path | None = Field(
+        default=None,
+        description="A PEM file holding the Ed25519 key audit bundles are signed with; by "
+        "default one is generated into the data directory on first use.",
+    )
     measure_source_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="The hosts a measure's Prometheus source may name, comma-separated; "
@@ -207,6 +213,10 @@ class Settings(BaseSettings):
             private_dir(self.data_dir)
             _write_private(path, secrets.token_urlsafe(48))
         return path.read_text(encoding="utf-8").strip()
+
+    def audit_key_path(self) -> Path:
+        """Where the Ed25519 key audit bundles are signed with lives."""
+        return self.audit_key_file or self.data_dir / AUDIT_KEY_FILE
 
     def key_file(self) -> KeyFile:
         """Where rotated signing keys live, beside the primary secret."""

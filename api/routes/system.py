@@ -1,4 +1,5 @@
-"""Health and metrics. Playbooks have their own routes, in playbooks.py."""
+"""Health, metrics and the audit signing key. Playbooks have their own routes, in
+playbooks.py."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from api.deps import HealthDep
+from api.deps import AuditDep, HealthDep
+from api.errors import error_responses
 from models.read.reports import Health
+from throughline.audit_keys import AuditPublicKey
 
 router = APIRouter(tags=["system"])
 
@@ -25,6 +28,19 @@ async def healthz(*, health_service: HealthDep) -> JSONResponse:
     return JSONResponse(
         status_code=200 if health.serving else 503, content=health.model_dump(mode="json")
     )
+
+
+@router.get(
+    "/.well-known/throughline-audit-key",
+    summary="The key audit bundles are signed with",
+    response_model=AuditPublicKey,
+    responses=error_responses(503),
+)
+async def audit_public_key(*, audit: AuditDep) -> AuditPublicKey:
+    """The Ed25519 public key audit bundles are signed with, for checking them offline.
+    Open to anyone, like a published key should be; `throughline audit public-key`
+    prints the same."""
+    return await audit.public_key()
 
 
 @router.get("/metrics", summary="Metrics for Prometheus", include_in_schema=False)

@@ -4,6 +4,7 @@ the API and the page tests."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -20,8 +21,13 @@ from throughline.settings import Settings
 
 
 @pytest.fixture
-def settings(task_queue: str, sqlite_url: str) -> Settings:
-    return Settings(task_queue=task_queue, database_url=sqlite_url, token_secret=SecretStr(SECRET))
+def settings(task_queue: str, sqlite_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        task_queue=task_queue,
+        database_url=sqlite_url,
+        token_secret=SecretStr(SECRET),
+        data_dir=tmp_path / "data",
+    )
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from throughline.cli import notifications, parts, people, playbooks, sign_in, tokens
+from throughline.cli import audit, notifications, parts, people, playbooks, sign_in, tokens
 from throughline.files import private_by_default
 
 app = typer.Typer(
@@ -17,6 +17,7 @@ app.add_typer(people.app, name="people")
 app.add_typer(tokens.app, name="token")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(playbooks.app, name="playbook")
+app.add_typer(audit.app, name="audit")
 parts.register(app)
 sign_in.register(app)
 

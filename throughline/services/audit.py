@@ -3,12 +3,15 @@ link and against the workflow's own record of where it ends."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import ChainAnchor, verify_chain
 from models.read.reports import AuditLog, DirectoryLog
 from models.refusals import RefusalLog
+from throughline.audit_keys import AuditPublicKey, audit_signer
 from throughline.services.change_workflows import ChangeWorkflows
 from throughline.services.directory import DirectoryService
 from throughline.store import directory, readmodel
@@ -41,6 +44,12 @@ class AuditService:
                 change_id, events, anchor.model_copy(update={"recorded": recorded})
             )
         return AuditLog(change_id=change_id, events=events, verdict=verdict)
+
+    async def public_key(self) -> AuditPublicKey:
+        """The public half of the key audit bundles are signed with, made on first use."""
+        path = self._workflows.settings.audit_key_path()
+        signer = await asyncio.to_thread(audit_signer, path)
+        return signer.public()
 
     async def refusals(self, change_id: str) -> RefusalLog:
         """The commands refused on this change by a rule, checked link by link."""
