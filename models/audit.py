@@ -7,14 +7,27 @@ depend on the order in which projection activities happen to commit.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
 
 from models.base import Strict
-from models.canonical import fingerprint
+from models.canonical import fingerprint, sha256_hex
+from models.jcs import jcs
 
 GENESIS_HASH = "0" * 64
+
+
+class HashScheme(StrEnum):
+    """How an event's fields are written out before they are hashed. A log keeps one
+    scheme for life, so existing hashes never change."""
+
+    SORTED_JSON = "sorted-json"
+    """Python's json.dumps with sorted keys, no spaces, non-ASCII kept: the first
+    scheme. Other languages write some numbers differently (4.0 where they write 4)."""
+    JCS = "jcs"
+    """RFC 8785, the JSON Canonicalization Scheme, which any language can reproduce."""
 
 
 class AuditEvent(Strict):
@@ -29,7 +42,7 @@ class AuditEvent(Strict):
     hash: str
 
 
-def _utc_text(at: datetime) -> str:
+def utc_text(at: datetime) -> str:
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     return at.astimezone(UTC).isoformat(timespec="microseconds")
@@ -45,18 +58,21 @@ def event_hash(
     kind: str,
     payload: dict[str, Any],
     prev_hash: str,
+    scheme: HashScheme = HashScheme.SORTED_JSON,
 ) -> str:
     """sha256 over a canonical JSON rendering of every field but the hash itself."""
     body = {
         "change_id": change_id,
         "seq": seq,
-        "at": _utc_text(at),
+        "at": utc_text(at),
         "actor": actor,
         "role": role,
         "kind": kind,
         "payload": payload,
         "prev_hash": prev_hash,
     }
+    if scheme is HashScheme.JCS:
+        return sha256_hex(jcs(body))
     return fingerprint(body)
 
 
@@ -70,6 +86,7 @@ def chain_event(
     role: str | None,
     kind: str,
     payload: dict[str, Any],
+    scheme: HashScheme = HashScheme.SORTED_JSON,
 ) -> AuditEvent:
     """The next event of a chained log, with its hash."""
     fields: dict[str, Any] = {
@@ -82,10 +99,10 @@ def chain_event(
         "payload": payload,
         "prev_hash": prev_hash,
     }
-    return AuditEvent(**fields, hash=event_hash(**fields))
+    return AuditEvent(**fields, hash=event_hash(**fields, scheme=scheme))
 
 
-def recompute_hash(event: AuditEvent) -> str:
+def recompute_hash(event: AuditEvent, scheme: HashScheme = HashScheme.SORTED_JSON) -> str:
     return event_hash(
         change_id=event.change_id,
         seq=event.seq,
@@ -95,6 +112,7 @@ def recompute_hash(event: AuditEvent) -> str:
         kind=event.kind,
         payload=event.payload,
         prev_hash=event.prev_hash,
+        scheme=scheme,
     )
 
 
@@ -125,10 +143,14 @@ class ChainAnchor(Strict):
 
 
 def verify_chain(
-    change_id: str, events: list[AuditEvent], anchor: ChainAnchor | None = None
+    change_id: str,
+    events: list[AuditEvent],
+    anchor: ChainAnchor | None = None,
+    *,
+    scheme: HashScheme = HashScheme.SORTED_JSON,
 ) -> ChainVerdict:
     """Check sequence, linkage and every hash, and that the log ends at its anchor."""
-    verdict = _verify_links(change_id, events)
+    verdict = _verify_links(change_id, events, scheme)
     if anchor is None or not verdict.intact:
         return verdict
     verdict.anchored_to = anchor.source
@@ -166,10 +188,10 @@ def _anchor_problem(
     )
 
 
-def _verify_links(change_id: str, events: list[AuditEvent]) -> ChainVerdict:
+def _verify_links(change_id: str, events: list[AuditEvent], scheme: HashScheme) -> ChainVerdict:
     expected_prev = GENESIS_HASH
     for index, event in enumerate(sorted(events, key=lambda e: e.seq), start=1):
-        problem = _event_problem(event, index, expected_prev)
+        problem = _event_problem(event, index, expected_prev, scheme)
         if problem:
             return ChainVerdict(
                 change_id=change_id,
@@ -184,11 +206,13 @@ def _verify_links(change_id: str, events: list[AuditEvent]) -> ChainVerdict:
     )
 
 
-def _event_problem(event: AuditEvent, expected_seq: int, expected_prev: str) -> str | None:
+def _event_problem(
+    event: AuditEvent, expected_seq: int, expected_prev: str, scheme: HashScheme
+) -> str | None:
     if event.seq != expected_seq:
         return f"expected event {expected_seq} but found {event.seq}: an event is missing"
     if event.prev_hash != expected_prev:
         return f"event {event.seq} does not link to the event before it"
-    if recompute_hash(event) != event.hash:
+    if recompute_hash(event, scheme) != event.hash:
         return f"event {event.seq} was altered after it was written"
     return None

@@ -158,6 +158,7 @@ class ChangeState(Strict):
             role=str(role) if role is not None else None,
             kind=kind.value,
             payload=payload,
+            scheme=self.playbook.governance.hash_scheme,
         )
         self.last_hash = event.hash
         self.updated_at = at

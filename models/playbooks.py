@@ -183,6 +183,17 @@ a panel rates the 14 points of the Service Standard. Adopt keeps the service run
 live, adapt takes it back to private beta (or alpha) for another round, abandon
 retires it."""
 
+
+def _canonical_hashes(data: dict[str, Any]) -> dict[str, Any]:
+    """The next version: the same rules, with audit events hashed over RFC 8785
+    canonical JSON so that a verifier in any language can check them."""
+    governance = {**data["governance"], "hash_scheme": "jcs"}
+    return {**data, "version": data["version"] + 1, "governance": governance}
+
+
+PDCA_V5_PLAYBOOK_DATA: dict[str, Any] = _canonical_hashes(PDCA_V4_PLAYBOOK_DATA)
+GOVUK_PHASES_V2_PLAYBOOK_DATA: dict[str, Any] = _canonical_hashes(GOVUK_PHASES_PLAYBOOK_DATA)
+
 PLAYBOOKS: dict[tuple[str, int], Playbook] = {
     (p.name, p.version): p
     for p in [
@@ -191,6 +202,8 @@ PLAYBOOKS: dict[tuple[str, int], Playbook] = {
         Playbook.model_validate(PDCA_V3_PLAYBOOK_DATA),
         Playbook.model_validate(PDCA_V4_PLAYBOOK_DATA),
         Playbook.model_validate(GOVUK_PHASES_PLAYBOOK_DATA),
+        Playbook.model_validate(PDCA_V5_PLAYBOOK_DATA),
+        Playbook.model_validate(GOVUK_PHASES_V2_PLAYBOOK_DATA),
     ]
 }
 

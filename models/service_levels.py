@@ -10,8 +10,9 @@ from datetime import datetime
 from models.change import ChangeState
 from models.condition import ConditionStatus
 from models.gate import GateStatus
+from models.governance import ServiceLevels
 from models.handoff import Chase, Handoff, HandoffKind
-from models.playbook import GateKind, ServiceLevels
+from models.playbook import GateKind
 from models.roles import Role
 from models.working_time import WorkingCalendar
 

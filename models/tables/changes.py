@@ -37,6 +37,12 @@ class ChangeRow(SQLModel, table=True):
     closed_at: datetime | None = utc_column(nullable=True)
     last_seq: int
     last_hash: str = Field(max_length=64)
+    hash_scheme: str = Field(
+        default="sorted-json",
+        max_length=16,
+        sa_column_kwargs={"server_default": "sorted-json"},
+        description="How the audit events are written out to be hashed (models.audit.HashScheme).",
+    )
     snapshot: dict[str, Any] = json_column()
 
 

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from models.audit import verify_chain
+from models.audit import HashScheme, verify_chain
 from models.commands import DecisionRequest
 from models.gate import ActOutcome
 from models.roles import Role
@@ -89,7 +89,7 @@ async def _assert_each_sign_off_counted_once(
         rows = (
             await session.exec(select(SignOffRow).where(col(SignOffRow.change_id) == change_id))
         ).all()
-    assert verify_chain(change_id, events).intact
+    assert verify_chain(change_id, events, scheme=HashScheme.JCS).intact
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     signed = [(e.actor, e.role, e.payload["revision"]) for e in events if e.kind == "signed_off"]
     assert len(signed) == len(set(signed)), "a sign-off was recorded twice"

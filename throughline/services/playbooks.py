@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.audit import HashScheme
 from models.authority import Authorities
 from models.change import ChangeState
 from models.directory.publishing import check_newer_than_built_ins, playbook_fingerprint
@@ -127,7 +128,7 @@ class PlaybookAdmin:
     ) -> PublishedPlaybookOut:
         """Publish a new version. The same version with the same content again changes
         nothing; with other content, or not newer than the latest, it is refused."""
-        playbook = source.parsed()
+        playbook = await self._hashing_settled(source.parsed())
         changed = False
         if not check_newer_than_built_ins(playbook, PLAYBOOKS):
             changed = (await self._directory.publish_playbook(actor, playbook, key)).changed
@@ -135,3 +136,17 @@ class PlaybookAdmin:
         return PublishedPlaybookOut(
             **entry.model_dump(include=set(PublishedPlaybookOut.model_fields)), changed=changed
         )
+
+    async def _hashing_settled(self, playbook: Playbook) -> Playbook:
+        """A playbook that does not say how its changes' audit events are hashed takes
+        RFC 8785 canonical JSON, which any language can check; the same version
+        published before the choice existed keeps what it has, so it still matches."""
+        if "hash_scheme" in playbook.governance.model_fields_set:
+            return playbook
+        try:
+            found = await self._catalogue.get(playbook.name, playbook.version)
+            scheme = found.governance.hash_scheme
+        except PlaybookNotFound:
+            scheme = HashScheme.JCS
+        governance = playbook.governance.model_copy(update={"hash_scheme": scheme})
+        return playbook.model_copy(update={"governance": governance})

@@ -111,6 +111,7 @@ def _change_row(batch: ProjectionBatch) -> dict[str, Any]:
         "closed_at": state.closed_at,
         "last_seq": state.seq,
         "last_hash": state.last_hash,
+        "hash_scheme": state.playbook.governance.hash_scheme.value,
         "snapshot": state.model_dump(mode="json"),
     }
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.audit import GENESIS_HASH, recompute_hash
+from models.audit import GENESIS_HASH, HashScheme, recompute_hash
 from models.roles import Role
 from models.tables import AuditEventRow
 from tests.api.client import Api
@@ -146,7 +146,7 @@ async def test_audit_says_from_which_event_a_rehashed_chain_was_rewritten(
         previous = GENESIS_HASH
         for event in rows:
             forged = event.model_copy(update={"actor": "forger", "prev_hash": previous})
-            forged.hash = recompute_hash(forged)
+            forged.hash = recompute_hash(forged, HashScheme.JCS)
             await session.exec(
                 update(AuditEventRow)
                 .where(

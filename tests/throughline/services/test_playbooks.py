@@ -16,6 +16,7 @@ from temporalio.client import Client
 
 from api.playbook_examples import PLAYBOOK
 from models import errors
+from models.audit import HashScheme
 from models.directory.state import OPERATOR
 from models.playbook_catalogue import PlaybookSource
 from models.playbook_source import PlaybookFormat, PlaybookText
@@ -133,3 +134,28 @@ async def test_new_changes_start_on_the_latest_unless_they_ask_for_another(
         )
     with pytest.raises(errors.UnknownPlaybook, match="no playbook named 'waterfall'"):
         await _propose(temporal_client, settings, sqlite_sessions, team, playbook="waterfall")
+
+
+async def test_a_new_version_hashes_canonically_unless_it_says_otherwise(
+    admin: PlaybookAdmin, catalogue: PlaybookCatalogue, name: str
+) -> None:
+    await admin.publish(OPERATOR, custom(name))
+    assert (await catalogue.get(name, 1)).governance.hash_scheme is HashScheme.JCS
+    first_way = {"hash_scheme": "sorted-json"}
+    await admin.publish(OPERATOR, custom(name, version=2, governance=first_way))
+    assert (await catalogue.get(name, 2)).governance.hash_scheme is HashScheme.SORTED_JSON
+
+
+async def test_a_version_published_before_the_choice_still_matches_itself(
+    admin: PlaybookAdmin,
+    catalogue: PlaybookCatalogue,
+    directory_service: DirectoryService,
+    name: str,
+) -> None:
+    """Published before playbooks named a scheme: the same file again changes nothing."""
+    earlier = custom(name).parsed()
+    assert earlier.governance.hash_scheme is HashScheme.SORTED_JSON
+    await directory_service.publish_playbook(OPERATOR, earlier, None)
+    again = await admin.publish(OPERATOR, custom(name))
+    assert again.changed is False
+    assert (await catalogue.get(name, 1)).governance.hash_scheme is HashScheme.SORTED_JSON
