@@ -25,6 +25,7 @@ from api.middleware import (
 )
 from api.routes import (
     analytics,
+    bundles,
     change_commands,
     changes,
     delegations,
@@ -65,6 +66,7 @@ ROUTERS = [
     playbooks.router,
     playbooks.admin_router,
     portfolio.router,
+    bundles.router,
 ]
 
 

@@ -15,6 +15,7 @@ from models.errors import NotPermitted
 from models.roles import Role
 from throughline.services.audit import AuditService
 from throughline.services.auth import Caller, authenticate
+from throughline.services.bundles import BundleService
 from throughline.services.changes import ChangeService
 from throughline.services.delegations import DelegationService
 from throughline.services.directory import DirectoryService
@@ -112,6 +113,10 @@ def _playbook_admin(resources: ResourcesDep) -> PlaybookAdmin:
     return resources.services.playbook_admin
 
 
+def _bundles(resources: ResourcesDep) -> BundleService:
+    return resources.services.bundles
+
+
 ChangesDep = Annotated[ChangeService, Depends(_changes)]
 ReadsDep = Annotated[ReadService, Depends(_reads)]
 AuditDep = Annotated[AuditService, Depends(_audit)]
@@ -127,6 +132,7 @@ PlaybooksDep = Annotated[PlaybookCatalogue, Depends(_playbooks)]
 PlaybookAdminDep = Annotated[PlaybookAdmin, Depends(_playbook_admin)]
 PortfolioDep = Annotated[PortfolioService, Depends(_portfolio)]
 PracticeDep = Annotated[PracticeService, Depends(_practice)]
+BundlesDep = Annotated[BundleService, Depends(_bundles)]
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `throughline token create`.")
 
@@ -173,6 +179,7 @@ ServiceOwner = Annotated[Caller, RequireRole(Role.SERVICE_OWNER)]
 Assessor = Annotated[Caller, RequireRole(Role.ASSESSOR)]
 Withdrawer = Annotated[Caller, RequireRole(Role.DIGITAL, Role.SERVICE_OWNER)]
 Admin = Annotated[Caller, RequireRole(Role.ADMIN)]
+Auditor = Annotated[Caller, RequireRole(Role.AUDITOR)]
 
 IdempotencyKey = Annotated[
     str | None,

@@ -226,6 +226,10 @@ class UnknownPlaybook(InvalidRequest):
     code = "unknown_playbook"
 
 
+class BundleTooLarge(InvalidRequest):
+    code = "bundle_too_large"
+
+
 class InvalidPlaybook(InvalidRequest):
     """A playbook document the playbook model refuses; the message lists every problem."""
 

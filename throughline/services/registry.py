@@ -12,6 +12,7 @@ from throughline.channels.senders import Senders
 from throughline.oidc import Provider
 from throughline.services.audit import AuditService
 from throughline.services.auth import SingleSignOn
+from throughline.services.bundles import BundleService
 from throughline.services.change_workflows import ChangeWorkflows
 from throughline.services.changes import ChangeService
 from throughline.services.delegations import DelegationService
@@ -47,6 +48,7 @@ class Services:
     playbook_admin: PlaybookAdmin
     portfolio: PortfolioService
     practice: PracticeService
+    bundles: BundleService
 
 
 def build_services(client: Client, settings: Settings, engine: AsyncEngine) -> Services:
@@ -73,6 +75,7 @@ def build_services(client: Client, settings: Settings, engine: AsyncEngine) -> S
         playbook_admin=PlaybookAdmin(playbooks, directory),
         portfolio=PortfolioService(sessions),
         practice=PracticeService(workflows, sessions),
+        bundles=BundleService(sessions, client, settings, directory),
     )
 
 
