@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 # The browser tests drive Debian's chromium; Playwright's own browser downloads are blocked.
 CHROMIUM := /usr/bin/chromium
+# The front-end packages and the second audit bundle verifier need Debian's Node.
+NODE := /usr/bin/node
 # The live outcome data tests pull from a real Prometheus, Debian's.
 PROMETHEUS := /usr/bin/prometheus
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -26,13 +28,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-$(NODE_STAMP): package-lock.json package.json
+$(NODE_STAMP): package-lock.json package.json | $(NODE)
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
 # A stale package list makes the first install fail; then refresh it and try once more.
 $(CHROMIUM):
 	$(APT_GET) install -y chromium || { $(APT_GET) update && $(APT_GET) install -y chromium; }
+
+$(NODE):
+	$(APT_GET) install -y --no-install-recommends nodejs npm || { $(APT_GET) update && $(APT_GET) install -y --no-install-recommends nodejs npm; }
 
 $(PROMETHEUS):
 	$(APT_GET) install -y --no-install-recommends prometheus || { $(APT_GET) update && $(APT_GET) install -y --no-install-recommends prometheus; }

@@ -32,6 +32,7 @@ from models.bundle_history import HistoryProblem, recorded_hashes, unpack_histor
 from models.jcs import NotCanonicalisable, jcs, jcs_bytes
 
 HASHED_FIELDS = ("change_id", "seq", "at", "actor", "role", "kind", "payload", "prev_hash")
+HELD_BY = ("own role", "delegation", "not shown")
 
 
 class BundleReport(Strict):
@@ -57,7 +58,7 @@ def check_bundle(document: Any, public_key: str | None = None) -> BundleReport:
         checked.append(_parts(document["parts"], manifest))
         for change in manifest.changes:
             checked.extend(_change(document["parts"], change))
-        checked.append(_directory(document["parts"][DIRECTORY_PART]))
+        checked.append(_directory(document["parts"][DIRECTORY_PART], manifest.directory_events))
     except Failed as failure:
         return BundleReport(
             intact=False, checked=checked, problem=str(failure), kid=kid,
@@ -115,6 +116,9 @@ def _signature(document: dict[str, Any], manifest: Manifest, pinned: str | None)
 
 
 def _parts(parts: dict[str, Any], manifest: Manifest) -> str:
+    ids = [change.change_id for change in manifest.changes]
+    if len(set(ids)) != len(ids):
+        raise Failed("the manifest lists a change twice")
     expected = {DIRECTORY_PART} | {
         part_name(change.change_id, kind) for change in manifest.changes for kind in PART_KINDS
     }
@@ -143,6 +147,8 @@ def _change(parts: dict[str, Any], change: ChangeEntry) -> list[str]:
     refusals = _list(parts, part_name(cid, "refusals"))
     _chain(refusals, cid, HashScheme.SORTED_JSON, f"change {cid}'s refusals log")
     _ends(refusals, change.refusals, change.refusals_head, f"change {cid}'s refusals log")
+    if not all(_count(refusal.get("repeats")) for refusal in refusals):
+        raise Failed(f"change {cid}'s refusals log has a repeats that is not a count")
     if _list(parts, part_name(cid, "evidence")) != wire_evidence(events):
         raise Failed(
             f"change {cid}'s evidence part does not list the fingerprints its events carry"
@@ -156,6 +162,10 @@ def _change(parts: dict[str, Any], change: ChangeEntry) -> list[str]:
         f"change {cid}: evidence fingerprints and role holders agree with the events",
         f"change {cid}: {runs} Temporal histories record the same hashes as the log",
     ]
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _list(parts: dict[str, Any], name: str) -> list[Any]:
@@ -185,7 +195,11 @@ def _hash_of(event: dict[str, Any], scheme: HashScheme, what: str) -> str:
     body = {field: event[field] for field in HASHED_FIELDS}
     try:
         text = jcs(body)
-        hashed = event.get("hashed") if scheme is HashScheme.SORTED_JSON else None
+        hashed = event.get("hashed")
+        if hashed is not None and scheme is HashScheme.JCS:
+            raise Failed(
+                f"{what}: event {event['seq']} carries a hashed text, which jcs never does"
+            )
         if hashed is not None:
             if not isinstance(hashed, str) or jcs(json.loads(hashed)) != text:
                 raise Failed(f"{what}: event {event['seq']}'s hashed text is not the event")
@@ -204,16 +218,22 @@ def _ends(events: list[Any], count: int, head: str | None, what: str) -> None:
 
 
 def _authority(entries: list[Any], events: list[Any], directory: Any, cid: str) -> None:
-    by_seq = {e["seq"]: e for e in events}
-    known = (
-        {e.get("seq") for e in directory if isinstance(e, dict)}
-        if isinstance(directory, list)
-        else set()
-    )
-    for entry in entries:
-        act = by_seq.get(entry.get("seq")) if isinstance(entry, dict) else None
-        if act is None or (act["actor"], act["role"]) != (entry.get("actor"), entry.get("role")):
+    """One entry per act in a role, in order, citing only directory events it holds."""
+    acts = [e for e in events if e["role"] is not None]
+    listed = directory if isinstance(directory, list) else []
+    known = {e.get("seq") for e in listed if isinstance(e, dict)}
+    if len(entries) != len(acts):
+        raise Failed(f"change {cid}'s role holders are not one for each act in a role")
+    for entry, act in zip(entries, acts, strict=True):
+        named = (
+            (entry.get("seq"), entry.get("actor"), entry.get("role"))
+            if isinstance(entry, dict)
+            else None
+        )
+        if named != (act["seq"], act["actor"], act["role"]):
             raise Failed(f"change {cid}'s role holders name an act its log does not have")
+        if entry.get("held_by") not in HELD_BY:
+            raise Failed(f"change {cid}'s role holders say an unknown way of holding a role")
         if not set(entry.get("directory_seqs") or []) <= known:
             raise Failed(f"change {cid}'s role holders cite directory events not in the bundle")
 
@@ -240,9 +260,11 @@ def _histories(entries: list[Any], change: ChangeEntry, events: list[Any]) -> in
     return len(entries)
 
 
-def _directory(events: Any) -> str:
+def _directory(events: Any, count: int) -> str:
     if not isinstance(events, list):
         raise Failed(f"part {DIRECTORY_PART} is not a list")
+    if len(events) != count:
+        raise Failed(f"the directory part holds {len(events)} events, the manifest says {count}")
     last = 0
     for event in events:
         if not isinstance(event, dict) or any(field not in event for field in HASHED_FIELDS):

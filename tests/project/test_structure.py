@@ -64,12 +64,14 @@ def _test_modules() -> list[Path]:
 
 def _tested_module(test: Path) -> Path | None:
     """The source module a test module's path names: tests/a/b/test_c_aspect.py is found
-    by the module a/b/c.py (or the package a/b/c), the longest name that exists."""
+    by the module a/b/c.py (or the package a/b/c), the longest name that exists. A Node
+    script such as verifiers/verify-bundle.mjs is named with underscores for hyphens."""
     folder = ROOT / test.parent.relative_to(ROOT / "tests")
     words = test.stem.removeprefix("test_").split("_")
     for end in range(len(words), 0, -1):
         name = "_".join(words[:end])
-        for candidate in (folder / f"{name}.py", folder / name / "__init__.py"):
+        script = folder / f"{'-'.join(words[:end])}.mjs"
+        for candidate in (folder / f"{name}.py", folder / name / "__init__.py", script):
             if candidate.exists():
                 return candidate
     return None

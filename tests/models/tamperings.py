@@ -1,0 +1,90 @@
+"""Ways to tamper with a bundle, for the property tests of both verifiers: edits,
+removed, reordered and inserted events, swapped histories, forged signatures, and the
+cover-ups a careful forger would add."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from models.bundle import digest
+from tests.models.bundles import key_of, sign
+
+
+def redigest(bundle: dict[str, Any], private: Ed25519PrivateKey | None = None) -> None:
+    """What a careful forger does: recompute the digests, and sign with their own key."""
+    manifest = bundle["manifest"]
+    manifest["parts"] = {name: digest(value) for name, value in bundle["parts"].items()}
+    if private is not None:
+        manifest["key"] = key_of(private).model_dump()
+        bundle["signature"] = sign(manifest, private)
+
+
+def leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in leaves(item, (*path, key))]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in leaves(item, (*path, index))]
+    return [path]
+
+
+def changed(value: Any) -> Any:
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value + 1
+    if isinstance(value, str):
+        return value + "x" if len(value) < 2 else value[:-1] + chr(ord(value[-1]) ^ 1)
+    return "x"
+
+
+def edit_field(bundle: dict[str, Any], rng: random.Random) -> None:
+    root = rng.choice(["manifest", "parts", "signature"])
+    path = rng.choice(leaves(bundle[root]))
+    holder = bundle[root]
+    for step in path[:-1]:
+        holder = holder[step]
+    holder[path[-1]] = changed(holder[path[-1]])
+
+
+def a_log(bundle: dict[str, Any], rng: random.Random) -> list[Any]:
+    logs = [v for k, v in bundle["parts"].items() if k.endswith(("/events", "/refusals"))]
+    logs.append(bundle["parts"]["directory/events"])
+    return rng.choice([log for log in logs if log])
+
+
+def remove_event(bundle: dict[str, Any], rng: random.Random) -> None:
+    log = a_log(bundle, rng)
+    del log[rng.randrange(len(log))]
+
+
+def reorder_events(bundle: dict[str, Any], rng: random.Random) -> None:
+    log = max((v for k, v in bundle["parts"].items() if k.endswith("/events")), key=len)
+    i, j = rng.sample(range(len(log)), 2)
+    log[i], log[j] = log[j], log[i]
+
+
+def insert_event(bundle: dict[str, Any], rng: random.Random) -> None:
+    log = a_log(bundle, rng)
+    copied = json.loads(json.dumps(rng.choice(log)))
+    copied["payload"] = {**copied["payload"], "inserted": True}
+    log.insert(rng.randrange(len(log) + 1), copied)
+
+
+def swap_history(bundle: dict[str, Any], _: random.Random) -> None:
+    first, second = (f"changes/{c['change_id']}/histories" for c in bundle["manifest"]["changes"])
+    parts = bundle["parts"]
+    parts[first][0]["gzip_base64"], parts[second][0]["gzip_base64"] = (
+        parts[second][0]["gzip_base64"], parts[first][0]["gzip_base64"],
+    )  # fmt: skip
+
+
+def forge_signature(bundle: dict[str, Any], rng: random.Random) -> None:
+    bundle["signature"]["value"] = base64.b64encode(rng.randbytes(64)).decode()
+
+
+TAMPERINGS = [edit_field, remove_event, reorder_events, insert_event, swap_history]
