@@ -25,6 +25,7 @@ from api.middleware import (
 )
 from api.routes import (
     analytics,
+    audit_exports,
     bundles,
     change_commands,
     changes,
@@ -67,6 +68,7 @@ ROUTERS = [
     playbooks.admin_router,
     portfolio.router,
     bundles.router,
+    audit_exports.router,
 ]
 
 

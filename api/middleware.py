@@ -184,13 +184,13 @@ class JsonBody:
         body = await _read_all(receive)
         content_type = Headers(scope=scope).get("content-type")
         if scope["path"] in YAML_PATHS and _media_type(content_type) in YAML_MEDIA_TYPES:
-            await self.app(scope, _replay(body), send)  # the route reads it, naming any line
+            await self.app(scope, _replay(body, receive), send)  # the route names any line
             return
         problem = _problem_with(body, content_type)
         if problem is not None:
             await refusal(*problem)(scope, receive, send)
             return
-        await self.app(scope, _replay(body), send)
+        await self.app(scope, _replay(body, receive), send)
 
 
 async def _read_all(receive: Receive) -> bytes:
@@ -202,13 +202,15 @@ async def _read_all(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Receive:
+def _replay(body: bytes, then: Receive) -> Receive:
+    """The body read, once; then the server's own messages, so a streamed answer that
+    listens for the client going away hears it only when it really goes."""
     sent = False
 
     async def receive() -> Message:
         nonlocal sent
         if sent:
-            return {"type": "http.disconnect"}
+            return await then()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 

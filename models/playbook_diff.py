@@ -50,11 +50,17 @@ def describe_differences(old: Playbook | None, new: Playbook) -> list[str]:
     if old is None:
         names = ", ".join(s.name for s in new.stages)
         return [f"a new playbook: {len(new.stages)} stages ({names})"]
-    before = old.model_dump(mode="json", exclude={"name", "version", "stages"})
-    after = new.model_dump(mode="json", exclude={"name", "version", "stages"})
+    before, after = _described(old), _described(new)
     lines = _field_lines(before, after)
     lines += _stage_changes(old, new)
     return lines or [f"nothing differs but the version number ({old.version} → {new.version})"]
+
+
+def _described(playbook: Playbook) -> dict[str, Any]:
+    """The fields compared; the hash scheme is named even where dumps leave it out."""
+    fields = playbook.model_dump(mode="json", exclude={"name", "version", "stages"})
+    fields["governance"]["hash_scheme"] = playbook.governance.hash_scheme.value
+    return fields
 
 
 def _stage_changes(old: Playbook, new: Playbook) -> list[str]:

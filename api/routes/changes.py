@@ -1,26 +1,41 @@
 """Service changes as people read them: lists, one change, its gate, its timeline and,
-for auditors, its audit log."""
+for auditors, its audit log and refusals; the last three a keyset page at a time."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import AwareDatetime, StringConstraints
 
 from api.deps import ANY_ROLE, AUDITORS, AuditDep, ReadsDep
 from api.errors import error_responses
 from models.base import ShortText
 from models.change import ChangeStatus
-from models.read.reports import AuditLog, ChangeList, ChangeOrder, ChangeQuery, Timeline
+from models.read.audit_pages import (
+    LARGEST_PAGE,
+    PAGE_SIZE,
+    AuditPage,
+    EventFilter,
+    RefusalPage,
+    TimelinePage,
+)
+from models.read.reports import ChangeList, ChangeOrder, ChangeQuery
 from models.read.views import ChangeView, GateReport
 from models.read.waiting import WaitKind
-from models.refusals import RefusalLog
 from models.roles import Role
 
 router = APIRouter(prefix="/changes", tags=["changes"])
 
 ChangeId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 READ_ERRORS = error_responses(401, 403, 404, 422)
+
+REPEAT = "Repeat the parameter for more than one; an event matching any of them is shown."
+Actor = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@:-]+$")
+]
+EventRole = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z_]+$")]
+EventKindName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z_]+$")]
 
 WaitingOnPerson = Annotated[
     str | None,
@@ -114,42 +129,82 @@ async def get_gate(
     return await reads.gate(change_id, gate_id)
 
 
+def _event_filter(
+    *,
+    limit: Annotated[
+        int, Query(ge=1, le=LARGEST_PAGE, description="Events on a page; 500 unless asked.")
+    ] = PAGE_SIZE,
+    after: Annotated[
+        int,
+        Query(ge=0, description="The `next_after` of the page before: events after this seq."),
+    ] = 0,
+    actor: Annotated[list[Actor] | None, Query(max_length=20, description=REPEAT)] = None,
+    role: Annotated[list[EventRole] | None, Query(max_length=20, description=REPEAT)] = None,
+    kind: Annotated[list[EventKindName] | None, Query(max_length=20, description=REPEAT)] = None,
+    since: Annotated[
+        AwareDatetime | None,
+        Query(description="Events at or after this time (ISO 8601 with a timezone)."),
+    ] = None,
+    until: Annotated[
+        AwareDatetime | None,
+        Query(description="Events before this time (ISO 8601 with a timezone)."),
+    ] = None,
+) -> EventFilter:
+    return EventFilter(
+        limit=limit,
+        after=after,
+        actors=actor or [],
+        roles=role or [],
+        kinds=kind or [],
+        since=since,
+        until=until,
+    )
+
+
+Filter = Annotated[EventFilter, Depends(_event_filter)]
+
+
 @router.get(
     "/{change_id}/timeline",
     summary="Timeline of handoffs and events",
-    response_model=Timeline,
+    response_model=TimelinePage,
     responses=READ_ERRORS,
     dependencies=[ANY_ROLE],
 )
-async def get_timeline(*, change_id: ChangeId, reads: ReadsDep) -> Timeline:
-    """Every event in order, and every handoff with how long it stayed open."""
-    return await reads.timeline(change_id)
+async def get_timeline(*, change_id: ChangeId, reads: ReadsDep, where: Filter) -> TimelinePage:
+    """Every event in order, a page at a time, and every handoff with how long it stayed
+    open. Filter events by actor, role, kind and time; follow `next_after` for the next
+    page."""
+    return await reads.timeline(change_id, where)
 
 
 @router.get(
     "/{change_id}/audit",
     summary="Audit log with its integrity check",
-    response_model=AuditLog,
+    response_model=AuditPage,
     responses=READ_ERRORS,
     dependencies=[AUDITORS],
 )
-async def get_audit(*, change_id: ChangeId, audit: AuditDep) -> AuditLog:
-    """The hash-chained audit events of a change, and whether the chain is intact and ends
-    where the workflow itself says it does."""
-    return await audit.change_log(change_id)
+async def get_audit(*, change_id: ChangeId, audit: AuditDep, where: Filter) -> AuditPage:
+    """The hash-chained audit events of a change, a page at a time (keyset: pass
+    `next_after` as `after`), filtered by actor, role, kind and time; and whether the
+    whole chain is intact and ends where the workflow itself says it does. The check
+    reads the whole log in chunks whatever the page, so it never holds it all."""
+    return await audit.change_log(change_id, where)
 
 
 @router.get(
     "/{change_id}/refusals",
     summary="Refused attempts on the record",
-    response_model=RefusalLog,
+    response_model=RefusalPage,
     responses=READ_ERRORS,
     dependencies=[AUDITORS],
 )
-async def get_refusals(*, change_id: ChangeId, audit: AuditDep) -> RefusalLog:
+async def get_refusals(*, change_id: ChangeId, audit: AuditDep, where: Filter) -> RefusalPage:
     """Every command on this change a rule refused (403 or 409): who, in which role, which
     command, the reason's code and words, and when; in its own hash-chained log, since a
     refused command leaves no workflow history. The same refusal again is counted in
     `repeats`, not stored again. Bad input (422) and missing tokens (401) are not acts
-    and are not recorded."""
-    return await audit.refusals(change_id)
+    and are not recorded. Paged and filtered like the audit log; the verdict is on the
+    whole log."""
+    return await audit.refusals(change_id, where)

@@ -134,3 +134,8 @@ def test_a_preview_always_says_running_changes_stay() -> None:
     preview = PlaybookDiff(name="pdca", from_version=3, to_version=4, differences=[])
     assert preview.running_changes == RUNNING_CHANGES_STAY
     assert "never move" in RUNNING_CHANGES_STAY
+
+
+def test_the_move_to_canonical_hashes_is_described() -> None:
+    lines = describe_differences(PLAYBOOKS[("pdca", 4)], PLAYBOOKS[("pdca", 5)])
+    assert lines == ["governance: hash scheme sorted-json → jcs"]

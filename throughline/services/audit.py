@@ -1,17 +1,28 @@
 """Audit logs for auditors: a change's events and the directory's, each checked link by
-link and against the workflow's own record of where it ends."""
+link and against the workflow's own record of where it ends; a change's log and its
+refusals a page at a time, and exports of many changes' events, streamed."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.audit import ChainAnchor, verify_chain
-from models.read.reports import AuditLog, DirectoryLog
-from models.refusals import RefusalLog
+from models.audit import ChainAnchor, ChainVerdict, HashScheme, verify_chain
+from models.read.audit_pages import (
+    AuditPage,
+    EventFilter,
+    ExportFilter,
+    ExportFormat,
+    RefusalPage,
+)
+from models.read.reports import DirectoryLog
+from models.tables import AuditEventRow
 from throughline.audit_keys import AuditPublicKey, audit_signer
+from throughline.services.audit_exports import export_text
+from throughline.services.chain_checks import stream_verdict
 from throughline.services.change_workflows import ChangeWorkflows
 from throughline.services.directory import DirectoryService
 from throughline.store import directory, readmodel
@@ -28,22 +39,37 @@ class AuditService:
         self._workflows = workflows
         self._directory = directory_service
 
-    async def change_log(self, change_id: str) -> AuditLog:
-        """Checked against the workflow's own head when Temporal answers, else against the
-        read model's record of the last event. When the log was rewritten, the hashes
-        Temporal recorded show from which event on."""
+    async def change_log(self, change_id: str, where: EventFilter | None = None) -> AuditPage:
+        """The change's events (a page of them when `where` asks for one) and the whole
+        log's verdict, read in chunks so no check holds the whole log. Checked against the
+        workflow's own head when Temporal answers, else against the read model's record of
+        the last event. When the log was rewritten, the hashes Temporal recorded show from
+        which event on."""
         anchor = await self._workflows.chain_anchor(change_id)
         async with self._sessions() as session:
             row = await readmodel.require_change(session, change_id)
-            events = await readmodel.audit_events(session, change_id)
+            events, next_after = await readmodel.audit_page(session, change_id, where)
         anchor = anchor or ChainAnchor(seq=row.last_seq, hash=row.last_hash, source="read_model")
-        verdict = verify_chain(change_id, events, anchor)
+        verdict = await self._verdict(change_id, anchor, HashScheme(row.hash_scheme))
+        return AuditPage(change_id=change_id, events=events, verdict=verdict, next_after=next_after)
+
+    async def _verdict(
+        self, change_id: str, anchor: ChainAnchor, scheme: HashScheme
+    ) -> ChainVerdict:
+        verdict = await stream_verdict(
+            self._sessions, AuditEventRow, change_id, anchor, scheme=scheme
+        )
         if verdict.problem and verdict.first_bad_seq is None and anchor.source == "temporal":
             recorded = await self._workflows.recorded_hashes(change_id)
-            verdict = verify_chain(
-                change_id, events, anchor.model_copy(update={"recorded": recorded})
+            anchor = anchor.model_copy(update={"recorded": recorded})
+            verdict = await stream_verdict(
+                self._sessions, AuditEventRow, change_id, anchor, scheme=scheme
             )
-        return AuditLog(change_id=change_id, events=events, verdict=verdict)
+        return verdict
+
+    def export(self, where: ExportFilter, as_format: ExportFormat) -> AsyncIterator[str]:
+        """The audit events `where` picks, as CSV or a JSON array, a chunk at a time."""
+        return export_text(self._sessions, where, as_format)
 
     async def public_key(self) -> AuditPublicKey:
         """The public half of the key audit bundles are signed with, made on first use."""
@@ -51,9 +77,10 @@ class AuditService:
         signer = await asyncio.to_thread(audit_signer, path)
         return signer.public()
 
-    async def refusals(self, change_id: str) -> RefusalLog:
-        """The commands refused on this change by a rule, checked link by link."""
-        return await self._workflows.refusals.log_of(change_id)
+    async def refusals(self, change_id: str, where: EventFilter | None = None) -> RefusalPage:
+        """The commands refused on this change by a rule (a page of them when `where`
+        asks for one), and the whole log checked link by link."""
+        return await self._workflows.refusals.log_of(change_id, where)
 
     async def directory_log(self) -> DirectoryLog:
         """The directory's events, checked the same way."""

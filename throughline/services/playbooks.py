@@ -72,12 +72,27 @@ class PlaybookCatalogue:
             raise UnknownPlaybook(unknown.message) from None
         return entry.playbook
 
+    async def settled(self, source: PlaybookText) -> Playbook:
+        """A playbook that does not say how its changes' audit events are hashed takes
+        RFC 8785 canonical JSON, which any language can check; the same version
+        published before the choice existed keeps what it has, so it still matches."""
+        playbook = source.parsed()
+        if "hash_scheme" in playbook.governance.model_fields_set:
+            return playbook
+        try:
+            found = await self.get(playbook.name, playbook.version)
+            scheme = found.governance.hash_scheme
+        except PlaybookNotFound:
+            scheme = HashScheme.JCS
+        governance = playbook.governance.model_copy(update={"hash_scheme": scheme})
+        return playbook.model_copy(update={"governance": governance})
+
     async def check(self, source: PlaybookText) -> PlaybookCheck:
         """Every problem with the document, or the playbook as it would be published."""
         problems = playbook_problems(read_document(source.text, source.form))
         if problems:
             return PlaybookCheck(valid=False, problems=problems)
-        playbook = source.parsed()
+        playbook = await self.settled(source)
         catalogue = await self.catalogue()
         return PlaybookCheck(
             valid=True,
@@ -91,7 +106,7 @@ class PlaybookCatalogue:
     async def preview(self, source: PlaybookText) -> PlaybookDiff:
         """What the document changes from the latest version of its name, and what would
         differ for each open change on that name; none of them moves."""
-        playbook = source.parsed()
+        playbook = await self.settled(source)
         catalogue = await self.catalogue()
         latest = catalogue.latest(playbook.name) if playbook.name in catalogue.names() else None
         states, total = await self._open_changes(playbook.name)
@@ -128,7 +143,7 @@ class PlaybookAdmin:
     ) -> PublishedPlaybookOut:
         """Publish a new version. The same version with the same content again changes
         nothing; with other content, or not newer than the latest, it is refused."""
-        playbook = await self._hashing_settled(source.parsed())
+        playbook = await self._catalogue.settled(source)
         changed = False
         if not check_newer_than_built_ins(playbook, PLAYBOOKS):
             changed = (await self._directory.publish_playbook(actor, playbook, key)).changed
@@ -136,17 +151,3 @@ class PlaybookAdmin:
         return PublishedPlaybookOut(
             **entry.model_dump(include=set(PublishedPlaybookOut.model_fields)), changed=changed
         )
-
-    async def _hashing_settled(self, playbook: Playbook) -> Playbook:
-        """A playbook that does not say how its changes' audit events are hashed takes
-        RFC 8785 canonical JSON, which any language can check; the same version
-        published before the choice existed keeps what it has, so it still matches."""
-        if "hash_scheme" in playbook.governance.model_fields_set:
-            return playbook
-        try:
-            found = await self._catalogue.get(playbook.name, playbook.version)
-            scheme = found.governance.hash_scheme
-        except PlaybookNotFound:
-            scheme = HashScheme.JCS
-        governance = playbook.governance.model_copy(update={"hash_scheme": scheme})
-        return playbook.model_copy(update={"governance": governance})

@@ -12,6 +12,7 @@ from models.analytics import AnalyticsQuery, HandoffAnalytics
 from models.authority import Authorities
 from models.change import ChangeState, ChangeStatus
 from models.errors import GateNotFound, ThroughlineError
+from models.read.audit_pages import EventFilter, TimelinePage
 from models.read.events import describe_event
 from models.read.live_data import PAGE_POINTS
 from models.read.options import SignOffOptions, sign_off_options
@@ -23,7 +24,6 @@ from models.read.reports import (
     HandoffEntry,
     Inbox,
     InboxItem,
-    Timeline,
     TimelineEntry,
 )
 from models.read.story import ChangeStory, measure_checks, stage_track
@@ -110,11 +110,12 @@ class ReadService:
             live=(await measures_of(self._sessions, change_id, limit=PAGE_POINTS)).measures,
         )
 
-    async def timeline(self, change_id: str) -> Timeline:
-        """Every event in plain words, and every handoff with how long it stayed open."""
+    async def timeline(self, change_id: str, where: EventFilter | None = None) -> TimelinePage:
+        """Every event in plain words (a page of them when `where` asks for one), and every
+        handoff with how long it stayed open."""
         async with self._sessions() as session:
             change = await readmodel.require_change(session, change_id)
-            events = await readmodel.audit_events(session, change_id)
+            events, next_after = await readmodel.audit_page(session, change_id, where)
             handoffs = await readmodel.handoffs(session, change_id)
         now = datetime.now(UTC)
         entries = [
@@ -129,7 +130,9 @@ class ReadService:
             for e in events
         ]
         handoff_entries = [_handoff(h, now, change.calendar) for h in handoffs]
-        return Timeline(change_id=change_id, events=entries, handoffs=handoff_entries)
+        return TimelinePage(
+            change_id=change_id, events=entries, handoffs=handoff_entries, next_after=next_after
+        )
 
     async def handoff_analytics(self, query: AnalyticsQuery) -> HandoffAnalytics:
         """How long handoffs wait, per role and per gate, and cycles from intent to outcome."""

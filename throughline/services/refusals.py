@@ -10,9 +10,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.audit import verify_chain
 from models.errors import ThroughlineError
-from models.refusals import Refusal, RefusalLog, is_on_the_record
+from models.read.audit_pages import EventFilter, RefusalPage
+from models.refusals import Refusal, is_on_the_record
+from models.tables import RefusalRow
+from throughline.services.chain_checks import stream_verdict
 from throughline.store import readmodel, refusals
 
 log = logging.getLogger(__name__)
@@ -44,15 +46,17 @@ class RefusalService:
                 "a refusal could not be put on the record", extra={"change_id": change_id}
             )
 
-    async def log_of(self, change_id: str) -> RefusalLog:
-        """The change's refusals in order, each with its repeats, checked link by link."""
+    async def log_of(self, change_id: str, where: EventFilter | None = None) -> RefusalPage:
+        """The change's refusals in order, each with its repeats (a page of them when
+        `where` asks for one), and the whole log's check, link by link, read in chunks."""
         async with self._sessions() as session:
             await readmodel.require_change(session, change_id)
-            entries = await refusals.log_of(session, change_id)
+            entries, next_after = await refusals.page_of(session, change_id, where)
         events = [event for event, _ in entries]
-        return RefusalLog(
+        return RefusalPage(
             change_id=change_id,
             refusals=events,
             repeats={event.seq: repeats for event, repeats in entries if repeats},
-            verdict=verify_chain(change_id, events),
+            verdict=await stream_verdict(self._sessions, RefusalRow, change_id),
+            next_after=next_after,
         )

@@ -12,10 +12,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.audit import AuditEvent
 from models.change import ChangeState
 from models.errors import ChangeNotFound
+from models.read.audit_pages import EventFilter
 from models.read.reports import ChangeOrder, ChangeQuery
 from models.read.waiting import WaitKind
 from models.roles import Role
 from models.tables import AuditEventRow, ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
+from throughline.store import chain_reads
 
 
 async def change_state(session: AsyncSession, change_id: str) -> ChangeState:
@@ -108,6 +110,17 @@ async def audit_events(session: AsyncSession, change_id: str) -> list[AuditEvent
     )
     rows = (await session.exec(statement)).all()
     return [AuditEvent.model_validate(row.model_dump()) for row in rows]
+
+
+async def audit_page(
+    session: AsyncSession, change_id: str, where: EventFilter | None
+) -> tuple[list[AuditEvent], int | None]:
+    """A page of the change's audit events and the seq the next page starts after; with
+    no filter, every event and no next page."""
+    if where is None:
+        return await audit_events(session, change_id), None
+    rows, next_after = await chain_reads.page(session, AuditEventRow, change_id, where)
+    return [chain_reads.as_event(row) for row in rows], next_after
 
 
 async def handoffs(session: AsyncSession, change_id: str) -> list[HandoffRow]:

@@ -1,5 +1,6 @@
 """The refusals log in SQL: append a refused attempt to its change's chain, or count it
-again when the same refusal is already there; read a change's log in order."""
+again when the same refusal is already there; read a change's log in order, whole or a
+page at a time."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import GENESIS_HASH, AuditEvent
+from models.read.audit_pages import EventFilter
 from models.refusals import Refusal, refusal_event, repeat_key
 from models.tables import RefusalRow
+from throughline.store import chain_reads
 
 ATTEMPTS = 5
 """Two refusals of one change at the same moment race for the next seq; the loser tries
@@ -78,3 +81,14 @@ async def log_of(session: AsyncSession, change_id: str) -> list[tuple[AuditEvent
     return [
         (AuditEvent.model_validate(row.model_dump(include=fields)), row.repeats) for row in rows
     ]
+
+
+async def page_of(
+    session: AsyncSession, change_id: str, where: EventFilter | None
+) -> tuple[list[tuple[AuditEvent, int]], int | None]:
+    """A page of the change's refusals, each with its repeats, and the seq the next page
+    starts after; with no filter, the whole log and no next page."""
+    if where is None:
+        return await log_of(session, change_id), None
+    rows, next_after = await chain_reads.page(session, RefusalRow, change_id, where)
+    return [(chain_reads.as_event(row), row.repeats) for row in rows], next_after

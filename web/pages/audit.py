@@ -1,17 +1,19 @@
 """For auditors: a change's audit log and the directory's history, each with its check in
 plain words: whether every event is there, unaltered and chained to the one before, and
-ends where Temporal's own record says it does; or where it breaks."""
+ends where Temporal's own record says it does; or where it breaks. Long logs are shown a
+page at a time, with the verdict always on the whole log."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from api.deps import AuditDep
 from models.audit import AuditEvent, ChainVerdict
 from models.directory.events import describe_directory_event
+from models.read.audit_pages import LARGEST_PAGE, PAGE_SIZE, EventFilter
 from models.roles import Role
 from throughline.services.auth import Caller
 from web.deps import ChangeId, PageRole
@@ -26,6 +28,7 @@ Auditor = Annotated[Caller, PageRole(Role.AUDITOR)]
 SOURCES = {
     "temporal": "Temporal's own record of the last event",
     "read_model": "the database's record of the last event, as Temporal did not answer",
+    "archive": "the archived Temporal history's record of the last event",
 }
 
 
@@ -57,25 +60,53 @@ def _directory_rows(events: list[AuditEvent]) -> list[dict[str, Any]]:
     return [{"event": event, "summary": describe_directory_event(event)} for event in events]
 
 
+After = Annotated[int, Query(ge=0, description="The last seq of the page before.")]
+Limit = Annotated[int, Query(ge=1, le=LARGEST_PAGE)]
+
+
+def _paging(request: Request, where: EventFilter, next_after: int | None) -> dict[str, Any]:
+    """The GOV.UK pagination component's links: on to the next page (keyset, after the
+    last seq shown) and back to the first, keeping the page's size."""
+    url = request.url.remove_query_params("after")
+    following = url.include_query_params(after=next_after) if next_after is not None else None
+    return {
+        "previous": {"href": str(url), "text": "First page"} if where.after else None,
+        "next": {"href": str(following), "text": "Next page"} if following else None,
+    }
+
+
 @router.get("/changes/{change_id}/audit", summary="A change's audit log")
 async def change_audit(
-    request: Request, change_id: ChangeId, _caller: Auditor, audit: AuditDep
+    request: Request,
+    change_id: ChangeId,
+    _caller: Auditor,
+    audit: AuditDep,
+    after: After = 0,
+    limit: Limit = PAGE_SIZE,
 ) -> Response:
-    log = await audit.change_log(change_id)
+    where = EventFilter(after=after, limit=limit)
+    log = await audit.change_log(change_id, where)
     context = {
         "title": "Audit log",
         "change_id": change_id,
         "verdict": verdict_words(log.verdict),
         "rows": [{"event": event, "summary": None} for event in log.events],
+        "pagination": _paging(request, where, log.next_after),
     }
     return render(request, "audit.html", context)
 
 
 @router.get("/changes/{change_id}/refusals", summary="A change's refused attempts")
 async def change_refusals(
-    request: Request, change_id: ChangeId, _caller: Auditor, audit: AuditDep
+    request: Request,
+    change_id: ChangeId,
+    _caller: Auditor,
+    audit: AuditDep,
+    after: After = 0,
+    limit: Limit = PAGE_SIZE,
 ) -> Response:
-    log = await audit.refusals(change_id)
+    where = EventFilter(after=after, limit=limit)
+    log = await audit.refusals(change_id, where)
     context = {
         "title": "Refused attempts",
         "change_id": change_id,
@@ -84,6 +115,7 @@ async def change_refusals(
             {"event": event, "summary": refusal_words(event, log.repeats.get(event.seq, 0))}
             for event in log.refusals
         ],
+        "pagination": _paging(request, where, log.next_after),
     }
     return render(request, "refusals.html", context)
 
