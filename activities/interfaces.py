@@ -8,6 +8,7 @@ from datetime import datetime
 
 from temporalio import activity
 
+from models.archive import RunToArchive
 from models.authority import Authorities, AuthorityQuery
 from models.calendar import CalendarQuery, WorkingDaysQuery
 from models.delivery import Claimed, GiveUp
@@ -77,3 +78,10 @@ async def poll_measure_source(poll: MeasurePoll) -> str:
     """Query a measure's Prometheus source once and store the point; a failing source is
     recorded as its last error, never raised."""
     raise NotImplementedError("an interface: the worker runs LiveDataActivities")
+
+
+@activity.defn(name="archive_history")
+async def archive_history(run: RunToArchive) -> bool:
+    """Once the run has closed, put its history, gzipped, in the archive; True if it was
+    new. Raises a retryable error while the run is still open."""
+    raise NotImplementedError("an interface: the worker runs ArchiveActivities")

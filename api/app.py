@@ -25,6 +25,7 @@ from api.middleware import (
 )
 from api.routes import (
     analytics,
+    archive,
     audit_exports,
     bundles,
     change_commands,
@@ -68,6 +69,7 @@ ROUTERS = [
     playbooks.admin_router,
     portfolio.router,
     bundles.router,
+    archive.router,
     audit_exports.router,
 ]
 

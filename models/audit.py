@@ -126,7 +126,7 @@ class ChainVerdict(Strict):
     anchored_to: str | None = Field(
         default=None,
         description="Where the expected last event came from: temporal (the workflow "
-        "itself) or read_model; the log must end exactly there.",
+        "itself), archive (its archived history) or read_model; the log must end exactly there.",
     )
 
 

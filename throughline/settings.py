@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from models.archive import DEFAULT_RETENTION_DAYS
 from models.delivery import Retries
 from throughline.audit_keys import AUDIT_KEY_FILE
 from throughline.files import private_dir
@@ -154,6 +155,12 @@ class Settings(BaseSettings):
         default_factory=list,
         description="The hosts a measure's Prometheus source may name, comma-separated; "
         "empty allows any. Set it in production, so the worker fetches only from them.",
+    )
+    archive_retention_days: int = Field(
+        default=DEFAULT_RETENTION_DAYS,
+        ge=1,
+        description="How long archived Temporal histories are kept, in days (seven years by "
+        "default); only `throughline archive purge` deletes them, once they are older.",
     )
 
     @field_validator("cors_origins", "measure_source_hosts", mode="before")

@@ -16,6 +16,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 from temporalio.worker import Worker
 
+from activities.archive import ArchiveActivities
 from activities.calendar import CalendarActivities
 from activities.directory import DirectoryActivities
 from activities.live_data import LiveDataActivities
@@ -30,12 +31,21 @@ from throughline.patience import until_it_answers
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.temporal import connect_patiently, ensure_search_attributes
+from workflows.archive import ArchiveRunWorkflow
 from workflows.directory import DirectoryWorkflow
 from workflows.live_data import MeasurePollWorkflow
 from workflows.notifications import DeliveryWorkflow, NotificationsWorkflow
 from workflows.service_change import ServiceChangeWorkflow
 
 log = logging.getLogger(__name__)
+WORKFLOWS = [
+    ServiceChangeWorkflow,
+    DirectoryWorkflow,
+    NotificationsWorkflow,
+    DeliveryWorkflow,
+    MeasurePollWorkflow,
+    ArchiveRunWorkflow,
+]
 
 
 def build_worker(
@@ -56,13 +66,7 @@ def build_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[
-            ServiceChangeWorkflow,
-            DirectoryWorkflow,
-            NotificationsWorkflow,
-            DeliveryWorkflow,
-            MeasurePollWorkflow,
-        ],
+        workflows=WORKFLOWS,
         activities=[
             projection.project_change,
             directory.read_authorities,
@@ -74,6 +78,7 @@ def build_worker(
             notifications.deliver_notification,
             notifications.give_up_notification,
             live_data.poll_measure_source,
+            ArchiveActivities(sessions).archive_history,
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
     )

@@ -32,9 +32,11 @@ with workflow.unsafe.imports_passed_through():
         SetActive,
     )
     from models.directory.projection import DirectoryBatch
+    from models.directory.purges import PurgeArchives, apply_purge_archives, check_purge_archives
     from models.directory.state import DelegationRecord, DirectoryState, PersonRecord
     from models.playbooks import PLAYBOOKS
-    from workflows.patches import DELEGATION_REMINDERS
+    from workflows.archive import archive_this_run
+    from workflows.patches import ARCHIVE_DIRECTORY_RUNS, DELEGATION_REMINDERS
     from workflows.refusals import refusals_as_application_errors
     from workflows.timers import sleep_until
 
@@ -57,7 +59,8 @@ class DirectoryWorkflow:
         add_people, set_active, change_role, delegate, revoke_delegation,
         revoke_token, revoke_tokens, publish_playbook (a playbook version, immutable once
         published; its validator also refuses versions that are built in, which only
-        the code knows, so the handler replays on the recorded state alone)
+        the code knows, so the handler replays on the recorded state alone),
+        purge_archives (records the archived runs an admin's purge is about to delete)
     Queries:
         state (the whole DirectoryState)
     Activities:
@@ -69,7 +72,8 @@ class DirectoryWorkflow:
         whose delegator the notifications tell.
     Continue-as-new:
         whenever Temporal suggests it, carrying the state, which holds only what is
-        still in force.
+        still in force; just before, it starts ArchiveRunWorkflow (workflows/archive.py),
+        which archives the ending run's history once it has closed.
     """
 
     @workflow.init
@@ -93,9 +97,16 @@ class DirectoryWorkflow:
                     self._outbox.extend(transitions.apply_delegation_reminders(self._state, now))
                 self._outbox.extend(transitions.apply_expiries(self._state, now))
                 await self._project()
+        await self._settle()
+        if workflow.patched(ARCHIVE_DIRECTORY_RUNS):
+            await archive_this_run(None)
+            await self._settle()
+        workflow.continue_as_new(DirectoryStart(state=self._state))
+
+    async def _settle(self) -> None:
+        """Every command done and in SQL, so the run can end."""
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._project()
-        workflow.continue_as_new(DirectoryStart(state=self._state))
 
     def _next_wake(self) -> datetime | None:
         """The next delegation to end, or (since the reminders patch) to be reminded of."""
@@ -216,6 +227,18 @@ class DirectoryWorkflow:
         with refusals_as_application_errors():
             publishing.check_not_built_in(cmd.playbook, PLAYBOOKS)
             publishing.check_publish_playbook(self._state, cmd)
+
+    @workflow.update
+    async def purge_archives(self, cmd: PurgeArchives) -> DirectoryResult:
+        def apply(state: DirectoryState, c: PurgeArchives, now: datetime) -> Touched:
+            return apply_purge_archives(state, c, now), [], None
+
+        return await self._execute("purge_archives", cmd, apply)
+
+    @purge_archives.validator
+    def _validate_purge_archives(self, cmd: PurgeArchives) -> None:
+        with refusals_as_application_errors():
+            check_purge_archives(self._state, cmd, workflow.now())
 
     # The one path every command takes
 

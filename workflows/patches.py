@@ -41,3 +41,12 @@ change escalated as soon as the directory says so."""
 DELEGATION_REMINDERS = "delegation-expiry-reminders"
 """The directory wakes a day before each delegation ends, and records that its delegator
 is to be told."""
+
+ARCHIVE_CLOSED_RUNS = "archive-each-closed-run"
+"""Just before a change's run returns or continues as new, it starts ArchiveRunWorkflow,
+which archives the run's history once it has closed; then it settles again, since a
+command may have arrived while the archiving started."""
+
+ARCHIVE_DIRECTORY_RUNS = "archive-each-closed-directory-run"
+"""Just before the directory continues as new, it starts ArchiveRunWorkflow for the run
+that is ending, then settles again, as a change's runs do."""

@@ -51,9 +51,11 @@ with workflow.unsafe.imports_passed_through():
     from models.transitions.submission import apply_submit
     from models.transitions.withdrawal import apply_withdraw
     from workflows import attributes, reads
+    from workflows.archive import archive_this_run
     from workflows.command_path import CommandPath
     from workflows.keys import CommandKeys
     from workflows.patches import (
+        ARCHIVE_CLOSED_RUNS,
         CLEAR_ATTRIBUTES_ON_CONTINUE,
         CREATED_AT_START,
         WITHDRAW_REQUIRES_ROLE,
@@ -88,6 +90,9 @@ class ServiceChangeWorkflow(ImprovementPractice, CommandPath, TimeKeeping):
     Continue-as-new:
         at each new PDCA cycle, and whenever Temporal suggests it; answers of recent
         keyed commands travel along, and SQL keeps all of them.
+    Child workflows (workflows/archive.py):
+        ArchiveRunWorkflow, started just before each run returns or continues as new; it
+        outlives the run and archives its history once the run has closed.
     """
 
     @workflow.init
@@ -124,6 +129,9 @@ class ServiceChangeWorkflow(ImprovementPractice, CommandPath, TimeKeeping):
         await self._projection.through(self._state, self._state.seq)
         await self._wait_for_the_clock(keeping_time)
         await self._settle()
+        if workflow.patched(ARCHIVE_CLOSED_RUNS):
+            await archive_this_run(self._state.change_id)
+            await self._settle()
         if self._state.status.is_closed and not self._awaiting_challenge():
             return self._outcome()
         if workflow.patched(CLEAR_ATTRIBUTES_ON_CONTINUE):

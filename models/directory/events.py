@@ -23,6 +23,7 @@ class DirectoryEventKind(StrEnum):
     TOKEN_REVOKED = "token_revoked"
     TOKENS_REVOKED = "tokens_revoked"
     PLAYBOOK_PUBLISHED = "playbook_published"
+    ARCHIVES_PURGED = "archives_purged"
 
 
 def _delegation(p: dict[str, Any]) -> str:
@@ -73,6 +74,10 @@ _LINES: dict[DirectoryEventKind, Callable[[AuditEvent], str]] = {
     DirectoryEventKind.PLAYBOOK_PUBLISHED: lambda e: (
         f"{e.actor} published version {e.payload.get('version')} of the "
         f"{e.payload.get('name')} playbook (sha256 {str(e.payload.get('fingerprint'))[:12]})"
+    ),
+    DirectoryEventKind.ARCHIVES_PURGED: lambda e: (
+        f"{e.actor} purged {len(e.payload.get('runs', []))} archived histories of runs closed "
+        f"before {e.payload.get('cutoff')}: {e.payload.get('reason')}"
     ),
 }
 

@@ -6,6 +6,7 @@ writes them all, nothing else.
 """
 
 from models.tables.analytics import CycleFact, HandoffFact
+from models.tables.archive import HistoryArchiveRow
 from models.tables.audit import AuditEventRow, CommandReceiptRow
 from models.tables.changes import (
     ChangePerson,
@@ -54,6 +55,7 @@ __all__ = [
     "GateRow",
     "HandoffFact",
     "HandoffRow",
+    "HistoryArchiveRow",
     "MeasurePointRow",
     "MeasureSourceRow",
     "MeasurementRow",

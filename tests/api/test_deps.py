@@ -178,5 +178,6 @@ def _body_for(path: str, someone_else: str) -> Any:
         "/changes/{change_id}/measures/{metric}/points": [
             {"observed_at": "2026-11-24T09:00:00Z", "value": 1}
         ],
+        "/admin/archive/purge": {"reason": "retention review"},
     }  # fmt: skip
     return bodies.get(path, {})

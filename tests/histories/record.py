@@ -17,7 +17,12 @@ Scenarios, on the newest PDCA playbook (practice also on the GOV.UK phases):
 - edges: an approval that lapses when the quorum is re-checked, a withdrawal that lapses
   a waiting challenge, and a reject that closes a change whose challenge is upheld;
 - playbooks: the directory workflow publishing playbook versions, one of them twice
-  (saved as directory_NAME_run1.json, like the directory scenario).
+  (saved as directory_NAME_run1.json, like the directory scenario);
+- archive: a change adapted, then adopted, each run starting the archiving of its
+  history just before it ends;
+- directory_archive: the directory, on a server that soon suggests continue-as-new,
+  until it has continued as new, starting the archiving of the run that ended; each
+  run that ended is saved as NAME_run<n>.json (NAME should start with "directory").
 Every run's history is saved here as JSON, named NAME_<change>_run<n>.json.
 
 Histories already committed are never re-recorded: they stand for changes in flight
@@ -36,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
-from temporalio.client import Client, WorkflowExecution
+from temporalio.client import Client, WorkflowExecution, WorkflowHistory
 
 from models.commands import (
     ChallengeRequest,
@@ -55,7 +60,7 @@ from models.rejection import ChallengeOutcome
 from models.roles import Role
 from tests.api.client import SECRET
 from tests.factories import Team, new_team, seed_team
-from tests.histories import newer_paths, practice_paths
+from tests.histories import archive_paths, newer_paths, practice_paths
 from tests.processes import dev_server_environment
 from tests.workflows.helpers import adapt, approve, change_service, pass_current_gate, work
 from throughline import db
@@ -68,7 +73,10 @@ from throughline.temporal import workflow_id
 from workers.main import build_worker
 
 HERE = Path(__file__).parent
-SCENARIOS = ("governance", "edges", "waiting", "directory", "chase", "practice", "playbooks")
+SCENARIOS = (
+    "governance", "edges", "waiting", "directory", "chase", "practice", "playbooks", "archive",
+    "directory_archive",
+)  # fmt: skip
 
 
 async def _drive(commands: ChangeService, team: Team, deputy: str) -> str:
@@ -246,6 +254,16 @@ async def _save_runs(client: Client, change_id: str, name: str, runs_expected: i
     return saved
 
 
+def _save_histories(histories: list[WorkflowHistory], name: str) -> list[Path]:
+    paths = [HERE / f"{name}_run{index}.json" for index in range(1, len(histories) + 1)]
+    for path in paths:
+        if path.exists():
+            raise SystemExit(f"{path.name} exists; committed histories are never re-recorded")
+    for path, history in zip(paths, histories, strict=True):
+        path.write_text(history.to_json())
+    return paths
+
+
 async def _save_directory(client: Client, directory_id: str, name: str) -> list[Path]:
     """The directory's run so far: it never ends, and replays as it stands."""
     path = HERE / f"{name}_run1.json"
@@ -277,7 +295,8 @@ async def _delegate(directory: DirectoryService, team: Team) -> str:
 
 
 async def record(scenario: str, name: str) -> list[Path]:
-    env = await dev_server_environment(time_skipping=scenario == "chase")
+    eager = archive_paths.EAGER if scenario == "directory_archive" else None
+    env = await dev_server_environment(eager, time_skipping=scenario == "chase")
     url = f"sqlite:///{tempfile.mkdtemp()}/record.db"
     db.migrate_sync(url)
     engine = db.make_engine(url)
@@ -293,6 +312,14 @@ async def record(scenario: str, name: str) -> list[Path]:
             change_id = await _drive(commands, team, deputy)
             await env.client.get_workflow_handle(workflow_id(change_id)).result()
             saved = await _save_runs(env.client, change_id, name, runs_expected=2)
+        elif scenario == "archive":
+            change_id = await archive_paths.drive_archived(commands, team)
+            await env.client.get_workflow_handle(workflow_id(change_id)).result()
+            saved = await _save_runs(env.client, change_id, name, runs_expected=2)
+        elif scenario == "directory_archive":
+            await archive_paths.drive_directory_runs(env.client, directory, team)
+            runs = await archive_paths.directory_runs(env.client, directory.directory_id)
+            saved = _save_histories(runs[:-1], name)  # the runs that ended
         elif scenario == "waiting":
             change_id = await newer_paths.drive_waiting(commands, team)
             await env.client.get_workflow_handle(workflow_id(change_id)).result()

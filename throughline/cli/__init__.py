@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import typer
 
-from throughline.cli import audit, notifications, parts, people, playbooks, sign_in, tokens
+from throughline.cli import (
+    archive,
+    audit,
+    notifications,
+    parts,
+    people,
+    playbooks,
+    sign_in,
+    tokens,
+)
 from throughline.files import private_by_default
 
 app = typer.Typer(
@@ -18,6 +27,7 @@ app.add_typer(tokens.app, name="token")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(playbooks.app, name="playbook")
 app.add_typer(audit.app, name="audit")
+app.add_typer(archive.app, name="archive")
 parts.register(app)
 sign_in.register(app)
 

@@ -54,7 +54,7 @@ from throughline.services.calls import (
     request_key,
     update_id,
 )
-from throughline.services.history import projection_batches
+from throughline.services.history import archived_head, projection_batches
 from throughline.services.refusals import RefusalService
 from throughline.settings import Settings
 from throughline.store import receipts
@@ -164,17 +164,19 @@ class ChangeWorkflows:
         return await self._bounded(change_id, query)
 
     async def chain_anchor(self, change_id: str) -> ChainAnchor | None:
-        """The workflow's own last audit event, or None if Temporal cannot say."""
+        """The workflow's own last audit event; when Temporal cannot say (it no longer has
+        the change, say), the last one the change's archived history recorded; else None."""
         try:
             view = await self.live_view(change_id)
         except ThroughlineError:
-            return None
+            return await archived_head(self._client, self._sessions, change_id)
         return ChainAnchor(seq=view.last_seq, hash=view.last_hash, source="temporal")
 
     async def recorded_hashes(self, change_id: str) -> dict[int, str]:
-        """The hash of every audit event the change's retained histories recorded."""
+        """The hash of every audit event the change's histories recorded: the runs Temporal
+        retains, and the archived runs it no longer has."""
         hashes: dict[int, str] = {}
-        async for batch in projection_batches(self._client, change_id):
+        async for batch in projection_batches(self._client, change_id, self._sessions):
             hashes.update({event.seq: event.hash for event in batch.events})
         return hashes
 

@@ -24,7 +24,9 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
+from models.archive import PurgedRun
 from models.audit import ChainAnchor
+from models.canonical import fingerprint
 from models.commands import RequestKey
 from models.directory.commands import (
     AddPeople,
@@ -41,6 +43,7 @@ from models.directory.commands import (
     RevokeTokens,
     SetActive,
 )
+from models.directory.purges import PurgeArchives
 from models.directory.state import DirectoryState
 from models.errors import (
     ChangeNotFound,
@@ -160,6 +163,16 @@ class DirectoryService:
         cmd = PublishPlaybook(actor=actor, playbook=playbook)
         return await self._update(DirectoryWorkflow.publish_playbook, cmd, key)
 
+    async def purge_archives(
+        self, actor: str, cutoff: datetime, reason: str, runs: list[PurgedRun]
+    ) -> DirectoryResult:
+        """Put on the record the archived runs about to be deleted. Keyed by the runs, so
+        a purge retried after its record was written is not recorded twice."""
+        named = [[run.workflow_id, run.run_id] for run in runs]
+        cmd = PurgeArchives(actor=actor, cutoff=cutoff, reason=reason, runs=runs)
+        key = f"purge-archives:{fingerprint(named)}"
+        return await self._update(DirectoryWorkflow.purge_archives, cmd, key, {"runs": named})
+
     async def ensure_started(self) -> None:
         """Start the directory workflow if Temporal does not have it: on a new deployment,
         after an upgrade from the SQL-only directory, or after Temporal lost it."""
@@ -195,7 +208,11 @@ class DirectoryService:
                 raise ChangeNotFound(f"no change with id {change_id!r} to limit the delegation to")
 
     async def _update(
-        self, update: Any, cmd: DirectoryCommand, key: str | None, body: BaseModel | None = None
+        self,
+        update: Any,
+        cmd: DirectoryCommand,
+        key: str | None,
+        body: BaseModel | dict[str, Any] | None = None,
     ) -> DirectoryResult:
         cmd.request = request_key(cmd.actor, key, body or cmd)
         earlier = await self._earlier_answer(cmd.request)

@@ -3,25 +3,30 @@ directory, the read model and the audit logs rebuilt from them.
 
 Every projection a workflow ever asked for is recorded, with its input, in its history.
 Replaying those inputs through the same idempotent projections restores what a lost or
-damaged database held, for every run still retained. A directory run that began from a
-carried state restores that state first, so the directory comes back whole even when
-its earliest runs are gone.
+damaged database held, for every run Temporal still retains or the archive holds. A
+directory run that began from a carried state restores that state first, so the
+directory comes back whole even when its earliest runs are gone.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecution
 
+from models.archive import ArchivedRun
+from models.audit import ChainAnchor
 from models.directory.commands import DirectoryStart
 from models.directory.projection import DirectoryBatch
 from models.projection import ProjectionBatch
+from throughline.services.archive import archived_history, archived_runs
+from throughline.store.archive import change_ids
 from throughline.store.directory_projection import project_directory, write_snapshot
 from throughline.store.projection import restore
 from throughline.temporal import WORKFLOW_ID_PREFIX, workflow_id
@@ -29,15 +34,43 @@ from throughline.temporal import WORKFLOW_ID_PREFIX, workflow_id
 PROJECT_ACTIVITY = "project_change"
 DIRECTORY_ACTIVITY = "project_directory"
 M = TypeVar("M")
+Sessions = async_sessionmaker[AsyncSession]
+NOT_CLOSED = datetime.max.replace(tzinfo=UTC)
+CONTINUED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
 
 
-async def _runs_events(client: Client, workflow: str) -> AsyncIterator[HistoryEvent]:
-    """Every event of every retained run of a workflow, runs oldest first."""
-    runs = [r async for r in client.list_workflows(f"WorkflowId = '{workflow}'")]
-    for run in sorted(runs, key=lambda r: r.start_time):
-        handle = client.get_workflow_handle(run.id, run_id=run.run_id)
-        async for event in handle.fetch_history_events():
-            yield event
+async def _runs_events(
+    client: Client, workflow: str, sessions: Sessions | None = None
+) -> AsyncIterator[HistoryEvent]:
+    """Every event of every run of a workflow, runs oldest first: each run Temporal still
+    retains, read from Temporal, and (given the database) each run only the archive holds."""
+    retained = [r async for r in client.list_workflows(f"WorkflowId = '{workflow}'")]
+    archived = await archived_runs(sessions, workflow) if sessions is not None else []
+    for run in _oldest_first(retained, archived):
+        if isinstance(run, WorkflowExecution):
+            handle = client.get_workflow_handle(run.id, run_id=run.run_id)
+            async for event in handle.fetch_history_events():
+                yield event
+        else:
+            assert sessions is not None
+            for event in (await archived_history(sessions, run)).events:
+                yield event
+
+
+def _oldest_first(
+    retained: list[WorkflowExecution], archived: list[ArchivedRun]
+) -> list[WorkflowExecution | ArchivedRun]:
+    """Temporal's copy of a run where it has one, else the archive's. A workflow's runs
+    close in the order they started, each continuing as the next; a running one is last."""
+    kept = {run.run_id for run in retained}
+    runs: list[WorkflowExecution | ArchivedRun] = [*retained]
+    runs += [run for run in archived if run.run_id not in kept]
+
+    def closed(run: WorkflowExecution | ArchivedRun) -> datetime:
+        at = run.close_time if isinstance(run, WorkflowExecution) else run.closed_at
+        return at or NOT_CLOSED
+
+    return sorted(runs, key=closed)
 
 
 async def _input_of(client: Client, event: HistoryEvent, activity: str, model: type[M]) -> M | None:
@@ -51,31 +84,60 @@ async def _input_of(client: Client, event: HistoryEvent, activity: str, model: t
     return decoded
 
 
-async def projection_batches(client: Client, change_id: str) -> AsyncIterator[ProjectionBatch]:
-    """Every projection batch of every retained run of a change, oldest first."""
-    async for event in _runs_events(client, workflow_id(change_id)):
+async def projection_batches(
+    client: Client, change_id: str, sessions: Sessions | None = None
+) -> AsyncIterator[ProjectionBatch]:
+    """Every projection batch of every retained run of a change, oldest first; given the
+    database, of every archived run as well."""
+    async for event in _runs_events(client, workflow_id(change_id), sessions):
         batch = await _input_of(client, event, PROJECT_ACTIVITY, ProjectionBatch)
         if batch is not None:
             yield batch
 
 
-async def rebuild_change(
-    client: Client, sessions: async_sessionmaker[AsyncSession], change_id: str
-) -> int:
-    """Re-apply a change's projections; returns how many batches were found."""
-    batches = [batch async for batch in projection_batches(client, change_id)]
+async def _batches_in(client: Client, events: Iterable[HistoryEvent]) -> list[ProjectionBatch]:
+    found = [await _input_of(client, event, PROJECT_ACTIVITY, ProjectionBatch) for event in events]
+    return [batch for batch in found if batch is not None]
+
+
+async def archived_head(client: Client, sessions: Sessions, change_id: str) -> ChainAnchor | None:
+    """Where a change's audit log must end, by its archived histories: the last event its
+    newest archived run recorded, with the hash of every event any archived run recorded.
+    None unless that run ended the change: a run that continued as new is not the end."""
+    runs = await archived_runs(sessions, workflow_id(change_id))
+    histories = [await archived_history(sessions, run) for run in runs]
+    if not histories or not histories[-1].events:
+        return None
+    if histories[-1].events[-1].event_type == CONTINUED:
+        return None
+    newest = await _batches_in(client, histories[-1].events)
+    if not newest:
+        return None
+    head = max(newest, key=lambda batch: batch.state.seq).state
+    recorded = {
+        event.seq: event.hash
+        for history in histories
+        for batch in await _batches_in(client, history.events)
+        for event in batch.events
+    }
+    return ChainAnchor(seq=head.seq, hash=head.last_hash, source="archive", recorded=recorded)
+
+
+async def rebuild_change(client: Client, sessions: Sessions, change_id: str) -> int:
+    """Re-apply a change's projections, from Temporal and the archive; returns how many
+    batches were found."""
+    batches = [batch async for batch in projection_batches(client, change_id, sessions)]
     async with sessions() as session, session.begin():
         await restore(session, batches, datetime.now(UTC))
     return len(batches)
 
 
-async def rebuild_directory(
-    client: Client, sessions: async_sessionmaker[AsyncSession], directory_id: str
-) -> int:
+async def rebuild_directory(client: Client, sessions: Sessions, directory_id: str) -> int:
     """Re-apply the directory's projections, and the state each run began from."""
     count = 0
+    events = [event async for event in _runs_events(client, directory_id, sessions)]
     async with sessions() as session, session.begin():
-        async for event in _runs_events(client, directory_id):
+        for event in events:
             start = await _directory_start(client, event)
             if start is not None and not start.imported and start.state.seq:
                 await write_snapshot(session, start.state, event.event_time.ToDatetime(UTC))
@@ -99,3 +161,10 @@ async def changes_in_temporal(client: Client) -> list[str]:
     query = "WorkflowType = 'ServiceChangeWorkflow'"
     ids = {w.id async for w in client.list_workflows(query)}
     return sorted(i.removeprefix(WORKFLOW_ID_PREFIX) for i in ids)
+
+
+async def changes_known(client: Client, sessions: Sessions) -> list[str]:
+    """Every change Temporal retains a run of, or the archive holds one of."""
+    async with sessions() as session:
+        archived = await change_ids(session)
+    return sorted({*await changes_in_temporal(client), *archived})

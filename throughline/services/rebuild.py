@@ -1,4 +1,5 @@
-"""Rebuilding SQL from Temporal: the directory first, then every change (or some)."""
+"""Rebuilding SQL from Temporal and the archive: the directory first, then every change
+(or some)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
 from throughline.services.directory import directory_workflow_id
-from throughline.services.history import changes_in_temporal, rebuild_change, rebuild_directory
+from throughline.services.history import changes_known, rebuild_change, rebuild_directory
 from throughline.settings import Settings
 
 
@@ -17,11 +18,12 @@ async def rebuild(
     settings: Settings,
     changes: list[str] | None = None,
 ) -> list[str]:
-    """Replay every projection recorded in Temporal; one line of what was done per log."""
+    """Replay every projection recorded in Temporal or archived; one line of what was done
+    per log."""
     directory_id = directory_workflow_id(settings.task_queue)
     batches = await rebuild_directory(client, sessions, directory_id)
     lines = [f"directory: replayed {batches} projection batches"]
-    for change_id in changes if changes is not None else await changes_in_temporal(client):
+    for change_id in changes if changes is not None else await changes_known(client, sessions):
         batches = await rebuild_change(client, sessions, change_id)
         lines.append(f"{change_id}: replayed {batches} projection batches")
     return lines

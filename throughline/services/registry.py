@@ -10,6 +10,7 @@ from temporalio.client import Client
 from throughline import db
 from throughline.channels.senders import Senders
 from throughline.oidc import Provider
+from throughline.services.archive import ArchiveService
 from throughline.services.audit import AuditService
 from throughline.services.auth import SingleSignOn
 from throughline.services.bundles import BundleService
@@ -49,6 +50,7 @@ class Services:
     portfolio: PortfolioService
     practice: PracticeService
     bundles: BundleService
+    archive: ArchiveService
 
 
 def build_services(client: Client, settings: Settings, engine: AsyncEngine) -> Services:
@@ -76,6 +78,7 @@ def build_services(client: Client, settings: Settings, engine: AsyncEngine) -> S
         portfolio=PortfolioService(sessions),
         practice=PracticeService(workflows, sessions),
         bundles=BundleService(sessions, client, settings, directory),
+        archive=ArchiveService(sessions, settings, directory),
     )
 
 

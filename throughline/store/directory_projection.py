@@ -296,4 +296,5 @@ _APPLY: dict[Kind, Apply] = {
     Kind.TOKEN_REVOKED: _token_revoked,
     Kind.TOKENS_REVOKED: _tokens_revoked,
     Kind.PLAYBOOK_PUBLISHED: _playbook_published,
+    Kind.ARCHIVES_PURGED: _nothing_to_write,
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from api.playbook_examples import PLAYBOOK
+from models.archive import PurgedRun
 from models.audit import AuditEvent, ChainAnchor, verify_chain
 from models.directory.commands import (
     AddPeople,
@@ -20,6 +21,7 @@ from models.directory.commands import (
 )
 from models.directory.events import DirectoryEventKind, describe_directory_event
 from models.directory.publishing import apply_publish_playbook
+from models.directory.purges import PurgeArchives, apply_purge_archives
 from models.directory.state import OPERATOR, DirectoryState
 from models.directory.transitions import (
     DELEGATION_REMINDER_LEAD,
@@ -92,7 +94,15 @@ def _every_kind() -> tuple[DirectoryState, list[AuditEvent]]:
     events += apply_revoke_tokens(state, RevokeTokens(actor="boss", person="holder"), NOW)
     playbook = Playbook.model_validate(PLAYBOOK)
     events += apply_publish_playbook(state, PublishPlaybook(actor="boss", playbook=playbook), NOW)
+    events += apply_purge_archives(state, _purge_of_a_run("boss"), NOW)
     return state, events
+
+
+def _purge_of_a_run(actor: str) -> PurgeArchives:
+    closed = NOW - timedelta(days=3000)
+    run = PurgedRun(workflow_id="change-a", run_id="run-a", sha256="a" * 64, closed_at=closed)
+    cutoff = NOW - timedelta(days=2557)
+    return PurgeArchives(actor=actor, cutoff=cutoff, reason="retention review", runs=[run])
 
 
 def test_the_chain_verifies_and_an_edit_is_detected() -> None:
