@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gzip
+import json
 from datetime import datetime
 from typing import Any
 
@@ -17,15 +19,17 @@ from temporalio.service import RPCError
 
 from models.audit import HashScheme
 from models.bundle import BundleScope, ChangeRecord, SigningKey, unsigned_bundle
-from models.bundle_history import pack_history
+from models.bundle_history import pack_history, recorded_hashes
 from models.errors import BundleTooLarge, InvalidRequest
 from models.jcs import jcs_bytes
 from throughline.audit_keys import audit_signer
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
-from throughline.store import bundles, directory, readmodel, refusals
+from throughline.store import archive, bundles, directory, readmodel, refusals
 from throughline.temporal import workflow_id
 
+LOG_CATCH_UP_TRIES = 20
+LOG_CATCH_UP_SECONDS = 0.1
 MOST_CHANGES = 100
 """A bundle is one document, built in memory: a service or a range with more changes
 than this is refused, and asked to be narrowed."""
@@ -103,13 +107,18 @@ class BundleService:
         return {"manifest": manifest, "signature": signature, "parts": parts}
 
     async def _record(self, change_id: str) -> ChangeRecord:
-        """Histories first, then the logs: whatever the histories recorded is in the
-        logs by the time they are read, even while the change moves on."""
-        histories = await self._histories(change_id)
-        async with self._sessions() as session:
-            row = await readmodel.require_change(session, change_id)
-            events = await readmodel.audit_events(session, change_id)
-            refused = await refusals.log_of(session, change_id)
+        """Histories first, then the logs. A projection the histories recorded may still
+        be on its way to the database: the logs are read again, briefly, until they
+        reach it; a log that never does is exported as it is, for the check to name."""
+        histories, recorded = await self._histories(change_id)
+        for _ in range(LOG_CATCH_UP_TRIES):
+            async with self._sessions() as session:
+                row = await readmodel.require_change(session, change_id)
+                events = await readmodel.audit_events(session, change_id)
+                refused = await refusals.log_of(session, change_id)
+            if len(events) >= recorded:
+                break
+            await asyncio.sleep(LOG_CATCH_UP_SECONDS)
         return ChangeRecord(
             change_id=change_id,
             title=row.title,
@@ -123,16 +132,35 @@ class BundleService:
             histories=histories,
         )
 
-    async def _histories(self, change_id: str) -> list[dict[str, Any]]:
-        """Every run Temporal still has, oldest first, packed."""
-        found = []
+    async def _histories(self, change_id: str) -> tuple[list[dict[str, Any]], int]:
+        """Every run of the change's workflow, oldest first, packed, and the last audit
+        event they recorded: the archived runs Temporal no longer has, then the runs
+        it has, walked back from the latest by each run's predecessor."""
         wid = workflow_id(change_id)
-        try:
-            runs = [r async for r in self._client.list_workflows(f"WorkflowId = '{wid}'")]
-            for run in sorted(runs, key=lambda r: r.start_time):
-                handle = self._client.get_workflow_handle(wid, run_id=run.run_id)
+        retained = await self._retained_runs(wid)
+        async with self._sessions() as session:
+            archived = [r.run_id for r in await archive.runs_of(session, wid)]
+            gone = [run for run in archived if run not in retained]
+            older = [(run, await archive.history_of(session, wid, run)) for run in gone]
+        texts = [(run, gzip.decompress(data)) for run, data in older if data is not None]
+        texts += list(retained.items())
+        recorded = [recorded_hashes(json.loads(text)) for _, text in texts]
+        last = max((max(hashes) for hashes in recorded if hashes), default=0)
+        return [pack_history(wid, run, text) for run, text in texts], last
+
+    async def _retained_runs(self, wid: str) -> dict[str, bytes]:
+        """The history JSON of each run Temporal still has, oldest first."""
+        runs: list[tuple[str, bytes]] = []
+        run_id: str | None = None
+        while True:
+            handle = self._client.get_workflow_handle(wid, run_id=run_id)
+            try:
                 history = await handle.fetch_history()
-                found.append(pack_history(wid, run.run_id, history.to_json().encode("utf-8")))
-        except RPCError:
-            return found
-        return found
+            except RPCError:
+                break
+            runs.append((history.run_id, history.to_json().encode("utf-8")))
+            started = history.events[0].workflow_execution_started_event_attributes
+            run_id = started.continued_execution_run_id or None
+            if run_id is None:
+                break
+        return dict(reversed(runs))
