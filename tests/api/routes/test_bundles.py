@@ -17,7 +17,7 @@ from tests.factories import Team
 async def _withdrawn(api: Api, team: Team, service: str | None = None) -> str:
     """A change with sign-offs, a refused attempt, measurements and a withdrawal."""
     body = intake_body(team, service=service) if service else intake_body(team)
-    change_id = (await api.post(team.proposer, "/changes", body)).json()["change_id"]
+    change_id: str = (await api.post(team.proposer, "/changes", body)).json()["change_id"]
     revision = await submit(api, team, change_id, "intent")
     await sign(api, team.signer(Role.POLICY), change_id, Role.POLICY, revision)
     again = await api.post(
@@ -34,7 +34,7 @@ async def _withdrawn(api: Api, team: Team, service: str | None = None) -> str:
 
 
 async def _key(api: Api) -> str:
-    response = await api.get(None, "/.well-known/throughline-audit-key")
+    response = await api.http.get("/.well-known/throughline-audit-key")
     key: str = response.json()["public_key"]
     return key
 
@@ -52,7 +52,8 @@ async def test_an_exported_change_verifies_against_the_published_key(api: Api, t
     assert entry["refusals"] == 1
     assert entry["histories"], "the run's Temporal history is in the bundle"
     evidence = bundle["parts"][f"changes/{change_id}/evidence"]
-    assert evidence and all(len(item["sha256"]) == 64 for item in evidence)
+    assert evidence
+    assert all(len(item["sha256"]) == 64 for item in evidence)
     held = bundle["parts"][f"changes/{change_id}/authority"]
     assert {item["held_by"] for item in held} == {"own role"}
 
@@ -87,7 +88,8 @@ async def test_bundles_are_for_auditors_and_bad_asks_are_named(api: Api, team: T
     nothing = await api.get(team.auditor, "/audit/bundle")
     assert (nothing.status_code, nothing.json()["error"]) == (422, "invalid_request")
     naive = await api.get(team.auditor, "/audit/bundle", since="2026-01-01T00:00:00")
-    assert naive.status_code == 422 and "since" in naive.json()["detail"]
+    assert naive.status_code == 422
+    assert "since" in naive.json()["detail"]
     both = await api.get(team.auditor, "/audit/bundle", service="x", since="2026-01-01T00:00:00Z")
     assert "not both" in both.json()["detail"]
     backwards = await api.get(
