@@ -38,6 +38,15 @@ def practice_script() -> str:
     return setup + "\n".join(blocks)
 
 
+def auditing_script() -> str:
+    """The Walkthrough, then every sh block of the auditing section, in order."""
+    text = README.read_text()
+    section = text.split("## Auditing", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    assert len(blocks) >= 3, "the auditing section lost its code blocks"
+    return walkthrough_script() + "\n".join(blocks)
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     running = start_stack(tmp_path_factory.mktemp("readme") / "data")
@@ -107,3 +116,13 @@ def test_the_improvement_practice_runs_as_written(stack: Stack, run: str) -> Non
     assert lines[-1] == "met"
     ranked = next(line for line in lines if line.startswith("Need "))
     assert ranked.startswith("Need 100: 'Holders without internet access'")
+
+
+def test_an_auditor_checks_a_change_offline_as_written(stack: Stack) -> None:
+    finished = _run(stack, auditing_script())
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    lines = finished.stdout.splitlines()
+    verdicts = [line for line in lines if line.startswith(("INTACT", "FAILED"))]
+    assert [v.split()[0] for v in verdicts] == ["INTACT", "INTACT", "FAILED"], finished.stdout
+    assert verdicts[-1].endswith("was changed: its digest is not the manifest's")
+    assert lines[-1] == "the edited bundle was refused"
