@@ -50,8 +50,8 @@ class SigningKey(Strict):
     public_key: str = Field(description="The raw 32-byte public key, base64.")
 
 
-class ChangeEntry(Strict):
-    """One change, as the manifest vouches for it."""
+class ChangeFacts(Strict):
+    """What a bundle says of a change besides its logs."""
 
     change_id: str
     title: str
@@ -59,6 +59,11 @@ class ChangeEntry(Strict):
     status: str
     closed: bool
     hash_scheme: HashScheme
+
+
+class ChangeEntry(ChangeFacts):
+    """One change, as the manifest vouches for it."""
+
     events: int
     head_hash: str
     refusals: int
@@ -129,15 +134,9 @@ def now_text() -> str:
     return utc_text(datetime.now(UTC))
 
 
-class ChangeRecord(Strict):
+class ChangeRecord(ChangeFacts):
     """Everything a bundle holds about one change, gathered by the service."""
 
-    change_id: str
-    title: str
-    service: str
-    status: str
-    closed: bool
-    hash_scheme: HashScheme
     events: list[AuditEvent]
     refusals: list[AuditEvent]
     repeats: dict[int, int] = Field(default_factory=dict)
@@ -161,8 +160,7 @@ def change_parts(
         "histories": record.histories,
     }
     entry = ChangeEntry(
-        **record.model_dump(include={"change_id", "title", "service", "status", "closed"}),
-        hash_scheme=record.hash_scheme,
+        **record.model_dump(include=set(ChangeFacts.model_fields)),
         events=len(events),
         head_hash=record.events[-1].hash if record.events else GENESIS_HASH,
         refusals=len(refusals),

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
-from api.deps import AuditDep
+from api.deps import AuditDep, BundlesDep
 from models.audit import AuditEvent, ChainVerdict
 from models.directory.events import describe_directory_event
 from models.read.audit_pages import LARGEST_PAGE, PAGE_SIZE, EventFilter
@@ -94,6 +94,15 @@ async def change_audit(
         "pagination": _paging(request, where, log.next_after),
     }
     return render(request, "audit.html", context)
+
+
+@router.get("/changes/{change_id}/audit/bundle", summary="A change's signed audit bundle")
+async def change_bundle(change_id: ChangeId, caller: Auditor, bundles: BundlesDep) -> Response:
+    """The same signed bundle as GET /changes/{id}/export, downloaded from the page, to
+    check offline with `throughline audit verify` or verifiers/verify-bundle.mjs."""
+    bundle = await bundles.export_change(caller.id, change_id)
+    disposition = f'attachment; filename="{change_id}.audit-bundle.json"'
+    return JSONResponse(bundle, headers={"Content-Disposition": disposition})
 
 
 @router.get("/changes/{change_id}/refusals", summary="A change's refused attempts")

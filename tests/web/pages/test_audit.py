@@ -9,6 +9,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import ChainVerdict
+from models.bundle_check import check_bundle
 from models.roles import Role
 from models.tables import AuditEventRow
 from tests.api.client import Api
@@ -110,3 +111,23 @@ async def test_an_auditor_sees_refused_attempts_in_words_with_their_repeats(
     assert "Tried 1 more time." in page.text
     others = await browse(team.proposer)
     assert (await others.get(f"/web/changes/{change_id}/refusals")).status_code == 403
+
+
+async def test_an_auditor_downloads_a_bundle_that_verifies(
+    api: Api, team: Team, browse: SignIn
+) -> None:
+    change_id = await propose(api, team)
+    auditor = await browse(team.auditor)
+    page = await auditor.get(f"/web/changes/{change_id}/audit")
+    assert f"/web/changes/{change_id}/audit/bundle" in page.text
+
+    download = await auditor.get(f"/web/changes/{change_id}/audit/bundle")
+
+    assert download.status_code == 200
+    assert "attachment" in download.headers["content-disposition"]
+    key = (await api.http.get("/.well-known/throughline-audit-key")).json()["public_key"]
+    report = check_bundle(download.json(), key)
+    assert report.intact, report.problem
+    proposer = await browse(team.proposer)
+    refused = await proposer.get(f"/web/changes/{change_id}/audit/bundle")
+    assert refused.status_code == 403
