@@ -192,7 +192,8 @@ async def _measure_log(sessions: async_sessionmaker[AsyncSession], log_id: str, 
 
     async def exported() -> object:
         where = ExportFilter(change_id=log_id)
-        return [len(piece) async for piece in export_text(sessions, where, ExportFormat.JSON)]
+        pieces = await export_text(sessions, where, ExportFormat.JSON)
+        return [len(piece) async for piece in pieces]
 
     seconds = await _seconds(streamed)
     peak, old_peak = await _peak_kib(streamed), await _peak_kib(whole)

@@ -4,10 +4,12 @@ types a request body may carry, each stating its rule in the OpenAPI schema."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     GetJsonSchemaHandler,
@@ -84,3 +86,22 @@ class Strict(BaseModel):
     and numbers are finite (JSON cannot carry infinity or NaN through Temporal)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+SEQ_LIMIT = 2**31 - 1
+"""The largest seq or row number a store column holds; anything above is no position."""
+
+
+def _in_utc(moment: datetime | None) -> datetime | None:
+    """A time the store can keep: one that, moved to UTC, is still a date at all."""
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time is outside the range of dates, once moved to UTC") from None
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+"""A time with its timezone, which stays a date when moved to UTC: 0001-01-01T00:00+05:00
+does not, and is refused as bad input rather than failing in the store."""

@@ -63,29 +63,64 @@ def _authority(act: AuditEvent, directory_events: list[AuditEvent]) -> dict[str,
 
 
 def _own_role(act: AuditEvent, earlier: list[AuditEvent]) -> tuple[int, bool] | None:
-    """The person's latest directory event, and whether it left them active in the role."""
-    mine = [e for e in earlier if e.payload.get("person") == act.actor]
-    if not mine:
+    """The person's latest directory record before the act (an import, or an event that
+    says their roles after it), and whether it left them active in the role."""
+    found: tuple[int, bool] | None = None
+    for event in earlier:
+        view = _view_of(event, act.actor)
+        if view is not None:
+            roles = view.get("roles") or []
+            found = event.seq, bool(view.get("active", True)) and act.role in roles
+    return found
+
+
+def _view_of(event: AuditEvent, person: str) -> dict[str, Any] | None:
+    """What a directory event says the person was after it: active, and their roles."""
+    payload = event.payload
+    if event.kind == "directory_imported":
+        for record in payload.get("people") or []:
+            if isinstance(record, dict) and record.get("id") == person:
+                held = [h.get("role") for h in record.get("roles") or [] if isinstance(h, dict)]
+                return {"active": record.get("active", True), "roles": held}
         return None
-    after = mine[-1].payload.get("after") or {}
-    holds = bool(after.get("active", True)) and act.role in (after.get("roles") or [])
-    return mine[-1].seq, holds
+    after = payload.get("after")
+    if payload.get("person") != person or not isinstance(after, dict) or "roles" not in after:
+        return None
+    return after
 
 
 def _delegation(act: AuditEvent, earlier: list[AuditEvent]) -> int | None:
-    """The delegation of the role to the actor in force at the act, if any."""
+    """The directory event of a delegation of the role to the actor in force at the act:
+    its creation, or the import that carried it."""
     ended = {e.payload.get("delegation_id") for e in earlier if e.kind in ENDED}
     for event in reversed(earlier):
-        payload = event.payload
-        if event.kind != "delegation_created" or payload.get("delegation_id") in ended:
-            continue
-        if payload.get("delegate") != act.actor or payload.get("role") != act.role:
-            continue
-        if payload.get("change_id") not in (None, act.change_id):
-            continue
-        if _in_force(payload.get("after") or {}, act.at):
+        for record in _delegations_in(event):
+            if record.get("id") in ended or not _covers(record, act):
+                continue
             return event.seq
     return None
+
+
+def _delegations_in(event: AuditEvent) -> list[dict[str, Any]]:
+    payload = event.payload
+    if event.kind == "directory_imported":
+        return [d for d in payload.get("delegations") or [] if isinstance(d, dict)]
+    if event.kind != "delegation_created":
+        return []
+    window = payload.get("after") or {}
+    return [{**window, **payload, "id": payload.get("delegation_id")}]
+
+
+def _covers(record: dict[str, Any], act: AuditEvent) -> bool:
+    """A delegation of the act's role, to its actor, for its change, in force then."""
+    if record.get("delegate") != act.actor or record.get("role") != act.role:
+        return False
+    if record.get("change_id") not in (None, act.change_id):
+        return False
+    revoked = record.get("revoked_at")
+    if revoked and datetime.fromisoformat(revoked) <= act.at:
+        return False
+    return _in_force(record, act.at)
 
 
 def _in_force(window: dict[str, Any], at: datetime) -> bool:

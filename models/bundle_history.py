@@ -9,6 +9,7 @@ import binascii
 import gzip
 import hashlib
 import json
+import math
 from typing import Any
 
 PROJECTION_ACTIVITY = "project_change"
@@ -38,32 +39,86 @@ def unpack_history(entry: dict[str, Any]) -> dict[str, Any]:
         raise HistoryProblem("its content does not match its sha256")
     try:
         history: Any = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise HistoryProblem("it is not JSON") from None
     if not isinstance(history, dict) or not isinstance(history.get("events"), list):
         raise HistoryProblem("it has no list of events")
+    if not history["events"]:
+        raise HistoryProblem("it has no events")
     return history
+
+
+def recorded_pairs(history: dict[str, Any]) -> list[tuple[int, str]]:
+    """Every (seq, hash) of an audit event the run's projections carried, in order."""
+    pairs: list[tuple[int, str]] = []
+    for event in history["events"]:
+        batch = _projection_input(event)
+        if batch is None:
+            continue
+        recorded = batch.get("events")
+        if not isinstance(recorded, list):
+            raise HistoryProblem("a projection's input holds no list of events")
+        for item in recorded:
+            seq: Any
+            seq, value = (
+                (item.get("seq"), item.get("hash")) if isinstance(item, dict) else (None, None)
+            )
+            if not _whole(seq) or not isinstance(value, str):
+                raise HistoryProblem(
+                    "a projection's input records an event without its seq and hash"
+                )
+            pairs.append((int(seq), value))
+    return pairs
 
 
 def recorded_hashes(history: dict[str, Any]) -> dict[int, str]:
     """The hash of every audit event the run's projections carried, by seq."""
-    hashes: dict[int, str] = {}
-    for event in history["events"]:
-        batch = _projection_input(event)
-        for recorded in batch.get("events", []) if batch else []:
-            hashes[int(recorded["seq"])] = str(recorded["hash"])
-    return hashes
+    return dict(recorded_pairs(history))
+
+
+def _whole(value: Any) -> bool:
+    """A JSON number with no fraction, 2 and 2.0 alike."""
+    if type(value) is int:
+        return True
+    return type(value) is float and math.isfinite(value) and value.is_integer()
+
+
+ENDINGS = {
+    "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED": "completed",
+    "EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW": "continued",
+    "EVENT_TYPE_WORKFLOW_EXECUTION_FAILED": "ended",
+    "EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED": "ended",
+    "EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED": "ended",
+    "EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT": "ended",
+}
+
+
+def history_ending(history: dict[str, Any]) -> tuple[str | None, str]:
+    """The run this one continued from, if any, and how it ended: completed, continued
+    (as new), ended (failed, terminated, cancelled, timed out), or open."""
+    events = history["events"]
+    first = events[0] if events and isinstance(events[0], dict) else {}
+    started = first.get("workflowExecutionStartedEventAttributes")
+    if not isinstance(started, dict):
+        raise HistoryProblem("its first event is not the start of a run")
+    follows = started.get("continuedExecutionRunId") or None
+    last = events[-1] if isinstance(events[-1], dict) else {}
+    return (str(follows) if follows else None), ENDINGS.get(str(last.get("eventType")), "open")
 
 
 def _projection_input(event: Any) -> dict[str, Any] | None:
-    scheduled = (
-        event.get("activityTaskScheduledEventAttributes") if isinstance(event, dict) else None
-    )
-    if not scheduled or scheduled.get("activityType", {}).get("name") != PROJECTION_ACTIVITY:
+    if not isinstance(event, dict):
+        raise HistoryProblem("it holds an event that is not an object")
+    scheduled = event.get("activityTaskScheduledEventAttributes")
+    if scheduled is None:
         return None
     try:
+        if scheduled["activityType"]["name"] != PROJECTION_ACTIVITY:
+            return None
         data = scheduled["input"]["payloads"][0]["data"]
-        batch: Any = json.loads(base64.b64decode(data))
-    except (KeyError, IndexError, TypeError, ValueError) as error:
-        raise HistoryProblem(f"a projection's input cannot be read ({error})") from None
-    return batch if isinstance(batch, dict) else None
+        batch: Any = json.loads(base64.b64decode(data, validate=True))
+    except (KeyError, IndexError, TypeError, ValueError, binascii.Error, RecursionError) as error:
+        raise HistoryProblem(f"a scheduled activity cannot be read ({error})") from None
+    if not isinstance(batch, dict):
+        raise HistoryProblem("a projection's input is not an object")
+    return batch

@@ -141,6 +141,19 @@ function checkHead(log, count, head, name) {
 
 // ---- Steps 1 to 4: the document, the key, the signature, the parts ---------------
 
+const CHANGE_MEMBERS = [
+  "change_id", "title", "service", "status", "closed", "hash_scheme",
+  "events", "head_hash", "refusals", "refusals_head", "histories",
+];
+
+/** An object with exactly these members: none missing, none the spec does not name. */
+function exactly(value, members, what) {
+  const missing = members.filter((m) => !Object.hasOwn(value, m));
+  need(missing.length === 0, `${what} lacks ${missing.join(", ")}`);
+  const extra = Object.keys(value).filter((m) => !members.includes(m));
+  need(extra.length === 0, `${what} has members the format does not name: ${extra.join(", ")}`);
+}
+
 function checkForm(bundle) {
   need(isObject(bundle), "the document is not a JSON object");
   const members = Object.keys(bundle).sort().join(", ");
@@ -156,6 +169,9 @@ function checkForm(bundle) {
   // Later steps read these; a wrong shape is named here rather than crashing there.
   need(isObject(manifest.key) && isObject(manifest.parts), "the manifest's key and parts must be objects");
   need(Array.isArray(manifest.changes) && manifest.changes.every(isObject), "the manifest's changes must be a list of objects");
+  exactly(manifest, MANIFEST_MEMBERS, "the manifest");
+  exactly(manifest.key, ["alg", "kid", "public_key"], "the manifest's key");
+  for (const change of manifest.changes) exactly(change, CHANGE_MEMBERS, "a change entry");
   return "Form: the document is a version 1 Throughline audit bundle: a manifest, a signature and parts.";
 }
 
@@ -205,7 +221,7 @@ function checkParts(bundle) {
   return `Parts: all ${expected.length} parts are present, each matching the digest the manifest signs.`;
 }
 
-// ---- Step 5: each change ---------------------------------------------------------
+// ---- Step 6: each change ---------------------------------------------------------
 
 function checkEvents(change, log) {
   const scheme = change.hash_scheme;
@@ -287,7 +303,7 @@ function unpackHistory(entry, where) {
   } catch {
     throw new Broken(`${where} is not JSON`);
   }
-  need(isObject(history) && Array.isArray(history.events), `${where} has no list of events`);
+  need(isObject(history) && Array.isArray(history.events) && history.events.length > 0, `${where} has no list of events`);
   return history;
 }
 
@@ -296,8 +312,11 @@ function unpackHistory(entry, where) {
 function recordedIn(history, where) {
   const recorded = [];
   for (const event of history.events) {
-    const scheduled = isObject(event) ? event.activityTaskScheduledEventAttributes : undefined;
-    if (!isObject(scheduled) || scheduled.activityType?.name !== "project_change") continue;
+    need(isObject(event), `${where} holds an event that is not an object`);
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled === undefined) continue;
+    need(isObject(scheduled) && isObject(scheduled.activityType), `${where} has a scheduled activity that cannot be read`);
+    if (scheduled.activityType.name !== "project_change") continue;
     let input;
     try {
       const data = fromBase64(scheduled.input?.payloads?.[0]?.data, "input");
@@ -306,33 +325,52 @@ function recordedIn(history, where) {
       throw new Broken(`${where} has a project_change input that is not base64 of JSON`);
     }
     need(isObject(input) && Array.isArray(input.events), `${where} has a project_change input with no events`);
-    input.events.forEach((e) => recorded.push({ seq: e?.seq, hash: e?.hash }));
+    for (const e of input.events) {
+      need(isObject(e) && Number.isInteger(e.seq) && typeof e.hash === "string", `${where} records an event without its seq and hash`);
+      recorded.push({ seq: e.seq, hash: e.hash });
+    }
   }
   return recorded;
+}
+
+const ENDINGS = {
+  EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: "completed",
+  EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW: "continued",
+};
+
+/** The run a history continued from (or null), and whether it completed, continued
+ * as new, or is something else (open, or ended another way). */
+function runOf(history, where) {
+  const started = history.events[0].workflowExecutionStartedEventAttributes;
+  need(isObject(started), `${where} does not begin with the start of a run`);
+  const last = history.events[history.events.length - 1];
+  return { follows: started.continuedExecutionRunId || null, ending: ENDINGS[last.eventType] ?? "other" };
 }
 
 function checkHistories(change, log, histories) {
   need(Array.isArray(histories), "the histories part is not a list");
   const runs = histories.map((h) => isObject(h) && h.run_id);
   need(sameJson(runs, change.histories), "the histories are not the runs the manifest lists, in order");
+  if (histories.length === 0) return "no Temporal history remains; the log stands on its chain and signature alone.";
   let highest = 0;
-  let count = 0;
+  let ending = "other";
   histories.forEach((entry, index) => {
     const where = `history ${index + 1}`;
-    for (const { seq, hash } of recordedIn(unpackHistory(entry, where), where)) {
-      const event = Number.isInteger(seq) && seq >= 1 ? log[seq - 1] : undefined;
+    const history = unpackHistory(entry, where);
+    const recorded = recordedIn(history, where);
+    const run = runOf(history, where);
+    need(index === 0 || run.follows === histories[index - 1].run_id, `${where} does not continue the run before it`);
+    for (const { seq, hash } of recorded) {
+      const event = seq >= 1 ? log[seq - 1] : undefined;
       need(event !== undefined && event.hash === hash, `${where} recorded event ${show(seq)} with a hash the audit log does not hold`);
       highest = Math.max(highest, seq);
-      count += 1;
     }
+    ending = run.ending;
   });
-  const complete = change.closed === true && count > 0;
-  if (complete) {
-    need(highest === log.length, `the change has ended, but its histories record events up to ${highest} and the log holds ${log.length}`);
-  }
+  need(ending !== "continued", "the last history continued as new, but the run after it is missing");
+  need(highest === log.length, `the histories record events up to ${highest}, but the log holds ${log.length}`);
   const runsText = plural(histories.length, "Temporal history", "Temporal histories");
-  const ending = complete ? ", up to the log's last" : "";
-  return `the histories (${runsText}) unpack to their fingerprints, and the events they recorded (${count}) are the log's${ending}.`;
+  return `the histories (${runsText}) unpack to their fingerprints, follow one run to the next, and record the log's events, up to its last.`;
 }
 
 function checkChange(bundle, change, directorySeqs) {
@@ -348,7 +386,7 @@ function checkChange(bundle, change, directorySeqs) {
   return lines.map((line) => `Change ${change.change_id}: ${line}`);
 }
 
-// ---- Step 6: directory events ----------------------------------------------------
+// ---- Step 5: directory events ----------------------------------------------------
 
 /** Directory events are a selection from the directory's log, so they do not link;
  * each one's hash is checked alone, and their order kept. */
@@ -360,6 +398,7 @@ function checkDirectory(bundle) {
     const where = `directory event ${index + 1}`;
     const fields = hashedFields(event, where);
     need(Number.isInteger(fields.seq) && fields.seq > last, `${where} is out of order`);
+    need(fields.change_id === events[0].change_id, `${where} belongs to another log`);
     need(hashHolds(event, fields, "sorted-json", where), `${where} was altered after it was written: its hash does not match`);
     last = fields.seq;
   });
@@ -378,10 +417,9 @@ function* checks(bundle, trusted) {
   yield line;
   yield checkSignature(bundle, raw);
   yield checkParts(bundle);
-  const directory = bundle.parts["directory/events"];
-  const directorySeqs = new Set(Array.isArray(directory) ? directory.map((e) => e?.seq) : []);
-  for (const change of bundle.manifest.changes) yield* checkChange(bundle, change, directorySeqs);
   yield checkDirectory(bundle);
+  const directorySeqs = new Set(bundle.parts["directory/events"].map((e) => e.seq));
+  for (const change of bundle.manifest.changes) yield* checkChange(bundle, change, directorySeqs);
 }
 
 /** The trusted key from the command line: base64, or a file of base64 or key JSON. */

@@ -11,6 +11,7 @@ from fastapi.openapi.models import Example
 from api.deps import ADMINS_OR_AUDITORS, Admin, ResourcesDep
 from api.errors import error_responses
 from models.archive import LISTING_LIMIT, ArchiveListing, ArchivePurge, ArchivePurgeRequest
+from models.base import SEQ_LIMIT
 from throughline.services.archive import ArchiveService
 
 router = APIRouter(prefix="/admin/archive", tags=["archive"])
@@ -41,7 +42,10 @@ async def list_archive(
     *,
     archive: ArchiveDep,
     after: Annotated[
-        int, Query(ge=0, description="The `next_after` of the page before; 0 for the first.")
+        int,
+        Query(
+            ge=0, le=SEQ_LIMIT, description="The `next_after` of the page before; 0 for the first."
+        ),
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=LISTING_LIMIT)] = 100,
 ) -> ArchiveListing:

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 
 from api.deps import AUDITORS, AuditDep
 from api.errors import error_responses
 from models.audit import AuditEvent
+from models.base import Moment as BaseMoment
 from models.read.audit_pages import EXPORT_COLUMNS, ExportFilter, ExportFormat
 
 router = APIRouter(tags=["audit"])
@@ -50,7 +50,7 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 Moment = Annotated[
-    AwareDatetime | None,
+    BaseMoment | None,
     Query(description="ISO 8601 with a timezone, e.g. 2026-11-01T00:00:00Z"),
 ]
 
@@ -92,7 +92,7 @@ async def export_events(
     where = ExportFilter(service=service, change_id=change_id, since=since, until=until)
     name = f"audit-events.{as_format.value}"
     return StreamingResponse(
-        audit.export(where, as_format),
+        await audit.export(where, as_format),
         media_type=MEDIA_TYPES[as_format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

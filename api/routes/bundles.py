@@ -8,10 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from api.deps import Auditor, BundlesDep
 from api.errors import error_responses
+from models.base import Moment as BaseMoment
 from models.base import Strict
 from models.bundle import Manifest
 
@@ -19,7 +20,7 @@ router = APIRouter(tags=["audit"])
 
 ChangeId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 Moment = Annotated[
-    AwareDatetime | None,
+    BaseMoment | None,
     Query(description="ISO 8601 with an offset, e.g. 2026-11-01T00:00:00Z"),
 ]
 
@@ -47,7 +48,7 @@ def _attachment(bundle: dict[str, Any], name: str) -> JSONResponse:
     "/changes/{change_id}/export",
     summary="A signed audit bundle of one change",
     response_model=AuditBundle,
-    responses=error_responses(401, 403, 404, 422),
+    responses=error_responses(401, 403, 404, 422, 503),
 )
 async def export_change(
     *, change_id: ChangeId, caller: Auditor, bundles: BundlesDep
@@ -63,7 +64,7 @@ async def export_change(
     "/audit/bundle",
     summary="A signed audit bundle of a service, or of a time range",
     response_model=AuditBundle,
-    responses=error_responses(401, 403, 422),
+    responses=error_responses(401, 403, 422, 503),
 )
 async def export_many(
     *,

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import AwareDatetime, StringConstraints
+from pydantic import StringConstraints
 
 from api.deps import ANY_ROLE, AUDITORS, AuditDep, ReadsDep
 from api.errors import error_responses
-from models.base import ShortText
+from models.base import SEQ_LIMIT, ShortText
+from models.base import Moment as BaseMoment
 from models.change import ChangeStatus
 from models.read.audit_pages import (
     LARGEST_PAGE,
@@ -136,17 +137,21 @@ def _event_filter(
     ] = PAGE_SIZE,
     after: Annotated[
         int,
-        Query(ge=0, description="The `next_after` of the page before: events after this seq."),
+        Query(
+            ge=0,
+            le=SEQ_LIMIT,
+            description="The `next_after` of the page before: events after this seq.",
+        ),
     ] = 0,
     actor: Annotated[list[Actor] | None, Query(max_length=20, description=REPEAT)] = None,
     role: Annotated[list[EventRole] | None, Query(max_length=20, description=REPEAT)] = None,
     kind: Annotated[list[EventKindName] | None, Query(max_length=20, description=REPEAT)] = None,
     since: Annotated[
-        AwareDatetime | None,
+        BaseMoment | None,
         Query(description="Events at or after this time (ISO 8601 with a timezone)."),
     ] = None,
     until: Annotated[
-        AwareDatetime | None,
+        BaseMoment | None,
         Query(description="Events before this time (ISO 8601 with a timezone)."),
     ] = None,
 ) -> EventFilter:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from models.audit import AuditEvent
-from models.base import Strict
+from models.base import SEQ_LIMIT, Moment, Strict
 from models.canonical import canonical_json
 from models.read.reports import AuditLog, Timeline
 from models.refusals import RefusalLog
@@ -32,13 +32,13 @@ class EventFilter(Strict):
     """Which events of one log a page asks for: those after a seq, by any of these
     actors, roles and kinds, at or after `since` and before `until`."""
 
-    after: int = Field(default=0, ge=0)
+    after: int = Field(default=0, ge=0, le=SEQ_LIMIT)
     limit: int = Field(default=PAGE_SIZE, ge=1, le=LARGEST_PAGE)
     actors: list[str] = Field(default_factory=list)
     roles: list[str] = Field(default_factory=list)
     kinds: list[str] = Field(default_factory=list)
-    since: AwareDatetime | None = None
-    until: AwareDatetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
 
 
 class AuditPage(AuditLog):
@@ -68,8 +68,8 @@ class ExportFilter(Strict):
 
     service: str | None = None
     change_id: str | None = None
-    since: AwareDatetime | None = None
-    until: AwareDatetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
 
 
 EXPORT_COLUMNS = ("change_id", "seq", "at", "actor", "role", "kind", "payload", "prev_hash", "hash")

@@ -22,7 +22,11 @@ from models.refusals import Refusal, refusal_event
 
 HISTORIES = Path(__file__).parent.parent / "histories"
 CHANGE_HISTORY = HISTORIES / "pdca_v5_governance_run1.json"
-OLDER_HISTORY = HISTORIES / "pdca_v3_governance_run1.json"
+CHANGE_RUNS = [CHANGE_HISTORY, HISTORIES / "pdca_v5_governance_run2.json"]
+OLDER_RUNS = [
+    HISTORIES / "pdca_v3_governance_run1.json",
+    HISTORIES / "pdca_v3_governance_run2.json",
+]
 
 
 def recorded_events(path: Path, activity: str) -> list[AuditEvent]:
@@ -52,8 +56,16 @@ def sign(manifest: dict[str, Any], private: Ed25519PrivateKey) -> dict[str, Any]
     return {"alg": "Ed25519", "kid": manifest["key"]["kid"], "value": value}
 
 
-def record_of(path: Path, scheme: HashScheme, closed: bool) -> ChangeRecord:
-    events = recorded_events(path, "project_change")
+def run_id_of(path: Path) -> str:
+    first = json.loads(path.read_text())["events"][0]
+    run_id: str = first["workflowExecutionStartedEventAttributes"]["originalExecutionRunId"]
+    return run_id
+
+
+def record_of(paths: list[Path], scheme: HashScheme, closed: bool) -> ChangeRecord:
+    """A change as two recorded runs (an adapt continued it as new; an adopt ended it)."""
+    found = {e.seq: e for path in paths for e in recorded_events(path, "project_change")}
+    events = [found[seq] for seq in sorted(found)]
     change_id = events[0].change_id
     refusal = Refusal(
         change_id=change_id, actor=events[-1].actor, role="policy", command="sign_off",
@@ -69,7 +81,10 @@ def record_of(path: Path, scheme: HashScheme, closed: bool) -> ChangeRecord:
         events=events,
         refusals=[refusal_event(refusal, 1, "0" * 64, events[-1].at)],
         repeats={1: 2},
-        histories=[pack_history(f"change-{change_id}", "run-1", path.read_bytes())],
+        histories=[
+            pack_history(f"change-{change_id}", run_id_of(path), path.read_bytes())
+            for path in paths
+        ],
     )
 
 
@@ -110,8 +125,8 @@ def signing_key() -> Ed25519PrivateKey:
 def _bundle_text() -> str:
     private = signing_key()
     records = [
-        record_of(CHANGE_HISTORY, HashScheme.JCS, closed=False),
-        record_of(OLDER_HISTORY, HashScheme.SORTED_JSON, closed=False),
+        record_of(CHANGE_RUNS, HashScheme.JCS, closed=True),
+        record_of(OLDER_RUNS, HashScheme.SORTED_JSON, closed=True),
     ]
     directory = directory_about(records)
     scope = BundleScope(kind="range", since="2026-01-01T00:00:00+00:00")

@@ -5,13 +5,18 @@ cover-ups a careful forger would add."""
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import random
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from models.bundle import digest
+from models.audit import HashScheme, chain_event
+from models.bundle import digest, wire_event
+from models.bundle_history import pack_history
 from tests.models.bundles import key_of, sign
 
 
@@ -88,3 +93,71 @@ def forge_signature(bundle: dict[str, Any], rng: random.Random) -> None:
 
 
 TAMPERINGS = [edit_field, remove_event, reorder_events, insert_event, swap_history]
+
+
+ChangeLike = Callable[[dict[str, Any]], Any]
+
+
+def forged_last_event(bundle: dict[str, Any]) -> None:
+    """Add an event after the change ended, hashed and signed as an export would be."""
+    entry = bundle["manifest"]["changes"][0]
+    events = bundle["parts"][events_part(bundle)]
+    last = events[-1]
+    forged = chain_event(
+        log_id=last["change_id"], seq=last["seq"] + 1, prev_hash=last["hash"],
+        at=datetime.fromisoformat(last["at"]), actor=last["actor"], role="policy",
+        kind="signed_off", payload={}, scheme=HashScheme.JCS,
+    )  # fmt: skip
+    events.append(wire_event(forged, HashScheme.JCS))
+    entry.update(events=len(events), head_hash=forged.hash, closed=False)
+    name = f"changes/{entry['change_id']}/authority"
+    bundle["parts"][name].append(
+        {"seq": forged.seq, "actor": forged.actor, "role": "policy", "at": last["at"],
+         "held_by": "not shown", "directory_seqs": []}
+    )  # fmt: skip
+
+
+def rewrite_history(bundle: dict[str, Any], change: ChangeLike) -> tuple[str, dict[str, Any]]:
+    name = f"changes/{bundle['manifest']['changes'][0]['change_id']}/histories"
+    entry = bundle["parts"][name][0]
+    history = json.loads(gzip.decompress(base64.b64decode(entry["gzip_base64"])))
+    change(history)
+    packed = pack_history(entry["workflow_id"], entry["run_id"], json.dumps(history).encode())
+    bundle["parts"][name][0] = packed
+    return name, history
+
+
+def scheduled(history: dict[str, Any]) -> dict[str, Any]:
+    return next(
+        e["activityTaskScheduledEventAttributes"]
+        for e in history["events"]
+        if "activityTaskScheduledEventAttributes" in e
+    )
+
+
+def projection_data(history: dict[str, Any], change: ChangeLike) -> None:
+    payload = next(
+        e["activityTaskScheduledEventAttributes"]["input"]["payloads"][0]
+        for e in history["events"]
+        if e.get("activityTaskScheduledEventAttributes", {}).get("activityType", {}).get("name")
+        == "project_change"
+    )
+    batch = json.loads(base64.b64decode(payload["data"]))
+    change(batch)
+    payload["data"] = base64.b64encode(json.dumps(batch).encode()).decode()
+
+
+MALFORMED_HISTORIES = {
+    "activity type as text": lambda h: scheduled(h).update(activityType="project_change"),
+    "attributes as a list": lambda h: h["events"][4].update(
+        activityTaskScheduledEventAttributes=[1]
+    ),
+    "events as a number": lambda h: projection_data(h, lambda b: b.update(events=5)),
+    "seq as text": lambda h: projection_data(h, lambda b: b["events"][0].update(seq="abc")),
+    "seq with a fraction": lambda h: projection_data(h, lambda b: b["events"][0].update(seq=1.5)),
+    "seq as true": lambda h: projection_data(h, lambda b: b["events"][0].update(seq=True)),
+}
+
+
+def events_part(bundle: dict[str, Any], index: int = 0) -> str:
+    return f"changes/{bundle['manifest']['changes'][index]['change_id']}/events"

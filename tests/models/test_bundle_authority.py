@@ -60,3 +60,35 @@ def test_only_events_about_people_who_acted_and_before_the_last_act_go_in() -> N
     acts = [_event("c-1", 1, "signed_off", "pol-a", "policy", 2, {})]
     assert [e.seq for e in directory_part([*directory, later], acts)] == [1]
     assert directory_part(directory, []) == []
+
+
+def test_events_that_say_nothing_of_roles_leave_them_as_they_were() -> None:
+    revoked = _event("dir", 2, "tokens_revoked", "admin", "admin", 1, {"person": "pol-a"})
+    directory = [_granted(1, "pol-a", "policy", 0), revoked]
+    act = _event("c-1", 1, "signed_off", "pol-a", "policy", 2, {})
+    [held] = authority_part([act], directory)
+    assert (held["held_by"], held["directory_seqs"]) == ("own role", [1])
+
+
+def test_a_directory_imported_whole_says_who_held_what() -> None:
+    ends = (T0 + timedelta(hours=10)).isoformat()
+    payload = {
+        "people": [
+            {"id": "pol-a", "name": "A", "active": True, "roles": [{"role": "policy"}]},
+            {"id": "gone", "name": "B", "active": False, "roles": [{"role": "policy"}]},
+        ],
+        "delegations": [
+            {"id": 1, "delegator": "pol-a", "delegate": "deputy", "role": "policy",
+             "change_id": None, "starts_at": T0.isoformat(), "ends_at": ends,
+             "revoked_at": None},
+        ],
+    }  # fmt: skip
+    imported = _event("dir", 1, "directory_imported", "operator", None, 0, payload)
+    acts = [
+        _event("c-1", 1, "signed_off", "pol-a", "policy", 1, {}),
+        _event("c-1", 2, "signed_off", "deputy", "policy", 2, {}),
+        _event("c-1", 3, "signed_off", "gone", "policy", 3, {}),
+    ]
+    assert [h["held_by"] for h in authority_part(acts, [imported])] == [
+        "own role", "delegation", "not shown",
+    ]  # fmt: skip

@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 
 from models.bundle_check import check_bundle
 from tests.models.bundles import a_bundle, public_key, signing_key
-from tests.models.tamperings import TAMPERINGS, forge_signature, redigest
+from tests.models.tamperings import (
+    MALFORMED_HISTORIES,
+    TAMPERINGS,
+    forge_signature,
+    forged_last_event,
+    redigest,
+    rewrite_history,
+)
 
 
 def _events_part(bundle: dict[str, Any], index: int = 0) -> str:
@@ -62,7 +69,7 @@ def test_a_bundle_signed_with_another_key_is_refused_when_the_key_is_pinned() ->
     assert "not with the public key given" in problem
     unpinned = check_bundle(bundle).problem
     assert unpinned is not None
-    assert "it holds 52 events but the manifest says 53" in unpinned
+    assert "it holds 80 events but the manifest says 81" in unpinned
 
 
 def test_a_forger_with_the_real_key_is_still_caught_by_the_chain() -> None:
@@ -96,7 +103,7 @@ def test_a_swapped_history_is_named() -> None:
     redigest(bundle, signing_key())
     problem = check_bundle(bundle, public_key()).problem
     assert problem is not None
-    assert "record event 1 with a hash its log does not have" in problem
+    assert "histories are not the runs the manifest names" in problem
 
 
 def test_what_is_not_a_bundle_says_so() -> None:
@@ -131,3 +138,80 @@ def test_every_random_tampering_is_detected(tampering: Any, cover_up: str, seed:
     assume(bundle != a_bundle())
     report = check_bundle(bundle, public_key())
     assert not report.intact, f"{tampering.__name__} with cover-up {cover_up!r} went unnoticed"
+
+
+def test_an_event_no_history_recorded_is_caught_even_if_the_change_says_it_is_open() -> None:
+    bundle = a_bundle()
+    forged_last_event(bundle)
+    redigest(bundle, signing_key())
+    problem = check_bundle(bundle, public_key()).problem
+    assert problem is not None
+    assert problem.endswith("histories end at event 81, its log at 82")
+
+
+def test_a_missing_last_run_is_caught() -> None:
+    bundle = a_bundle()
+    entry = bundle["manifest"]["changes"][0]
+    name = f"changes/{entry['change_id']}/histories"
+    bundle["parts"][name].pop()
+    entry["histories"].pop()
+    redigest(bundle, signing_key())
+    problem = check_bundle(bundle, public_key()).problem
+    assert problem is not None
+    assert problem.endswith("last history continued as new, but its next run is missing")
+
+
+@pytest.mark.parametrize("name", MALFORMED_HISTORIES)
+def test_a_malformed_history_fails_cleanly(name: str) -> None:
+    bundle = a_bundle()
+    rewrite_history(bundle, MALFORMED_HISTORIES[name])
+    redigest(bundle, signing_key())
+    report = check_bundle(bundle, public_key())
+    assert not report.intact
+    assert report.problem is not None
+
+
+@pytest.mark.parametrize(
+    "cited", [5, [[1]], None, {}, [True]], ids=["number", "nested", "null", "object", "true"]
+)
+def test_role_holders_cite_directory_events_by_their_numbers_only(cited: Any) -> None:
+    bundle = a_bundle()
+    name = f"changes/{bundle['manifest']['changes'][0]['change_id']}/authority"
+    bundle["parts"][name][0]["directory_seqs"] = cited
+    redigest(bundle, signing_key())
+    problem = check_bundle(bundle, public_key()).problem
+    assert problem is not None
+    assert problem.endswith("cite directory events not in the bundle")
+
+
+def test_a_bundle_nested_too_deep_fails_cleanly() -> None:
+    bundle = a_bundle()
+    deep: Any = {}
+    for _ in range(5000):
+        deep = {"a": deep}
+    bundle["parts"]["directory/events"] = deep
+    problem = check_bundle(bundle, public_key()).problem
+    assert problem is not None
+    assert "directory/events" in problem
+
+
+def test_numbers_are_read_by_value_as_every_parser_reads_them() -> None:
+    """2.0 and 2 are one number to RFC 8785 and to JavaScript: the signature still holds."""
+    bundle = a_bundle()
+    bundle["parts"]["directory/events"][1]["seq"] = 2.0
+    bundle["parts"][_events_part(bundle)][1]["seq"] = 2.0
+    report = check_bundle(bundle, public_key())
+    assert report.intact, report.problem
+
+
+@pytest.mark.parametrize("member", ["format", "version", "key.alg", "changes.0.closed"])
+def test_every_member_of_the_manifest_must_be_there(member: str) -> None:
+    bundle = a_bundle()
+    holder: Any = bundle["manifest"]
+    *path, last = member.split(".")
+    for step in path:
+        holder = holder[int(step)] if step.isdigit() else holder[step]
+    del holder[last]
+    problem = check_bundle(bundle, public_key()).problem
+    assert problem is not None
+    assert f"lacks {last}" in problem

@@ -11,6 +11,7 @@ import typer
 from pydantic import ValidationError
 
 from models.archive import LISTING_LIMIT, ArchivePurgeRequest
+from models.base import SEQ_LIMIT
 from models.directory.state import OPERATOR
 from throughline.cli.shared import fail, with_services
 
@@ -24,7 +25,9 @@ app = typer.Typer(
 
 @app.command("list")
 def listing(
-    after: Annotated[int, typer.Option(help="Start after this archive number.", min=0)] = 0,
+    after: Annotated[
+        int, typer.Option(help="Start after this archive number.", min=0, max=SEQ_LIMIT)
+    ] = 0,
     limit: Annotated[int, typer.Option(min=1, max=LISTING_LIMIT)] = 100,
 ) -> None:
     """Archived runs, in the order they were archived: number, workflow id, run id, closed

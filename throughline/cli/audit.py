@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
-from models.bundle_check import BundleReport, check_bundle
+from models.bundle_check import BundleReport, check_bundle, public_key_bytes
+from models.bundle_logs import Failed
 from models.directory.state import OPERATOR
 from throughline.audit_keys import audit_signer
 from throughline.cli.shared import fail, with_services
@@ -86,24 +87,46 @@ def verify(
 
 def _read_bundle(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        return json.loads(text, object_pairs_hook=_no_repeats, parse_constant=_no_constant)
     except OSError as error:
-        typer.echo(f"throughline: cannot read {path}: {error.strerror}", err=True)
-    except ValueError:
-        typer.echo(f"throughline: {path} is not JSON, so it is not an audit bundle", err=True)
+        _unreadable(f"cannot read {path}: {error.strerror}")
+    except (ValueError, RecursionError) as error:
+        _unreadable(f"{path} is not JSON an audit bundle can be: {error}")
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """RFC 8785 needs I-JSON: a name given twice in one object is refused."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        repeated = sorted({name for name, _ in pairs if [n for n, _ in pairs].count(name) > 1})
+        raise ValueError(f"a member is named twice in one object: {', '.join(repeated)}")
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _unreadable(message: str) -> NoReturn:
+    typer.echo(f"throughline: {message}", err=True)
     raise typer.Exit(2)
 
 
 def _trusted_key(given: str) -> str:
-    """A key given as base64, or as a file holding base64 or the published JSON."""
+    """A key given as base64, or as a file holding base64 or the published JSON; one
+    that is not an Ed25519 public key is a mistake in the command, not in the bundle."""
     path = Path(given)
     text = path.read_text(encoding="utf-8").strip() if path.is_file() else given.strip()
     if text.startswith("{"):
         try:
-            return str(json.loads(text)["public_key"])
+            text = str(json.loads(text)["public_key"])
         except (ValueError, KeyError, TypeError):
-            typer.echo("throughline: the key file is JSON without a public_key", err=True)
-            raise typer.Exit(2) from None
+            _unreadable("the key file is JSON without a public_key")
+    try:
+        public_key_bytes(text)
+    except Failed as problem:
+        _unreadable(f"--public-key: {problem}")
     return text
 
 

@@ -67,9 +67,9 @@ class AuditService:
             )
         return verdict
 
-    def export(self, where: ExportFilter, as_format: ExportFormat) -> AsyncIterator[str]:
+    async def export(self, where: ExportFilter, as_format: ExportFormat) -> AsyncIterator[str]:
         """The audit events `where` picks, as CSV or a JSON array, a chunk at a time."""
-        return export_text(self._sessions, where, as_format)
+        return await export_text(self._sessions, where, as_format)
 
     async def public_key(self) -> AuditPublicKey:
         """The public half of the key audit bundles are signed with, made on first use."""

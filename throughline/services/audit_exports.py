@@ -25,20 +25,35 @@ async def export_text(
     as_format: ExportFormat,
     chunk: int = chain_reads.CHUNK,
 ) -> AsyncIterator[str]:
-    """The export's text in pieces: a header, then one piece per chunk of events."""
+    """The export's text in pieces. The first chunk is read before anything is sent, so
+    a store that cannot answer gives an error response, not an export that looks empty."""
+    async with sessions() as session:
+        first = await chain_reads.export_chunk(session, where, None, chunk)
+    return _pieces(sessions, where, as_format, chunk, first)
+
+
+async def _pieces(
+    sessions: async_sessionmaker[AsyncSession],
+    where: ExportFilter,
+    as_format: ExportFormat,
+    chunk: int,
+    events: list[AuditEvent],
+) -> AsyncIterator[str]:
+    """A header, then one piece per chunk of events, reading each next chunk as it goes.
+    A JSON export cut short by a failure is left without its closing bracket, so it does
+    not parse: a reader cannot take it for the whole."""
     csv_format = as_format is ExportFormat.CSV
     yield _csv_text([list(EXPORT_COLUMNS)]) if csv_format else "["
-    after: tuple[str, int] | None = None
     wrote = False
     while True:
-        async with sessions() as session:
-            events = await chain_reads.export_chunk(session, where, after, chunk)
         if events:
             yield _csv_rows(events) if csv_format else _json_elements(events, first=not wrote)
             wrote = True
         if len(events) < chunk:
             break
         after = (events[-1].change_id, events[-1].seq)
+        async with sessions() as session:
+            events = await chain_reads.export_chunk(session, where, after, chunk)
     if not csv_format:
         yield "\n]\n" if wrote else "]\n"
 

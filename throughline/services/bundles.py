@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from models.audit import HashScheme
 from models.bundle import BundleScope, ChangeRecord, SigningKey, unsigned_bundle
 from models.bundle_history import pack_history, recorded_hashes
-from models.errors import BundleTooLarge, InvalidRequest
+from models.errors import BundleTooLarge, InvalidRequest, Unavailable
 from models.jcs import jcs_bytes
 from throughline.audit_keys import audit_signer
 from throughline.services.directory import DirectoryService
@@ -28,8 +28,8 @@ from throughline.settings import Settings
 from throughline.store import archive, bundles, directory, readmodel, refusals
 from throughline.temporal import workflow_id
 
-LOG_CATCH_UP_TRIES = 20
-LOG_CATCH_UP_SECONDS = 0.1
+CATCH_UP_TRIES = 20
+CATCH_UP_SECONDS = 0.1
 MOST_CHANGES = 100
 """A bundle is one document, built in memory: a service or a range with more changes
 than this is refused, and asked to be narrowed."""
@@ -107,18 +107,19 @@ class BundleService:
         return {"manifest": manifest, "signature": signature, "parts": parts}
 
     async def _record(self, change_id: str) -> ChangeRecord:
-        """Histories first, then the logs. A projection the histories recorded may still
-        be on its way to the database: the logs are read again, briefly, until they
-        reach it; a log that never does is exported as it is, for the check to name."""
-        histories, recorded = await self._histories(change_id)
-        for _ in range(LOG_CATCH_UP_TRIES):
+        """Histories first, then the logs, until the two agree: a projection the
+        histories recorded may still be on its way to the database, and the change may
+        move on while it is read. A log that never agrees is exported as it is, for the
+        check to name."""
+        for _ in range(CATCH_UP_TRIES):
+            histories, recorded = await self._histories(change_id)
             async with self._sessions() as session:
                 row = await readmodel.require_change(session, change_id)
                 events = await readmodel.audit_events(session, change_id)
                 refused = await refusals.log_of(session, change_id)
-            if len(events) >= recorded:
+            if not histories or len(events) == recorded:
                 break
-            await asyncio.sleep(LOG_CATCH_UP_SECONDS)
+            await asyncio.sleep(CATCH_UP_SECONDS)
         return ChangeRecord(
             change_id=change_id,
             title=row.title,
@@ -156,8 +157,13 @@ class BundleService:
             handle = self._client.get_workflow_handle(wid, run_id=run_id)
             try:
                 history = await handle.fetch_history()
-            except RPCError:
-                break
+            except RPCError as error:
+                if error.status is RPCStatusCode.NOT_FOUND:
+                    break
+                raise Unavailable(
+                    f"Temporal did not answer ({error.message}); the bundle would lack its "
+                    "histories, so none was made: try again shortly"
+                ) from None
             runs.append((history.run_id, history.to_json().encode("utf-8")))
             started = history.events[0].workflow_execution_started_event_attributes
             run_id = started.continued_execution_run_id or None

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from api.deps import AuditDep, BundlesDep
 from models.audit import AuditEvent, ChainVerdict
+from models.base import SEQ_LIMIT
 from models.directory.events import describe_directory_event
 from models.read.audit_pages import LARGEST_PAGE, PAGE_SIZE, EventFilter
 from models.roles import Role
@@ -60,7 +61,7 @@ def _directory_rows(events: list[AuditEvent]) -> list[dict[str, Any]]:
     return [{"event": event, "summary": describe_directory_event(event)} for event in events]
 
 
-After = Annotated[int, Query(ge=0, description="The last seq of the page before.")]
+After = Annotated[int, Query(ge=0, le=SEQ_LIMIT, description="The last seq of the page before.")]
 Limit = Annotated[int, Query(ge=1, le=LARGEST_PAGE)]
 
 

@@ -96,3 +96,25 @@ async def test_bundles_are_for_auditors_and_bad_asks_are_named(api: Api, team: T
         team.auditor, "/audit/bundle", since="2026-02-01T00:00:00Z", until="2026-01-01T00:00:00Z"
     )
     assert "before until" in backwards.json()["detail"]
+
+
+async def test_positions_and_times_beyond_what_the_store_holds_are_named(
+    api: Api, team: Team
+) -> None:
+    """Tried as a new user would, adversarially: no 500 for a huge `after` or a time
+    that leaves the calendar once moved to UTC."""
+    change_id = await propose(api, team)
+    early, late = "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"
+    asks: list[tuple[str, str, dict[str, object]]] = [
+        (team.auditor, f"/changes/{change_id}/audit", {"after": 10**20}),
+        (team.auditor, f"/changes/{change_id}/refusals", {"after": 2**31}),
+        (team.auditor, f"/changes/{change_id}/timeline", {"after": 10**20}),
+        (team.admin, "/admin/archive", {"after": 10**20}),
+        (team.auditor, f"/changes/{change_id}/audit", {"since": early}),
+        (team.auditor, "/audit/bundle", {"until": late}),
+        (team.auditor, "/audit/events", {"since": early}),
+    ]
+    for person, path, params in asks:
+        response = await api.get(person, path, **params)
+        assert response.status_code == 422, (path, params, response.text)
+        assert next(iter(params)) in response.json()["detail"]

@@ -58,9 +58,29 @@ async def test_what_cannot_be_read_is_said_plainly(runner: CliRunner, tmp_path: 
     unreadable = await run_command(runner, "audit", "verify", str(junk))
     assert (unreadable.exit_code, "is not JSON" in unreadable.output) == (2, True)
     junk.write_text("{}")
-    empty = await run_command(runner, "audit", "verify", str(junk), "--public-key", "AAAA")
+    empty = await run_command(runner, "audit", "verify", str(junk))
     assert empty.exit_code == 1
     assert "not an audit bundle" in empty.output
     both = await run_command(runner, "audit", "export", "c-1", "--service", "x")
     assert both.exit_code == 1
     assert "one of them" in both.output
+
+
+async def test_a_bad_key_or_a_doubtful_file_is_a_mistake_in_the_command(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text('{"manifest": {}, "manifest": {}}')
+    repeated = await run_command(runner, "audit", "verify", str(bundle))
+    assert repeated.exit_code == 2
+    assert "named twice" in repeated.output
+    bundle.write_text("[" * 100_000)
+    deep = await run_command(runner, "audit", "verify", str(bundle))
+    assert deep.exit_code == 2
+    assert "Traceback" not in deep.output
+    bundle.write_text("{}")
+    wrong_key = await run_command(
+        runner, "audit", "verify", str(bundle), "--public-key", "c2hvcnQ="
+    )
+    assert wrong_key.exit_code == 2
+    assert "--public-key: the public key is 5 bytes" in wrong_key.output

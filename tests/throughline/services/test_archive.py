@@ -31,6 +31,8 @@ from workers.main import build_worker
 
 Sessions = async_sessionmaker[AsyncSession]
 NOW = datetime.now(UTC)
+"""When the module was read: the archived runs' ages are set from it. A cutoff is compared
+with the clock at the time, since a whole suite takes minutes."""
 REASON = ArchivePurgeRequest(reason="retention review")
 
 
@@ -92,7 +94,7 @@ async def test_only_runs_past_retention_are_purged_each_on_the_record_first(
 
     purged = await archives.purge(team.admin, REASON)
     assert (purged.count, purged.run_ids) == (2, [older.run_id, old.run_id])
-    assert abs(purged.cutoff - (NOW - timedelta(days=30))) < timedelta(minutes=5)
+    assert abs(purged.cutoff - (datetime.now(UTC) - timedelta(days=30))) < timedelta(minutes=5)
     assert [r.run_id for r in (await archives.listing(0, 10)).runs] == [recent.run_id]
     [line] = await _purges(sessions, service.directory_id)
     assert line.startswith(f"{team.admin} purged 2 archived histories of runs closed before ")
@@ -128,7 +130,9 @@ async def test_the_listing_pages_and_the_default_keeps_seven_years(
 ) -> None:
     sessions, service, team = own
     archives = ArchiveService(sessions, Settings(), service)
-    assert abs(archives.cutoff() - (NOW - timedelta(days=2557))) < timedelta(minutes=5)
+    assert abs(archives.cutoff() - (datetime.now(UTC) - timedelta(days=2557))) < timedelta(
+        minutes=5
+    )
     rows = await _archived(sessions, *(NOW - timedelta(days=d) for d in (2000, 10, 5)))
     first = await archives.listing(0, 2)
     assert [r.run_id for r in first.runs] == [rows[0].run_id, rows[1].run_id]

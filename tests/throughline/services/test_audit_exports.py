@@ -43,7 +43,7 @@ async def _log(sessions: async_sessionmaker[AsyncSession], count: int) -> list[A
 async def _pieces(
     sessions: async_sessionmaker[AsyncSession], where: ExportFilter, as_format: ExportFormat
 ) -> list[str]:
-    return [piece async for piece in export_text(sessions, where, as_format, chunk=2)]
+    return [piece async for piece in await export_text(sessions, where, as_format, chunk=2)]
 
 
 async def test_a_csv_export_has_a_header_and_a_row_per_event_chunk_by_chunk(

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.testing import WorkflowEnvironment
 
 from models.bundle_check import check_bundle
-from models.errors import BundleTooLarge
+from models.errors import BundleTooLarge, Unavailable
 from tests.api.client import Api
 from tests.api.flows import intake_body, submit
 from tests.factories import Team
@@ -88,6 +88,20 @@ async def test_a_change_temporal_forgot_is_exported_from_the_archive(
     assert entry["closed"] is True
     report = check_bundle(json.loads(json.dumps(bundle)))
     assert report.intact, report.problem
-    assert f"change {change_id}: 2 Temporal histories record the same hashes" in " ".join(
+    assert f"change {change_id}: 2 Temporal histories, one run after another" in " ".join(
         report.checked
     )
+
+
+async def test_no_bundle_is_made_while_temporal_does_not_answer(
+    sqlite_sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    """A bundle without its histories would still verify, so none is made (503)."""
+    env = await dev_server_environment()
+    client = env.client
+    await env.shutdown()
+    settings = Settings(data_dir=tmp_path)
+    directory = DirectoryService(client, settings, sqlite_sessions)
+    service = bundles.BundleService(sqlite_sessions, client, settings, directory)
+    with pytest.raises(Unavailable, match="Temporal did not answer"):
+        await service._retained_runs("change-anything")
