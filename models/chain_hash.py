@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
-from json.encoder import encode_basestring
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
 from models.audit import AuditEvent, HashScheme, event_hash
@@ -21,6 +21,25 @@ from models.jcs import es_number, jcs
 
 _SORTED = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 """What json.dumps builds on every call in models.canonical, built once."""
+
+
+def _unencodable(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_C_SORTED = (
+    c_make_encoder(None, _unencodable, encode_basestring, None, ":", ",", True, False, True)
+    if c_make_encoder is not None
+    else None
+)
+"""The C encoder JSONEncoder.encode builds on each call, built once: the same text, a
+microsecond sooner per event. None where the C accelerator is missing."""
+
+
+def _sorted_text(payload: dict[str, Any]) -> str:
+    if _C_SORTED is None:
+        return _SORTED.encode(payload)
+    return "".join(_C_SORTED(payload, 0))
 
 _STRING = encode_basestring
 """JSON's own string escaping with non-ASCII kept, which RFC 8785 also prescribes."""
@@ -66,7 +85,7 @@ def link_hash(link: ChainLink, scheme: HashScheme = HashScheme.SORTED_JSON) -> s
     try:
         if type(seq) is not int:
             raise TypeError("seq is not an int")
-        rendered = _SORTED.encode(payload) if scheme is HashScheme.SORTED_JSON else _jcs(payload)
+        rendered = _sorted_text(payload) if scheme is HashScheme.SORTED_JSON else _jcs(payload)
         text = (
             f'{{"actor":{_STRING(actor)},"at":"{_at_text(at)}","change_id":{_STRING(change_id)},'
             f'"kind":{_STRING(kind)},"payload":{rendered},"prev_hash":{_STRING(prev_hash)},'
