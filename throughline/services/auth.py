@@ -12,7 +12,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.errors import Unauthenticated
 from models.roles import Role
-from models.tables import Person
 from throughline.oidc import Provider
 from throughline.store import directory, sign_in
 from throughline.tokens import KeyRing, TokenClaims, read_token
@@ -62,24 +61,17 @@ async def authenticate(
         return await caller_for_claims(sessions, sso, await sso.provider.verify(token))
     claims = read_token(token, ring)
     async with sessions() as session:
-        person = await directory.find_person(session, claims.person)
-        if person is None or not person.active:
-            raise Unauthenticated(
-                f"the token's person {claims.person!r} is not active in the directory"
-            )
-        await _refuse_revoked(session, person, claims)
-        roles = await directory.active_roles(session, person.id)
-    return Caller(id=person.id, name=person.name, roles=roles, token=claims)
-
-
-async def _refuse_revoked(session: AsyncSession, person: Person, claims: TokenClaims) -> None:
+        person, roles, revoked = await directory.caller_facts(
+            session, claims.person, claims.token_id
+        )
+    if person is None or not person.active:
+        raise Unauthenticated(
+            f"the token's person {claims.person!r} is not active in the directory"
+        )
     cutoff = person.tokens_valid_after
-    if cutoff is not None and claims.issued_at < cutoff:
+    if revoked or (cutoff is not None and claims.issued_at < cutoff):
         raise Unauthenticated("the token was revoked; ask for a new one")
-    if claims.token_id is None:
-        return
-    if await directory.token_revoked(session, claims.token_id):
-        raise Unauthenticated("the token was revoked; ask for a new one")
+    return Caller(id=person.id, name=person.name, roles=roles, token=claims)
 
 
 async def caller_for_claims(

@@ -4,8 +4,9 @@ log. Read on every request; written only by the directory's projection."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import exists, func, literal
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,6 +55,31 @@ async def active_roles(session: AsyncSession, person_id: str) -> list[Role]:
     )
     held = set((await session.exec(statement)).all())
     return [role for role in Role if role.value in held]
+
+
+async def caller_facts(
+    session: AsyncSession, person_id: str, token_id: str | None
+) -> tuple[Person | None, list[Role], bool]:
+    """Who a token names, the roles they hold now, and whether the token was revoked:
+    one query, since every request asks it."""
+    revoked: Any = (
+        exists().where(col(TokenRevocationRow.token_id) == token_id)
+        if token_id is not None
+        else literal(False)
+    )
+    statement = (
+        select(Person, RoleGrant.role, revoked.label("revoked"))
+        .outerjoin(
+            RoleGrant,
+            (col(RoleGrant.person_id) == col(Person.id)) & col(RoleGrant.revoked_at).is_(None),
+        )
+        .where(col(Person.id) == person_id)
+    )
+    rows = (await session.exec(statement)).all()
+    if not rows:
+        return None, [], False
+    held = {role for _, role, _ in rows if role is not None}
+    return rows[0][0], [role for role in Role if role.value in held], bool(rows[0][2])
 
 
 async def missing_people(session: AsyncSession, person_ids: set[str]) -> list[str]:
@@ -163,10 +189,6 @@ async def reading_for(session: AsyncSession, state: ChangeState, now: datetime) 
     people = sorted({state.proposer, *state.intake.people.everyone()})
     found = await authorities(session, people, now, state.change_id)
     return DirectoryReading(authorities=found, admins=await active_admins(session))
-
-
-async def token_revoked(session: AsyncSession, token_id: str) -> bool:
-    return await session.get(TokenRevocationRow, token_id) is not None
 
 
 async def log_head(session: AsyncSession, directory_id: str) -> DirectoryLogRow | None:
