@@ -41,6 +41,7 @@ def _sorted_text(payload: dict[str, Any]) -> str:
         return _SORTED.encode(payload)
     return "".join(_C_SORTED(payload, 0))
 
+
 _STRING = encode_basestring
 """JSON's own string escaping with non-ASCII kept, which RFC 8785 also prescribes."""
 
