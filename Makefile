@@ -16,7 +16,7 @@ APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 # The temporal and temporal-test-server binaries live in the venv's bin.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install run test lint format bench clean screenshots
+.PHONY: install run test lint format bench bench-reads bench-audit clean screenshots
 
 install: $(STAMP) $(NODE_STAMP)
 
@@ -60,7 +60,13 @@ lint: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/project/test_layers.py tests/project/test_structure.py
 
 bench: install
-	$(BIN)/python -m benchmarks.updates
+	$(BIN)/python -m benchmarks.updates $(BENCH_ARGS)
+
+bench-reads: install
+	$(BIN)/python -m benchmarks.reads $(BENCH_ARGS)
+
+bench-audit: install
+	$(BIN)/python -m benchmarks.verification
 
 format: install
 	$(BIN)/ruff format .

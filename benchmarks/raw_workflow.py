@@ -1,8 +1,17 @@
-"""The baseline: a bare workflow taking updates, with nothing of Throughline in it."""
+"""The baseline: a bare workflow taking updates, with nothing of Throughline in it.
+
+`python -m benchmarks.raw_workflow ADDRESS QUEUE` runs its worker as a process of its
+own, as Throughline's worker runs, so each side's worker CPU is measured alike.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import sys
+
 from temporalio import workflow
+from temporalio.client import Client
+from temporalio.worker import Worker
 
 
 @workflow.defn
@@ -26,3 +35,14 @@ class RawUpdates:
     def _positive(self, by: int) -> None:
         if by <= 0:
             raise ValueError("bump by a positive number")
+
+
+async def serve(address: str, queue: str) -> None:
+    """Work the raw queue until the process is stopped."""
+    client = await Client.connect(address)
+    async with Worker(client, task_queue=queue, workflows=[RawUpdates]):
+        await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve(sys.argv[1], sys.argv[2]))
