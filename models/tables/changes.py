@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from models.tables.columns import json_column, utc_column
@@ -13,6 +14,8 @@ from models.tables.columns import json_column, utc_column
 
 class ChangeRow(SQLModel, table=True):
     __tablename__ = "change"
+    # Newest-first and oldest-first lists, and their keyset pages, walk this in order.
+    __table_args__ = (Index("ix_change_created_at_id", "created_at", "id"),)
 
     id: str = Field(primary_key=True, max_length=64)
     workflow_id: str = Field(max_length=100)
@@ -50,6 +53,8 @@ class ChangeWaiting(SQLModel, table=True):
     """Who a change waits on right now: one row per person and role. Feeds the inbox."""
 
     __tablename__ = "change_waiting"
+    # `waiting_on=ROLE` filters read the change ids from the index alone.
+    __table_args__ = (Index("ix_change_waiting_role_change_id", "role", "change_id"),)
 
     change_id: str = Field(primary_key=True, foreign_key="change.id", max_length=64)
     person_id: str = Field(primary_key=True, max_length=64, index=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, and_, case, func, not_
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +20,10 @@ from models.roles import Role
 from models.tables import AuditEventRow, ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
 from throughline.store import chain_reads
 
+WITHOUT_SNAPSHOT = defer(cast(QueryableAttribute[Any], ChangeRow.snapshot), raiseload=True)
+"""For lists and the inbox: they show summary columns only, and a snapshot is most of
+a row's bytes. Reading one by mistake raises instead of loading it row by row."""
+
 
 async def change_state(session: AsyncSession, change_id: str) -> ChangeState:
     row = await session.get(ChangeRow, change_id)
@@ -31,34 +36,46 @@ async def list_changes(
     session: AsyncSession, where: ChangeQuery, now: datetime
 ) -> tuple[list[ChangeRow], int]:
     """A page of changes in the order asked for; by default overdue ones first, most
-    overdue first, then newest first."""
+    overdue first, then newest first. Rows come without their snapshots, which a list
+    never shows and which cost most of a page's time to load."""
     past_due = and_(col(ChangeRow.due_at).is_not(None), col(ChangeRow.due_at) < now)
     overdue = or_(col(ChangeRow.overdue_since).is_not(None), past_due)
-    statement = select(ChangeRow)
+    filters = _filters(where, overdue)
+    counting = select(func.count()).select_from(ChangeRow).where(*filters)
+    total = (await session.exec(counting)).one()
+    page = (
+        select(ChangeRow)
+        .options(WITHOUT_SNAPSHOT)
+        .where(*filters)
+        .order_by(*_ordering(where.order, overdue), ChangeRow.id)
+    )
+    rows = (await session.exec(page.offset(where.offset).limit(where.limit))).all()
+    return list(rows), int(total)
+
+
+def _filters(where: ChangeQuery, overdue: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
     if where.overdue is not None:
-        statement = statement.where(overdue if where.overdue else not_(overdue))
+        found.append(overdue if where.overdue else not_(overdue))
     if where.stage:
-        statement = statement.where(ChangeRow.stage == where.stage)
+        found.append(col(ChangeRow.stage) == where.stage)
     if where.status:
-        statement = statement.where(ChangeRow.status == where.status)
+        found.append(col(ChangeRow.status) == where.status)
     if where.service:
-        statement = statement.where(ChangeRow.service == where.service)
+        found.append(col(ChangeRow.service) == where.service)
     if where.waiting_kind:
-        statement = statement.where(ChangeRow.waiting_kind == where.waiting_kind.value)
+        found.append(col(ChangeRow.waiting_kind) == where.waiting_kind.value)
     if where.waiting_on:
         waiting = select(ChangeWaiting.change_id).where(
             ChangeWaiting.role == where.waiting_on.value
         )
-        statement = statement.where(col(ChangeRow.id).in_(waiting))
+        found.append(col(ChangeRow.id).in_(waiting))
     if where.waiting_on_person:
         theirs = select(ChangeWaiting.change_id).where(
             ChangeWaiting.person_id == where.waiting_on_person
         )
-        statement = statement.where(col(ChangeRow.id).in_(theirs))
-    total = (await session.exec(select(func.count()).select_from(statement.subquery()))).one()
-    page = statement.order_by(*_ordering(where.order, overdue), ChangeRow.id)
-    rows = (await session.exec(page.offset(where.offset).limit(where.limit))).all()
-    return list(rows), int(total)
+        found.append(col(ChangeRow.id).in_(theirs))
+    return found
 
 
 def _ordering(order: ChangeOrder, overdue: ColumnElement[bool]) -> list[Any]:
@@ -136,6 +153,7 @@ async def open_conditions_owned_by(
     statement = (
         select(ConditionRow, ChangeRow)
         .join(ChangeRow, col(ChangeRow.id) == col(ConditionRow.change_id))
+        .options(WITHOUT_SNAPSHOT)
         .where(ConditionRow.owner == person_id, ConditionRow.status == "open")
         .order_by(col(ConditionRow.raised_at))
     )
@@ -150,6 +168,7 @@ async def inbox(
     statement = (
         select(ChangeWaiting, ChangeRow)
         .join(ChangeRow, col(ChangeRow.id) == col(ChangeWaiting.change_id))
+        .options(WITHOUT_SNAPSHOT)
         .where(
             ChangeWaiting.person_id == person_id,
             or_(
