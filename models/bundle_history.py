@@ -63,7 +63,7 @@ def recorded_pairs(history: dict[str, Any]) -> list[tuple[int, str]]:
             seq, value = (
                 (item.get("seq"), item.get("hash")) if isinstance(item, dict) else (None, None)
             )
-            if not _whole(seq) or not isinstance(value, str):
+            if not whole(seq) or not isinstance(value, str):
                 raise HistoryProblem(
                     "a projection's input records an event without its seq and hash"
                 )
@@ -76,7 +76,7 @@ def recorded_hashes(history: dict[str, Any]) -> dict[int, str]:
     return dict(recorded_pairs(history))
 
 
-def _whole(value: Any) -> bool:
+def whole(value: Any) -> bool:
     """A JSON number with no fraction, 2 and 2.0 alike."""
     if type(value) is int:
         return True

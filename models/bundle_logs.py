@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from typing import Any
 
 from models.audit import GENESIS_HASH, HashScheme
 from models.bundle import DIRECTORY_PART, ChangeEntry
-from models.bundle_history import HistoryProblem, history_ending, recorded_pairs, unpack_history
+from models.bundle_history import (
+    HistoryProblem,
+    history_ending,
+    recorded_pairs,
+    unpack_history,
+    whole,
+)
 from models.jcs import NotCanonicalisable, jcs
 
 HASHED_FIELDS = ("change_id", "seq", "at", "actor", "role", "kind", "payload", "prev_hash")
@@ -20,13 +25,6 @@ HELD_BY = ("own role", "delegation", "not shown")
 
 class Failed(Exception):
     """The first thing about a bundle that does not hold."""
-
-
-def whole(value: Any) -> bool:
-    """A JSON number with no fraction: 2 and 2.0 alike, as every parser reads them."""
-    if type(value) is int:
-        return True
-    return type(value) is float and math.isfinite(value) and value.is_integer()
 
 
 def is_count(value: Any) -> bool:

@@ -39,7 +39,8 @@ class AuditBundle(Strict):
     parts: dict[str, Any] = Field(description="Each part by name, as the manifest lists them.")
 
 
-def _attachment(bundle: dict[str, Any], name: str) -> JSONResponse:
+def bundle_download(bundle: dict[str, Any], name: str) -> JSONResponse:
+    """A bundle as a file to save, named after what it covers."""
     disposition = f'attachment; filename="{name}.audit-bundle.json"'
     return JSONResponse(bundle, headers={"Content-Disposition": disposition})
 
@@ -57,7 +58,7 @@ async def export_change(
     attempts, evidence fingerprints, who held each role when it was used, and Temporal's
     histories, under a manifest signed with the key at
     /.well-known/throughline-audit-key. Check it with `throughline audit verify`."""
-    return _attachment(await bundles.export_change(caller.id, change_id), change_id)
+    return bundle_download(await bundles.export_change(caller.id, change_id), change_id)
 
 
 @router.get(
@@ -78,4 +79,6 @@ async def export_many(
     change with an event in that range (each change whole: a chain cut short cannot be
     checked). A bundle holds at most 100 changes; a wider one is refused (422) and
     asked to be narrowed."""
-    return _attachment(await bundles.export_many(caller.id, service, since, until), "throughline")
+    return bundle_download(
+        await bundles.export_many(caller.id, service, since, until), "throughline"
+    )

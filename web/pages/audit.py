@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from api.deps import AuditDep, BundlesDep
+from api.routes.bundles import bundle_download
 from models.audit import AuditEvent, ChainVerdict
 from models.base import SEQ_LIMIT
 from models.directory.events import describe_directory_event
@@ -101,9 +102,7 @@ async def change_audit(
 async def change_bundle(change_id: ChangeId, caller: Auditor, bundles: BundlesDep) -> Response:
     """The same signed bundle as GET /changes/{id}/export, downloaded from the page, to
     check offline with `throughline audit verify` or verifiers/verify-bundle.mjs."""
-    bundle = await bundles.export_change(caller.id, change_id)
-    disposition = f'attachment; filename="{change_id}.audit-bundle.json"'
-    return JSONResponse(bundle, headers={"Content-Disposition": disposition})
+    return bundle_download(await bundles.export_change(caller.id, change_id), change_id)
 
 
 @router.get("/changes/{change_id}/refusals", summary="A change's refused attempts")
