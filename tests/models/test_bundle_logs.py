@@ -6,7 +6,8 @@ import pytest
 
 from models.audit import HashScheme, chain_event
 from models.bundle import wire_event
-from models.bundle_logs import Failed, chain, directory_events, whole
+from models.bundle_history import whole
+from models.bundle_logs import Failed, chain, directory_events
 from tests.factories import T0
 
 
