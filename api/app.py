@@ -13,7 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Scope
 from temporalio.client import Client
 
-from api.deps import Resources
+from api.deps import READ_YOUR_WRITES, Resources
 from api.errors import install_error_handlers
 from api.middleware import (
     AuthenticationGate,
@@ -74,6 +74,12 @@ ROUTERS = [
 ]
 
 
+COMMAND_ROUTERS = [change_commands.router, practice.router]
+"""Commands go to the workflow, not to SQL, so they never wait for it to catch up (a
+command router's reads wait one by one); every other request reads only once SQL holds
+what this process answered."""
+
+
 def create_app(settings: Settings | None = None, *, temporal: Client | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -107,13 +113,18 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         redoc_url=None,
     )
     install_error_handlers(app)
-    for router in ROUTERS:
-        app.include_router(router)
+    _routes(app)
     pages = mount_pages(app, settings)
     _docs(app)
     _add_middleware(app, settings)
     _trace(app, settings.otlp_endpoint)
     return app
+
+
+def _routes(app: FastAPI) -> None:
+    for router in ROUTERS:
+        waits = [] if router in COMMAND_ROUTERS else [READ_YOUR_WRITES]
+        app.include_router(router, dependencies=waits)
 
 
 def _docs(app: FastAPI) -> None:

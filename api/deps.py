@@ -53,6 +53,15 @@ def get_resources(request: Request) -> Resources:
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
+async def read_your_writes(resources: ResourcesDep) -> None:
+    """Before a read: wait, briefly, until SQL holds every command this process has
+    answered, so no caller reads a page older than an answer it was given."""
+    await resources.services.answered.caught_up()
+
+
+READ_YOUR_WRITES = Depends(read_your_writes)
+
+
 def _changes(resources: ResourcesDep) -> ChangeService:
     return resources.services.changes
 

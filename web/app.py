@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI
 from starlette.responses import RedirectResponse
 
-from api.deps import Resources
+from api.deps import READ_YOUR_WRITES, Resources
 from throughline.settings import Settings
 from web import assets, signin
 from web.errors import install_page_errors
@@ -23,7 +23,7 @@ def create_pages(settings: Settings) -> FastAPI:
     install_page_errors(pages)
     pages.include_router(signin.router)
     for router in [*ROUTERS, *LAST]:
-        pages.include_router(router)
+        pages.include_router(router, dependencies=[READ_YOUR_WRITES])
     pages.add_middleware(PageSessions, settings=settings)
     pages.add_middleware(PageSecurity, provider_origin=_origin(settings.oidc_issuer))
     return pages

@@ -1,6 +1,6 @@
 """The one path every command of a change takes: validated before it enters history,
 answered from its Idempotency-Key when it was seen before, applied once the directory is
-read, the gate completed when it is ready, and projected before the answer."""
+read, the gate completed when it is ready, and answered while SQL catches up."""
 
 from __future__ import annotations
 
@@ -22,7 +22,11 @@ with workflow.unsafe.imports_passed_through():
     from models.transitions import completion
     from workflows import attributes, reads
     from workflows.keys import CommandKeys
-    from workflows.patches import HAND_HELD_GATES, RECHECK_JUDGES_PEOPLE_READ
+    from workflows.patches import (
+        ANSWER_BEFORE_PROJECTING,
+        HAND_HELD_GATES,
+        RECHECK_JUDGES_PEOPLE_READ,
+    )
     from workflows.projection import ChangeProjection
     from workflows.refusals import refusals_as_application_errors
 
@@ -38,6 +42,7 @@ class CommandPath:
     _projection: ChangeProjection
     _keys: CommandKeys
     _clock_ready: bool
+    _run_iteration: int
 
     async def _clock_set(self) -> None:
         """Wait, at the start of a run with service levels, until its calendar is fetched,
@@ -81,8 +86,26 @@ class CommandPath:
         receipt = self._keys.remember(cmd, result)
         if receipt is not None:
             self._projection.receipts.append(receipt)
-        await self._projection.through(self._state, self._state.seq)
+        await self._project(self._state)
         return result
+
+    async def _project(self, state: ChangeState) -> None:
+        """Answer once applied, with SQL catching up in the background. A command after
+        which the run ends is answered once SQL holds it, as every command was before
+        (and still is in older histories): the caller's next command then finds the
+        run settled and gone, rather than keeping an ending run busy."""
+        if workflow.patched(ANSWER_BEFORE_PROJECTING) and not self._run_ending(state):
+            self._projection.soon(state)
+        else:
+            await self._projection.through(state, state.seq)
+
+    def _run_ending(self, state: ChangeState) -> bool:
+        """A new cycle began, the change closed, or Temporal suggests a fresh run."""
+        return (
+            state.iteration > self._run_iteration
+            or state.status.is_closed
+            or workflow.info().is_continue_as_new_suggested()
+        )
 
     def _result(self, name: str, gate_before: str) -> CommandResult:
         closed = next((g for g in self._state.past_gates if g.id == gate_before), None)

@@ -50,3 +50,7 @@ command may have arrived while the archiving started."""
 ARCHIVE_DIRECTORY_RUNS = "archive-each-closed-directory-run"
 """Just before the directory continues as new, it starts ArchiveRunWorkflow for the run
 that is ending, then settles again, as a change's runs do."""
+
+ANSWER_BEFORE_PROJECTING = "answer-commands-before-projecting"
+"""A command is answered as soon as the workflow has applied it; its events reach SQL in
+the background, in order, and the run still settles every projection before it ends."""

@@ -1,5 +1,6 @@
 """What a change workflow has written that SQL does not hold yet, and the one path by
-which it gets there: the projection activity, awaited in order."""
+which it gets there: the projection activity, run in order, awaited or in the
+background."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class ChangeProjection:
         self.receipts: list[Receipt] = []
         self.projected_seq = state.seq - len(unsent)
         self._lock = asyncio.Lock()
+        self._background: set[asyncio.Task[None]] = set()
 
     def behind(self, state: ChangeState) -> bool:
         return self.projected_seq < state.seq or self._receipts_waiting()
@@ -46,6 +48,14 @@ class ChangeProjection:
         needs a projection of its own; histories from before receipts were kept in SQL
         replay without one."""
         return bool(self.receipts) and workflow.patched(PROJECT_EVERY_RECEIPT)
+
+    def soon(self, state: ChangeState) -> None:
+        """Project up to the state's seq in the background, so a command can be answered
+        now. Batches still go in order, under the lock; the run settles every one before
+        it returns or continues as new, so nothing is left behind."""
+        task = asyncio.create_task(self.through(state, state.seq))
+        self._background.add(task)  # held, so the task is not collected mid-flight
+        task.add_done_callback(self._background.discard)
 
     async def through(self, state: ChangeState, seq: int) -> None:
         """Return once the read model holds every event up to seq."""

@@ -9,7 +9,15 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 
 from api import practice_examples as examples
-from api.deps import ANY_ROLE, Assessor, CurrentCaller, IdempotencyKey, PracticeDep, ServiceOwner
+from api.deps import (
+    ANY_ROLE,
+    READ_YOUR_WRITES,
+    Assessor,
+    CurrentCaller,
+    IdempotencyKey,
+    PracticeDep,
+    ServiceOwner,
+)
 from api.routes.change_commands import COMMAND_ERRORS
 from api.routes.changes import READ_ERRORS, ChangeId
 from models.assessment import AssessmentRequest
@@ -110,7 +118,7 @@ async def assess(
     summary="Read assessment reports",
     response_model=list[AssessmentReport],
     responses=READ_ERRORS,
-    dependencies=[ANY_ROLE],
+    dependencies=[ANY_ROLE, READ_YOUR_WRITES],
 )
 async def assessment_reports(
     *, change_id: ChangeId, practice: PracticeDep

@@ -46,3 +46,8 @@ class Api:
 
     async def delete(self, person: str, path: str) -> httpx.Response:
         return await self.http.delete(path, headers=auth(person))
+
+    async def settled(self, person: str, change_id: str) -> None:
+        """Read the change: a read returns once SQL holds every command answered, so a
+        test may then edit the rows behind the API's back."""
+        assert (await self.get(person, f"/changes/{change_id}")).status_code == 200

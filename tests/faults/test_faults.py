@@ -202,6 +202,7 @@ async def test_dev_server_restarted_on_the_same_file_resumes_the_change(
         assert result.stage == "design"
         view = await commands.workflows.live_view(change_id)
         assert [g.status for g in view.past_gates] == ["passed"]
+        await commands.workflows.answered.caught_up(patience_s=60)
         assert await _assert_each_sign_off_counted_once(sessions_for, change_id) == 3
     finally:
         server.terminate()

@@ -53,6 +53,7 @@ async def test_sign_offs_pass_the_gate_and_reach_the_read_model(
     assert result.stage == "design"
     assert result.closed_gate is not None
     assert result.closed_gate.status == "passed"
+    await commands.workflows.answered.caught_up(patience_s=30)
     async with sqlite_sessions() as session:
         state = await readmodel.change_state(session, created.change_id)
         events = await readmodel.audit_events(session, created.change_id)
@@ -85,6 +86,7 @@ async def test_same_idempotency_key_gives_same_result_and_one_effect(
     one = await commands.sign_off(first.change_id, team.signer(Role.POLICY), body, key="s-1")
     two = await commands.sign_off(first.change_id, team.signer(Role.POLICY), body, key="s-1")
     assert one == two
+    await commands.workflows.answered.caught_up(patience_s=30)
     async with sqlite_sessions() as session:
         state = await readmodel.change_state(session, first.change_id)
     assert len(state.gate.signoffs) == 1
@@ -116,6 +118,7 @@ async def test_one_key_sent_at_once_with_two_bodies_takes_effect_once(
     )
     refused = [o for o in outcomes if isinstance(o, errors.IdempotencyKeyReused)]
     assert len(refused) == 1, outcomes
+    await commands.workflows.answered.caught_up(patience_s=30)
     async with sqlite_sessions() as session:
         state = await readmodel.change_state(session, change_id)
     assert [s.revision for s in state.gate.submissions] == [1]
@@ -137,6 +140,7 @@ async def test_concurrent_signers_are_each_counted_once(
     ]
     results = await asyncio.gather(*signers, *duplicates)
     assert {r.command for r in results} == {"sign_off"}
+    await commands.workflows.answered.caught_up(patience_s=30)
     async with sqlite_sessions() as session:
         state = await readmodel.change_state(session, change_id)
     passed = state.past_gates[0]
@@ -159,6 +163,7 @@ async def test_racing_signers_beyond_the_quorum_pass_the_gate_once(
     )
     refused = [o for o in outcomes if isinstance(o, Exception)]
     assert all(isinstance(o, errors.GateClosed) for o in refused), refused
+    await commands.workflows.answered.caught_up(patience_s=30)
     async with sqlite_sessions() as session:
         events = await readmodel.audit_events(session, change_id)
         state = await readmodel.change_state(session, change_id)

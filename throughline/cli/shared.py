@@ -55,7 +55,9 @@ def with_sessions(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T
 
 
 def with_services(work: Callable[[Services], Awaitable[T]]) -> T:
-    """Run work against the services, which need Temporal: the running stack."""
+    """Run work against the services, which need Temporal: the running stack. Returns
+    once the read model holds every command it answered, as the next read may be
+    another process's."""
     settings = Settings()
 
     async def go(engine: AsyncEngine) -> T:
@@ -66,7 +68,11 @@ def with_services(work: Callable[[Services], Awaitable[T]]) -> T:
                 f"cannot reach Temporal at {settings.temporal_address}; the directory is kept "
                 "there, so start the stack first (throughline up)"
             ) from None
-        return await work(build_services(client, settings, engine))
+        services = build_services(client, settings, engine)
+        done = await work(services)
+        # The next command may run in another process: leave once SQL holds our answers.
+        await services.answered.caught_up()
+        return done
 
     return with_engine(go)
 

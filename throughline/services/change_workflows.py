@@ -54,6 +54,7 @@ from throughline.services.calls import (
     request_key,
     update_id,
 )
+from throughline.services.freshness import Answered
 from throughline.services.history import archived_head, projection_batches
 from throughline.services.refusals import RefusalService
 from throughline.settings import Settings
@@ -73,13 +74,18 @@ def change_id_for(request: RequestKey | None) -> str:
 
 class ChangeWorkflows:
     def __init__(
-        self, client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+        self,
+        client: Client,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        answered: Answered | None = None,
     ) -> None:
         self._client = client
         self._settings = settings
         self._sessions = sessions
         self._queues = WorkflowQueues()
         self.refusals = RefusalService(sessions)
+        self.answered = answered or Answered(sessions)
 
     @property
     def settings(self) -> Settings:
@@ -157,7 +163,9 @@ class ChangeWorkflows:
 
         with counting_command(type(cmd).__name__):
             async with self._queues.turn(change_id):
-                return await self._patiently(change_id, call)
+                result: CommandResult = await self._patiently(change_id, call)
+        self.answered.note(result)
+        return result
 
     async def live_view(self, change_id: str) -> ChangeView:
         query = self._handle(change_id).query(ServiceChangeWorkflow.view)

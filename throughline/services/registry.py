@@ -18,6 +18,7 @@ from throughline.services.change_workflows import ChangeWorkflows
 from throughline.services.changes import ChangeService
 from throughline.services.delegations import DelegationService
 from throughline.services.directory import DirectoryService
+from throughline.services.freshness import Answered
 from throughline.services.health import HealthService
 from throughline.services.live_data import LiveDataService
 from throughline.services.notifications import NotificationService
@@ -33,6 +34,7 @@ from throughline.settings import Settings
 
 @dataclass(frozen=True)
 class Services:
+    answered: Answered
     changes: ChangeService
     reads: ReadService
     audit: AuditService
@@ -55,10 +57,12 @@ class Services:
 
 def build_services(client: Client, settings: Settings, engine: AsyncEngine) -> Services:
     sessions = db.session_factory(engine)
-    workflows = ChangeWorkflows(client, settings, sessions)
+    answered = Answered(sessions)
+    workflows = ChangeWorkflows(client, settings, sessions, answered)
     directory = DirectoryService(client, settings, sessions)
     playbooks = PlaybookCatalogue(sessions)
     return Services(
+        answered=answered,
         changes=ChangeService(workflows, sessions, playbooks),
         reads=ReadService(sessions, playbooks),
         audit=AuditService(sessions, workflows, directory),

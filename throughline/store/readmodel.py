@@ -179,3 +179,11 @@ async def inbox(
         .order_by(col(ChangeWaiting.since), col(ChangeWaiting.change_id))
     )
     return [(waiting, change) for waiting, change in (await session.exec(statement)).all()]
+
+
+async def projected_seqs(session: AsyncSession, change_ids: list[str]) -> dict[str, int]:
+    """How far the read model holds each change's audit log."""
+    rows = await session.exec(
+        select(ChangeRow.id, ChangeRow.last_seq).where(col(ChangeRow.id).in_(change_ids))
+    )
+    return {str(change_id): int(seq) for change_id, seq in rows.all()}

@@ -11,7 +11,8 @@ from temporalio.client import Client
 
 from api.app import create_app
 from tests.api.client import SECRET, Api
-from tests.api.flows import run_whole_lifecycle
+from tests.api.flows import propose, run_whole_lifecycle, sign, submit
+from models.roles import Role
 from tests.factories import Team, new_team, seed_team
 from throughline import db
 from throughline.services.directory import DirectoryService
@@ -21,6 +22,22 @@ from workers.main import build_worker
 
 async def test_whole_pdca_lifecycle_over_http(api: Api, team: Team) -> None:
     await run_whole_lifecycle(api, team)
+
+
+async def test_every_read_right_after_a_command_shows_it(api: Api, team: Team) -> None:
+    """Tried as a new user would: act, then look at once. The answer leaves the workflow
+    before SQL holds the command; the change, the lists and the inbox still show it."""
+    change_id = await propose(api, team)
+    revision = await submit(api, team, change_id, "intent")
+    for role in [Role.POLICY, Role.DIGITAL, Role.OPERATIONS]:
+        signer = team.signer(role)
+        signed = await sign(api, signer, change_id, role, revision)
+        view = (await api.get(signer, f"/changes/{change_id}")).json()
+        assert view["last_seq"] == signed["seq"]
+        waiting = (await api.get(signer, "/changes", waiting_on=role.value, limit=200)).json()
+        assert change_id not in [item["change_id"] for item in waiting["items"]]
+        inbox = (await api.get(signer, "/me/inbox")).json()
+        assert change_id not in [item["change_id"] for item in inbox["items"]]
 
 
 @pytest.fixture

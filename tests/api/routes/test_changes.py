@@ -120,6 +120,7 @@ async def test_audit_notices_events_removed_from_the_end(
 ) -> None:
     change_id = await propose(api, team)
     await submit(api, team, change_id, "intent")
+    await api.settled(team.proposer, change_id)
     async with sqlite_sessions() as session, session.begin():
         await session.exec(
             delete(AuditEventRow).where(
@@ -141,6 +142,7 @@ async def test_audit_says_from_which_event_a_rehashed_chain_was_rewritten(
     the verdict says where it parts from what Temporal recorded, not a count that agrees."""
     change_id = await propose(api, team)
     await submit(api, team, change_id, "intent")
+    await api.settled(team.proposer, change_id)
     async with sqlite_sessions() as session, session.begin():
         rows = await readmodel.audit_events(session, change_id)
         previous = GENESIS_HASH

@@ -59,6 +59,7 @@ async def test_the_verdict_covers_events_on_no_page_shown(
 ) -> None:
     change_id = await propose(api, team)
     await submit(api, team, change_id, "intent")
+    await api.settled(team.proposer, change_id)
     async with sqlite_sessions() as session, session.begin():
         await session.exec(
             update(AuditEventRow)

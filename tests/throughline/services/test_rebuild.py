@@ -73,6 +73,7 @@ async def test_rebuild_restores_every_run_after_the_database_is_lost(
     await to_act_gate(commands, change_id, team)
     await commands.decide(change_id, team.owner, adapt(), key=None)
     await pass_current_gate(commands, change_id, team, stage="design")
+    await commands.workflows.answered.caught_up(patience_s=30)
     async with sqlite_sessions() as session:
         events_before = await readmodel.audit_events(session, change_id)
         state_before = await readmodel.change_state(session, change_id)

@@ -43,6 +43,7 @@ async def test_an_edited_event_shows_where_the_history_breaks(
 ) -> None:
     change_id = await propose(api, team)
     await submit(api, team, change_id, "intent")
+    await api.settled(team.proposer, change_id)
     async with sqlite_sessions() as session, session.begin():
         await session.exec(
             update(AuditEventRow)
