@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import SQLModel, col, select
+from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import AuditEvent
@@ -74,9 +74,7 @@ async def _record(session: AsyncSession, batch: ProjectionBatch) -> bool:
     """The change row (never moved backwards), the audit events and the receipts; True
     when this batch's snapshot is the newest stored."""
     state = batch.state
-    await upsert(
-        session, ChangeRow, [_change_row(batch)], where=col(ChangeRow.last_seq) < state.seq
-    )
+    await upsert(session, ChangeRow, [_change_row(batch)], newer_by="last_seq")
     await insert_missing(session, AuditEventRow, [_event_row(e) for e in batch.events])
     await receipts.keep(session, state.change_id, batch.receipts, state.updated_at)
     await insert_missing(session, ChangePerson, waiting.people_rows(state))

@@ -8,14 +8,8 @@ from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
-
-
-def _insert(session: AsyncSession, table: Table) -> Any:
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -39,15 +33,9 @@ async def insert_missing_keys(
     of the rows it inserted."""
     if not rows:
         return []
-    table = table_of(model)
     # RETURNING, not rowcount: drivers report -1 for multi-row inserts.
-    statement = (
-        _insert(session, table)
-        .values(list(rows))
-        .on_conflict_do_nothing()
-        .returning(*table.primary_key.columns)
-    )
-    result = await session.exec(statement)
+    statement = _skipping(_dialect(session), table_of(model))
+    result = await session.exec(statement, params=list(rows))
     return [tuple(row) for row in result.all()]
 
 
@@ -56,30 +44,39 @@ async def upsert(
     model: type[SQLModel],
     rows: Sequence[dict[str, Any]],
     *,
-    where: ColumnElement[bool] | None = None,
+    newer_by: str | None = None,
 ) -> None:
-    """Insert rows, or overwrite every non-key column of rows that exist."""
+    """Insert rows, or overwrite every non-key column of rows that exist; with newer_by,
+    only a row whose value in that column is lower than the new row's."""
     if not rows:
         return
-    table = table_of(model)
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    if where is None:
-        statement = _overwriting(dialect, table).values(list(rows))
-    else:
-        statement = _overwrite(_insert(session, table).values(list(rows)), table, where)
-    await session.exec(statement)
+    statement = _overwriting(_dialect(session), table_of(model), newer_by)
+    await session.exec(statement, params=list(rows))
+
+
+# Statements are built once per dialect and table and sent with the rows as parameters,
+# so SQLAlchemy compiles each once: building them (and their `excluded` columns) again
+# for every batch was most of each projection's time.
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind else "sqlite"
+
+
+def _insert(dialect: str, table: Table) -> Any:
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
 @cache
-def _overwriting(dialect: str, table: Table) -> Any:
-    """The upsert of a table without a condition, built once per dialect and table:
-    building its `excluded` columns again for every batch was a large part of each
-    projection's time."""
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    return _overwrite(insert, table, None)
+def _skipping(dialect: str, table: Table) -> Any:
+    insert = _insert(dialect, table)
+    return insert.on_conflict_do_nothing().returning(*table.primary_key.columns)
 
 
-def _overwrite(insert: Any, table: Table, where: ColumnElement[bool] | None) -> Any:
+@cache
+def _overwriting(dialect: str, table: Table, newer_by: str | None) -> Any:
+    insert = _insert(dialect, table)
     keys = [c.name for c in table.primary_key.columns]
     updates = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys}
+    where = None if newer_by is None else table.c[newer_by] < insert.excluded[newer_by]
     return insert.on_conflict_do_update(index_elements=keys, set_=updates, where=where)

@@ -1,28 +1,28 @@
 """Portable upserts on SQLite and PostgreSQL: an upsert overwrites every non-key column,
 the same whether its statement was built for this call or kept from an earlier one; a
-conditional upsert overwrites only where its condition holds: throughline/store/sql.py."""
+conditional upsert overwrites only a row older by the column it names: throughline/store/sql.py."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.tables import Person
 from throughline.store.sql import insert_missing, upsert
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
 
 
-def _person(person: str, name: str) -> dict[str, object]:
+def _person(person: str, name: str, created_at: datetime = T0) -> dict[str, object]:
     return {
         "id": person,
         "name": name,
         "active": True,
-        "created_at": T0,
+        "created_at": created_at,
         "tokens_valid_after": None,
     }
 
@@ -41,7 +41,11 @@ async def test_upserts_overwrite_each_time_and_only_where_asked(
         async with sessions() as session, session.begin():
             await upsert(session, Person, [_person(first, name), _person(second, name)])
         assert (await _name(sessions, first), await _name(sessions, second)) == (name, name)
+    older, newer = _person(first, "Older", T0 - HOUR), _person(first, "Newer", T0 + HOUR)
     async with sessions() as session, session.begin():
-        await upsert(session, Person, [_person(first, "Kept")], where=col(Person.name) == "Nobody")
+        await upsert(session, Person, [older], newer_by="created_at")
         assert await insert_missing(session, Person, [_person(first, "Ignored")]) == 0
     assert await _name(sessions, first) == "Three"
+    async with sessions() as session, session.begin():
+        await upsert(session, Person, [newer], newer_by="created_at")
+    assert await _name(sessions, first) == "Newer"
