@@ -104,17 +104,20 @@ async def seed(url: str, teams: list[Team], count: int) -> float:
     return time.perf_counter() - start
 
 
-def reads(team: Team, change_id: str, count: int) -> dict[str, tuple[str, str]]:
-    """Each read the benchmark times: its path and who asks. The deep page starts a fifth
-    of the way in: offset 20,000 of 100,000."""
+def reads(team: Team, change_id: str, count: int, deep_cursor: str) -> dict[str, tuple[str, str]]:
+    """Each read the benchmark times: its path and who asks. The deep pages start a fifth
+    of the way in (20,000 of 100,000): by the cursor a client paging there holds, and by
+    offset, which the database must count its way through."""
     who = team.proposer
-    deep = f"/changes?waiting_on=operations&offset={count // 5}"
+    waiting = "/changes?waiting_on=operations"
     return {
         "list first page": ("/changes", who),
-        "list waiting_on=operations": ("/changes?waiting_on=operations", who),
+        "list waiting_on=operations": (waiting, who),
         "list status=active": ("/changes?status=active", who),
         "list service": (f"/changes?service={SERVICES[1]}", who),
-        "list deep page": (deep, who),
+        "list with count": (f"/changes?service={SERVICES[1]}&count=true", who),
+        "list deep page by cursor": (f"{waiting}&cursor={deep_cursor}", who),
+        "list deep page by offset": (f"{waiting}&offset={count // 5}", who),
         "inbox ~1000 items": ("/me/inbox", team.signer(Role.OPERATIONS)),
         "change": (f"/changes/{change_id}", who),
         "timeline": (f"/changes/{change_id}/timeline", who),
@@ -165,13 +168,29 @@ async def run(url: str, count: int, env: WorkflowEnvironment) -> dict[str, list[
         while not server.started:  # noqa: ASYNC110  (uvicorn offers a flag, not an event)
             await asyncio.sleep(0.05)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
-            timings = await time_reads(
-                http, reads(teams[0], await _a_change(http, teams[0]), count)
-            )
+            deep = await _cursor_at(http, teams[0], count // 5)
+            paths = reads(teams[0], await _a_change(http, teams[0]), count, deep)
+            timings = await time_reads(http, paths)
         server.should_exit = True
         await serving
     await engine.dispose()
     return timings
+
+
+async def _cursor_at(http: httpx.AsyncClient, team: Team, position: int) -> str:
+    """The cursor a client holds once it has paged to about this position of the
+    changes waiting on operations, 200 at a time."""
+    token = issue_token(team.proposer, KeyRing.of(SECRET), timedelta(hours=1)).token
+    headers, cursor = {"Authorization": f"Bearer {token}"}, ""
+    for _ in range(max(1, position // 200)):
+        params = {
+            "waiting_on": "operations",
+            "limit": "200",
+            **({"cursor": cursor} if cursor else {}),
+        }
+        page = (await http.get("/changes", headers=headers, params=params)).json()
+        cursor = page["next_cursor"] or cursor
+    return cursor
 
 
 async def _a_change(http: httpx.AsyncClient, team: Team) -> str:

@@ -21,6 +21,7 @@ from models.read.audit_pages import (
     RefusalPage,
     TimelinePage,
 )
+from models.read.cursors import MAX_CURSOR_LENGTH
 from models.read.reports import ChangeList, ChangeOrder, ChangeQuery
 from models.read.views import ChangeView, GateReport
 from models.read.waiting import WaitKind
@@ -53,6 +54,16 @@ Overdue = Annotated[
     bool | None,
     Query(description="true: only changes past a due time; false: only the others"),
 ]
+Cursor = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=MAX_CURSOR_LENGTH,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="next_cursor of the page before; not with offset",
+    ),
+]
+Count = Annotated[bool, Query(description="true: also say how many changes match (total)")]
 Order = Annotated[
     ChangeOrder, Query(description="urgent (the default): overdue first; or another order")
 ]
@@ -78,10 +89,14 @@ async def list_changes(
     order: Order = ChangeOrder.URGENT,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    cursor: Cursor = None,
+    count: Count = False,
 ) -> ChangeList:
     """List changes, overdue ones first (most overdue first), then newest first, or in
     another order; filtered by stage, status, service, the role or the person they wait
-    on, what kind of act they wait for, or whether they are overdue."""
+    on, what kind of act they wait for, or whether they are overdue. Page with
+    `next_cursor` (each page costs the same however deep) or with `offset`; ask for
+    `count=true` to be told how many match."""
     where = ChangeQuery(
         stage=stage,
         status=status,
@@ -93,6 +108,8 @@ async def list_changes(
         order=order,
         limit=limit,
         offset=offset,
+        cursor=cursor,
+        count=count,
     )
     return await reads.changes(where)
 

@@ -38,6 +38,8 @@ class ChangeQuery(Strict):
     order: ChangeOrder = ChangeOrder.URGENT
     limit: int = 50
     offset: int = 0
+    cursor: str | None = None
+    count: bool = False
 
 
 class DueTime(Strict):
@@ -69,9 +71,17 @@ class ChangeSummary(ChangeHeadline):
 
 class ChangeList(Strict):
     items: list[ChangeSummary]
-    total: int
+    total: int | None = Field(
+        default=None,
+        description="How many changes match: given only when the request asks (count=true), "
+        "since counting every match of a large portfolio costs more than a page.",
+    )
     limit: int
     offset: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as `cursor` for the page after this one; null on the last page.",
+    )
 
 
 class TimelineEntry(Strict):

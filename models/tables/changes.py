@@ -33,7 +33,7 @@ class ChangeRow(SQLModel, table=True):
     waiting_since: datetime | None = utc_column(nullable=True)
     waiting_reason: str
     due_at: datetime | None = utc_column(nullable=True, index=True)
-    overdue_since: datetime | None = utc_column(nullable=True)
+    overdue_since: datetime | None = utc_column(nullable=True, index=True)
     calendar: str | None = Field(default=None, max_length=16)
     created_at: datetime = utc_column(index=True)
     updated_at: datetime = utc_column()

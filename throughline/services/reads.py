@@ -33,7 +33,7 @@ from models.tables import ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
 from throughline.services.calendars import working_days_left
 from throughline.services.live_data import measures_of
 from throughline.services.playbooks import PlaybookCatalogue
-from throughline.store import analytics, directory, readmodel
+from throughline.store import analytics, change_pages, directory, readmodel
 
 
 class ReadService:
@@ -92,10 +92,16 @@ class ReadService:
         """A page of changes, overdue ones first."""
         now = datetime.now(UTC)
         async with self._sessions() as session:
-            rows, total = await readmodel.list_changes(session, where, now)
-            people = await readmodel.waiting_people(session, [row.id for row in rows])
-        items = [_summary(row, now, people.get(row.id, [])) for row in rows]
-        return ChangeList(items=items, total=total, limit=where.limit, offset=where.offset)
+            page, total = await change_pages.list_changes(session, where, now)
+            people = await readmodel.waiting_people(session, [row.id for row in page.rows])
+        items = [_summary(row, now, people.get(row.id, [])) for row in page.rows]
+        return ChangeList(
+            items=items,
+            total=total,
+            limit=where.limit,
+            offset=where.offset,
+            next_cursor=page.next_cursor,
+        )
 
     async def story(self, change_id: str) -> ChangeStory:
         """All a change's page shows: the change, its timeline and its stages."""

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, case, func, not_
 from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,7 +12,6 @@ from models.audit import AuditEvent
 from models.change import ChangeState
 from models.errors import ChangeNotFound
 from models.read.audit_pages import EventFilter
-from models.read.reports import ChangeOrder, ChangeQuery
 from models.read.waiting import WaitKind
 from models.roles import Role
 from models.tables import AuditEventRow, ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
@@ -30,65 +27,6 @@ async def change_state(session: AsyncSession, change_id: str) -> ChangeState:
     if row is None:
         raise ChangeNotFound(f"no change with id {change_id!r}")
     return ChangeState.model_validate(row.snapshot)
-
-
-async def list_changes(
-    session: AsyncSession, where: ChangeQuery, now: datetime
-) -> tuple[list[ChangeRow], int]:
-    """A page of changes in the order asked for; by default overdue ones first, most
-    overdue first, then newest first. Rows come without their snapshots, which a list
-    never shows and which cost most of a page's time to load."""
-    past_due = and_(col(ChangeRow.due_at).is_not(None), col(ChangeRow.due_at) < now)
-    overdue = or_(col(ChangeRow.overdue_since).is_not(None), past_due)
-    filters = _filters(where, overdue)
-    counting = select(func.count()).select_from(ChangeRow).where(*filters)
-    total = (await session.exec(counting)).one()
-    page = (
-        select(ChangeRow)
-        .options(WITHOUT_SNAPSHOT)
-        .where(*filters)
-        .order_by(*_ordering(where.order, overdue), ChangeRow.id)
-    )
-    rows = (await session.exec(page.offset(where.offset).limit(where.limit))).all()
-    return list(rows), int(total)
-
-
-def _filters(where: ChangeQuery, overdue: ColumnElement[bool]) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = []
-    if where.overdue is not None:
-        found.append(overdue if where.overdue else not_(overdue))
-    if where.stage:
-        found.append(col(ChangeRow.stage) == where.stage)
-    if where.status:
-        found.append(col(ChangeRow.status) == where.status)
-    if where.service:
-        found.append(col(ChangeRow.service) == where.service)
-    if where.waiting_kind:
-        found.append(col(ChangeRow.waiting_kind) == where.waiting_kind.value)
-    if where.waiting_on:
-        waiting = select(ChangeWaiting.change_id).where(
-            ChangeWaiting.role == where.waiting_on.value
-        )
-        found.append(col(ChangeRow.id).in_(waiting))
-    if where.waiting_on_person:
-        theirs = select(ChangeWaiting.change_id).where(
-            ChangeWaiting.person_id == where.waiting_on_person
-        )
-        found.append(col(ChangeRow.id).in_(theirs))
-    return found
-
-
-def _ordering(order: ChangeOrder, overdue: ColumnElement[bool]) -> list[Any]:
-    if order is ChangeOrder.WAITING_LONGEST:
-        return [col(ChangeRow.waiting_since).is_(None), col(ChangeRow.waiting_since)]
-    if order is ChangeOrder.NEWEST:
-        return [col(ChangeRow.created_at).desc()]
-    if order is ChangeOrder.OLDEST:
-        return [col(ChangeRow.created_at)]
-    if order is ChangeOrder.TITLE:
-        return [func.lower(ChangeRow.title)]
-    most_overdue = case((overdue, func.coalesce(ChangeRow.overdue_since, ChangeRow.due_at)))
-    return [case((overdue, 0), else_=1), most_overdue, col(ChangeRow.created_at).desc()]
 
 
 async def waiting_people(session: AsyncSession, change_ids: list[str]) -> dict[str, list[str]]:

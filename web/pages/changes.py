@@ -42,6 +42,7 @@ class ChangeFilters(BaseModel):
             order=self.order,
             limit=PAGE_SIZE,
             offset=(self.page - 1) * PAGE_SIZE,
+            count=True,
         )
 
 
@@ -66,7 +67,7 @@ async def changes_page(
         "statuses": list(ChangeStatus),
         "roles": list(Role),
         "orders": list(ChangeOrder),
-        "pagination": pagination(request, filters.page, -(-found.total // PAGE_SIZE)),
+        "pagination": pagination(request, filters.page, -(-(found.total or 0) // PAGE_SIZE)),
     }
     return render(request, "changes.html", context)
 

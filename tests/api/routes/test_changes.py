@@ -35,7 +35,7 @@ async def test_list_filters_by_stage_status_and_waiting_role(api: Api, team: Tea
     assert set(await listed(waiting_on="digital")) == {at_intent, in_review}
     assert await listed(stage="design") == []
     assert sorted(await listed(status="active")) == sorted([at_intent, in_review])
-    page = (await api.get(team.auditor, "/changes", service=service, limit=1)).json()
+    page = (await api.get(team.auditor, "/changes", service=service, limit=1, count="true")).json()
     assert (page["total"], len(page["items"])) == (2, 1)
 
 

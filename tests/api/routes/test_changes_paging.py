@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.roles import Role
 from models.tables import AuditEventRow
 from tests.api.client import Api
-from tests.api.flows import propose, submit
+from tests.api.flows import intake_body, propose, submit
 from tests.factories import Team
 
 
@@ -157,3 +157,54 @@ async def test_the_timeline_pages_its_events_and_keeps_every_handoff(api: Api, t
     for page in pages:
         assert [(h["seq"], h["from_party"], h["to_party"]) for h in page["handoffs"]] == parties
     assert {e["kind"] for e in handoffs.json()["events"]} == {"handoff"}
+
+
+async def test_the_list_pages_by_cursor_and_counts_only_when_asked(api: Api, team: Team) -> None:
+    """Tried as a new user would: follow next_cursor to the end, as from the first page."""
+    service = f"Cursor paging {team.suffix}"
+    made = [await propose_for(api, team, service) for _ in range(5)]
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params = {"service": service, "order": "oldest", "limit": 2}
+        response = await api.get(team.auditor, "/changes", **params, **_cursor(cursor))
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert page["total"] is None
+        seen += [item["change_id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == made
+    counted = (await api.get(team.auditor, "/changes", service=service, count="true")).json()
+    assert counted["total"] == 5
+
+
+def _cursor(cursor: str | None) -> dict[str, str]:
+    return {"cursor": cursor} if cursor else {}
+
+
+async def propose_for(api: Api, team: Team, service: str) -> str:
+    body = intake_body(team, service=service)
+    response = await api.post(team.proposer, "/changes", body)
+    assert response.status_code == 201, response.text
+    change_id: str = response.json()["change_id"]
+    return change_id
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"cursor": "bm90LWpzb24"}, "cursor"),
+        ({"cursor": "has spaces"}, "cursor"),
+        ({"cursor": "x" * 700}, "cursor"),
+        ({"cursor": "bm90LWpzb24", "offset": "3"}, "cursor"),
+        ({"count": "perhaps"}, "count"),
+    ],
+)
+async def test_a_bad_cursor_or_count_is_a_422_that_names_it(
+    api: Api, team: Team, params: dict[str, str], named: str
+) -> None:
+    response = await api.get(team.auditor, "/changes", **params)
+    assert response.status_code == 422, response.text
+    assert named in response.text

@@ -1,0 +1,181 @@
+"""Pages of the change list in each of its orders, by offset or after a cursor.
+
+Each order is one or more parts, runs of rows whose sort keys are never null, read one
+after the other: the urgent order is the overdue changes, most overdue first, then the
+rest, newest first. Reading a part in its own key order lets the database walk an index
+and stop at the page's end, instead of sorting every match of a computed order; and a
+cursor (the last row's part and keys) starts the next page where this one ended, so a
+deep page costs what the first does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, not_, or_, true
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.errors import InvalidRequest
+from models.read.cursors import Key, decode_cursor, encode_cursor
+from models.read.reports import ChangeOrder, ChangeQuery
+from models.tables import ChangeRow, ChangeWaiting
+from throughline.store.readmodel import WITHOUT_SNAPSHOT
+
+
+@dataclass(frozen=True)
+class SortKey:
+    expression: Any  # a column or an expression of columns
+    descending: bool = False
+    is_time: bool = False
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of an order: which rows it holds, and their keys, the id last."""
+
+    where: ColumnElement[bool]
+    keys: list[SortKey]
+
+
+@dataclass
+class ChangePage:
+    rows: list[ChangeRow]
+    next_cursor: str | None
+
+
+async def list_changes(
+    session: AsyncSession, where: ChangeQuery, now: datetime
+) -> tuple[ChangePage, int | None]:
+    """A page of changes in the order asked for (by default overdue ones first, most
+    overdue first, then newest first), and how many match when the query asks. Rows come
+    without their snapshots, which a list never shows."""
+    past_due = and_(col(ChangeRow.due_at).is_not(None), col(ChangeRow.due_at) < now)
+    overdue = or_(col(ChangeRow.overdue_since).is_not(None), past_due)
+    filters = _filters(where, overdue)
+    page = await page_of(session, where, filters, parts_of(where.order, overdue))
+    if not where.count:
+        return page, None
+    counting = select(func.count()).select_from(ChangeRow).where(*filters)
+    return page, int((await session.exec(counting)).one())
+
+
+def _filters(where: ChangeQuery, overdue: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if where.overdue is not None:
+        found.append(overdue if where.overdue else not_(overdue))
+    if where.stage:
+        found.append(col(ChangeRow.stage) == where.stage)
+    if where.status:
+        found.append(col(ChangeRow.status) == where.status)
+    if where.service:
+        found.append(col(ChangeRow.service) == where.service)
+    if where.waiting_kind:
+        found.append(col(ChangeRow.waiting_kind) == where.waiting_kind.value)
+    if where.waiting_on:
+        waiting = select(ChangeWaiting.change_id).where(
+            ChangeWaiting.role == where.waiting_on.value
+        )
+        found.append(col(ChangeRow.id).in_(waiting))
+    if where.waiting_on_person:
+        theirs = select(ChangeWaiting.change_id).where(
+            ChangeWaiting.person_id == where.waiting_on_person
+        )
+        found.append(col(ChangeRow.id).in_(theirs))
+    return found
+
+
+def parts_of(order: ChangeOrder, overdue: ColumnElement[bool]) -> list[Part]:
+    by_id = SortKey(col(ChangeRow.id))
+    newest = [SortKey(col(ChangeRow.created_at), descending=True, is_time=True), by_id]
+    if order is ChangeOrder.URGENT:
+        since = func.coalesce(ChangeRow.overdue_since, ChangeRow.due_at)
+        most_overdue = SortKey(since, is_time=True)
+        return [Part(overdue, [most_overdue, *newest]), Part(not_(overdue), newest)]
+    if order is ChangeOrder.NEWEST:
+        return [Part(true(), newest)]
+    if order is ChangeOrder.OLDEST:
+        return [Part(true(), [SortKey(col(ChangeRow.created_at), is_time=True), by_id])]
+    if order is ChangeOrder.WAITING_LONGEST:
+        waiting = col(ChangeRow.waiting_since)
+        longest = [SortKey(waiting, is_time=True), by_id]
+        return [Part(waiting.is_not(None), longest), Part(waiting.is_(None), [by_id])]
+    return [Part(true(), [SortKey(func.lower(ChangeRow.title)), by_id])]
+
+
+async def page_of(
+    session: AsyncSession, where: ChangeQuery, filters: list[ColumnElement[bool]], parts: list[Part]
+) -> ChangePage:
+    """Up to where.limit rows from the offset or the cursor, and the cursor after them
+    when more follow."""
+    first, after = _start(where, parts)
+    wanted, offset = where.limit + 1, where.offset
+    found: list[tuple[int, ChangeRow, list[Key]]] = []
+    for index in range(first, len(parts)):
+        part = parts[index]
+        rows = await _read(session, part, [*filters, part.where], after, offset, wanted)
+        found += [(index, row, keys) for row, keys in rows]
+        wanted -= len(rows)
+        if wanted == 0:
+            break
+        offset = 0 if rows else max(0, offset - await _count(session, filters, part))
+        after = None
+    page = found[: where.limit]
+    more = len(found) > where.limit
+    cursor = encode_cursor(where.order, page[-1][0], page[-1][2]) if more and page else None
+    return ChangePage(rows=[row for _, row, _ in page], next_cursor=cursor)
+
+
+def _start(where: ChangeQuery, parts: list[Part]) -> tuple[int, list[Key] | None]:
+    if where.cursor is None:
+        return 0, None
+    if where.offset:
+        raise InvalidRequest("give a cursor or an offset, not both")
+    cursor = decode_cursor(where.cursor, where.order)
+    if not 0 <= cursor.part < len(parts) or len(cursor.after) != len(parts[cursor.part].keys):
+        raise InvalidRequest("cursor is not one a list of changes gave out")
+    keys = zip(parts[cursor.part].keys, cursor.after, strict=True)
+    return cursor.part, [_key_value(key, value) for key, value in keys]
+
+
+def _key_value(key: SortKey, value: str | int) -> Key:
+    if not key.is_time:
+        return value
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidRequest("cursor is not one a list of changes gave out") from None
+
+
+async def _read(
+    session: AsyncSession,
+    part: Part,
+    filters: list[ColumnElement[bool]],
+    after: list[Key] | None,
+    offset: int,
+    limit: int,
+) -> list[tuple[ChangeRow, list[Key]]]:
+    keys = [key.expression.label(f"key_{i}") for i, key in enumerate(part.keys)]
+    statement: Any = select(ChangeRow, *keys).options(WITHOUT_SNAPSHOT).where(*filters)
+    if after is not None:
+        statement = statement.where(_beyond(part.keys, after))
+    ordering = [k.expression.desc() if k.descending else k.expression for k in part.keys]
+    statement = statement.order_by(*ordering).offset(offset).limit(limit)
+    found: Any = (await session.exec(statement)).all()
+    return [(row[0], list(row[1:])) for row in found]
+
+
+def _beyond(keys: list[SortKey], after: list[Key]) -> ColumnElement[bool]:
+    """Rows that sort after the given keys: ahead on the first key that differs."""
+    alternatives = []
+    for i, key in enumerate(keys):
+        equal = [keys[j].expression == after[j] for j in range(i)]
+        ahead = key.expression < after[i] if key.descending else key.expression > after[i]
+        alternatives.append(and_(*equal, ahead))
+    return or_(*alternatives)
+
+
+async def _count(session: AsyncSession, filters: list[ColumnElement[bool]], part: Part) -> int:
+    counting = select(func.count()).select_from(ChangeRow).where(*filters, part.where)
+    return int((await session.exec(counting)).one())
