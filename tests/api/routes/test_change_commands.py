@@ -10,9 +10,9 @@ from pydantic import SecretStr
 from temporalio.client import Client
 
 from api.app import create_app
+from models.roles import Role
 from tests.api.client import SECRET, Api
 from tests.api.flows import propose, run_whole_lifecycle, sign, submit
-from models.roles import Role
 from tests.factories import Team, new_team, seed_team
 from throughline import db
 from throughline.services.directory import DirectoryService
