@@ -16,7 +16,7 @@ APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 # The temporal and temporal-test-server binaries live in the venv's bin.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install run test lint format bench bench-reads bench-audit clean screenshots
+.PHONY: install run test lint format bench bench-reads bench-memory bench-audit clean screenshots
 
 install: $(STAMP) $(NODE_STAMP)
 
@@ -64,6 +64,9 @@ bench: install
 
 bench-reads: install
 	$(BIN)/python -m benchmarks.reads $(BENCH_ARGS)
+
+bench-memory: install
+	$(BIN)/python -m benchmarks.memory $(BENCH_ARGS)
 
 bench-audit: install
 	$(BIN)/python -m benchmarks.verification

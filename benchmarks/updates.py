@@ -97,7 +97,7 @@ async def raw_side(client: Client, address: str, plan: Plan, server: int) -> Sid
         )
 
 
-def _environment(address: str, url: str, folder: Path) -> dict[str, str]:
+def stack_environment(address: str, url: str, folder: Path) -> dict[str, str]:
     return {
         "THROUGHLINE_TEMPORAL_ADDRESS": address,
         "THROUGHLINE_TASK_QUEUE": f"bench-{uuid.uuid4()}",
@@ -111,7 +111,7 @@ def _environment(address: str, url: str, folder: Path) -> dict[str, str]:
 async def throughline_side(
     client: Client, address: str, url: str, folder: Path, plan: Plan, server: int
 ) -> Side:
-    env = _environment(address, url, folder)
+    env = stack_environment(address, url, folder)
     settings = Settings(
         task_queue=env["THROUGHLINE_TASK_QUEUE"], database_url=url, token_secret=SecretStr(SECRET)
     )

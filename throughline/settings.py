@@ -138,6 +138,13 @@ class Settings(BaseSettings):
         description="Send traces over OTLP/HTTP to this collector, such as "
         "http://127.0.0.1:4318; tracing is off when unset.",
     )
+    worker_cached_workflows: int = Field(
+        default=1000,
+        ge=0,
+        le=1_000_000,
+        description="How many changes' workflows a worker keeps in memory; a command on "
+        "one it has let go replays that change's history first (see Performance).",
+    )
     worker_metrics_port: int | None = Field(
         default=None, description="Serve the worker's Temporal SDK metrics for Prometheus."
     )

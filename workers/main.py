@@ -81,6 +81,7 @@ def build_worker(
             ArchiveActivities(sessions).archive_history,
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
+        max_cached_workflows=settings.worker_cached_workflows,
     )
 
 
