@@ -68,7 +68,8 @@ async def timed_submissions(
 
 
 async def measure(address: str, url: str, folder: Path, changes: int, cache: int) -> None:
-    env = stack_environment(address, url, folder) | {"THROUGHLINE_WORKER_CACHED_WORKFLOWS": str(cache)}
+    env = stack_environment(address, url, folder)
+    env["THROUGHLINE_WORKER_CACHED_WORKFLOWS"] = str(cache)
     settings = Settings(task_queue=env["THROUGHLINE_TASK_QUEUE"], database_url=url)
     db.migrate_sync(url)
     port = processes.free_port()
