@@ -82,8 +82,10 @@ async def _seed(
 
 
 async def _assert_each_sign_off_counted_once(
-    sessions: async_sessionmaker[AsyncSession], change_id: str
+    commands: ChangeService, sessions: async_sessionmaker[AsyncSession], change_id: str
 ) -> int:
+    """Once SQL holds every command answered, each sign-off is there once, as in the log."""
+    await commands.workflows.answered.caught_up(patience_s=60)
     async with sessions() as session:
         events = await readmodel.audit_events(session, change_id)
         rows = (
@@ -116,7 +118,7 @@ async def test_worker_killed_while_a_gate_waits(
         result = await commands.sign_off(change_id, team.signer(role), approve(1, role), None)
     assert result.stage == "design"
     await _finish_lifecycle(commands, change_id, team)
-    assert await _assert_each_sign_off_counted_once(sessions_for, change_id) == 12
+    assert await _assert_each_sign_off_counted_once(commands, sessions_for, change_id) == 12
 
 
 async def _finish_lifecycle(commands: ChangeService, change_id: str, team: Team) -> None:
@@ -158,7 +160,7 @@ async def test_worker_killed_while_an_activity_runs(
     for role in SIGNING[1:]:
         await commands.sign_off(change_id, team.signer(role), approve(1, role), key=None)
     await _finish_lifecycle(commands, change_id, team)
-    assert await _assert_each_sign_off_counted_once(sessions_for, change_id) == 12
+    assert await _assert_each_sign_off_counted_once(commands, sessions_for, change_id) == 12
 
 
 async def _wait_for_running_activity(client: Client, change_id: str, activity: str) -> None:
@@ -202,8 +204,7 @@ async def test_dev_server_restarted_on_the_same_file_resumes_the_change(
         assert result.stage == "design"
         view = await commands.workflows.live_view(change_id)
         assert [g.status for g in view.past_gates] == ["passed"]
-        await commands.workflows.answered.caught_up(patience_s=60)
-        assert await _assert_each_sign_off_counted_once(sessions_for, change_id) == 3
+        assert await _assert_each_sign_off_counted_once(commands, sessions_for, change_id) == 3
     finally:
         server.terminate()
         server.wait(30)

@@ -104,6 +104,7 @@ async def test_a_long_cycle_and_a_challenge_window_survive_many_runs(
         result = await commands.sign_off(change_id, team.signer(role, 1), approve(5, role), None)
     assert result.stage == "design"
     assert await _runs(eager_env.client, change_id) >= 3
+    await commands.workflows.answered.caught_up(patience_s=30)
     async with sqlite_sessions() as session:
         events = await readmodel.audit_events(session, change_id)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))

@@ -23,6 +23,7 @@ async def test_a_filter_gives_a_page_and_no_filter_the_whole_log(
 ) -> None:
     change_id = await propose(api, team)
     await submit(api, team, change_id, "intent")
+    await api.settled(team.proposer, change_id)
     audit = _audit(app)
 
     whole = await audit.change_log(change_id)
