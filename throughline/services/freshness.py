@@ -33,7 +33,10 @@ class Answered:
     def note(self, result: CommandResult) -> None:
         seq, _ = self._due.get(result.change_id, (-1, 0.0))
         if result.seq > seq:
+            # Moved to the end, so the dict stays in the order answers were noted.
+            self._due.pop(result.change_id, None)
             self._due[result.change_id] = (result.seq, time.monotonic())
+        self._forget_the_stale()
 
     def pending(self) -> dict[str, int]:
         return {change_id: seq for change_id, (seq, _) in self._due.items()}
@@ -50,10 +53,14 @@ class Answered:
             await asyncio.sleep(POLL_S)
 
     def _forget_the_stale(self) -> None:
+        """Drop answers older than FORGET_AFTER_S, oldest first: a process that only
+        takes commands and is never read from keeps a minute's answers, no more."""
         oldest = time.monotonic() - FORGET_AFTER_S
-        for change_id, (_, noted) in list(self._due.items()):
-            if noted < oldest:
-                del self._due[change_id]
+        while self._due:
+            change_id, (_, noted) = next(iter(self._due.items()))
+            if noted >= oldest:
+                return
+            del self._due[change_id]
 
     async def _drop_the_projected(self) -> None:
         due = dict(self._due)

@@ -77,3 +77,17 @@ async def test_a_projection_that_never_comes_holds_a_read_only_briefly(
     monkeypatch.setattr(freshness, "FORGET_AFTER_S", 0.0)
     await answered.caught_up()
     assert answered.pending() == {}, "an answer long overdue is no longer waited for"
+
+
+async def test_a_process_never_read_from_keeps_only_recent_answers(
+    sqlite_sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answered = Answered(sqlite_sessions)
+    first, second = _opened_then_submitted()
+    answered.note(result_of(first.state, "open"))
+    monkeypatch.setattr(freshness, "FORGET_AFTER_S", 0.0)
+    answered.note(result_of(_opened_then_submitted()[1].state, "submit_work"))
+    assert answered.pending() == {}, "noting an answer lets go of the stale ones"
+    monkeypatch.setattr(freshness, "FORGET_AFTER_S", 60.0)
+    answered.note(result_of(second.state, "submit_work"))
+    assert answered.pending() == {second.state.change_id: second.state.seq}
