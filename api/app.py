@@ -74,10 +74,11 @@ ROUTERS = [
 ]
 
 
-COMMAND_ROUTERS = [change_commands.router, practice.router]
+UNWAITING_ROUTERS = [change_commands.router, practice.router, system.router]
 """Commands go to the workflow, not to SQL, so they never wait for it to catch up (a
-command router's reads wait one by one); every other request reads only once SQL holds
-what this process answered."""
+command router's reads wait one by one); nor do health, metrics and the audit key,
+which must answer in an outage. Every other request reads only once SQL holds what
+this process answered."""
 
 
 def create_app(settings: Settings | None = None, *, temporal: Client | None = None) -> FastAPI:
@@ -123,7 +124,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
 
 def _routes(app: FastAPI) -> None:
     for router in ROUTERS:
-        waits = [] if router in COMMAND_ROUTERS else [READ_YOUR_WRITES]
+        waits = [] if router in UNWAITING_ROUTERS else [READ_YOUR_WRITES]
         app.include_router(router, dependencies=waits)
 
 

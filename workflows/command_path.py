@@ -93,8 +93,10 @@ class CommandPath:
         """Answer once applied, with SQL catching up in the background. A command after
         which the run ends is answered once SQL holds it, as every command was before
         (and still is in older histories): the caller's next command then finds the
-        run settled and gone, rather than keeping an ending run busy."""
-        if workflow.patched(ANSWER_BEFORE_PROJECTING) and not self._run_ending(state):
+        run settled and gone, rather than keeping an ending run busy. So is one while SQL
+        is far behind: a held-up projection slows commands instead of piling up."""
+        early = workflow.patched(ANSWER_BEFORE_PROJECTING)
+        if early and not self._run_ending(state) and not self._projection.far_behind():
             self._projection.soon(state)
         else:
             await self._projection.through(state, state.seq)

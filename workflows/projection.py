@@ -26,6 +26,10 @@ PERSISTENT = RetryPolicy(
 # A healthy write takes milliseconds; a short timeout means a dead worker's attempt is
 # retried elsewhere quickly. A late attempt that still commits is harmless: idempotent.
 PROJECTION_TIMEOUT = timedelta(seconds=15)
+MAX_UNPROJECTED_EVENTS = 200
+"""How far SQL may trail a change before commands are answered only once it catches up:
+a projection held up (a database outage) slows commands rather than letting one ever
+larger batch build up."""
 
 
 class ChangeProjection:
@@ -48,6 +52,9 @@ class ChangeProjection:
         needs a projection of its own; histories from before receipts were kept in SQL
         replay without one."""
         return bool(self.receipts) and workflow.patched(PROJECT_EVERY_RECEIPT)
+
+    def far_behind(self) -> bool:
+        return len(self.outbox) > MAX_UNPROJECTED_EVENTS
 
     def soon(self, state: ChangeState) -> None:
         """Project up to the state's seq in the background, so a command can be answered

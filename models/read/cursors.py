@@ -19,15 +19,17 @@ from pydantic import ValidationError
 from models.base import Strict
 from models.errors import InvalidRequest
 
-MAX_CURSOR_LENGTH = 600
+MAX_CURSOR_LENGTH = 2048
+"""Room for the longest key a cursor carries: a 200-character title, 4 bytes a character
+in UTF-8, in base64."""
 
-Key = str | int | datetime
+Key = str | datetime
 
 
 class ChangeCursor(Strict):
     order: str
     part: int
-    after: list[str | int]
+    after: list[str]
 
 
 def encode_cursor(order: str, part: int, after: list[Key]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +22,8 @@ as it stands rather than keeping readers waiting."""
 FORGET_AFTER_S = 60.0
 """An answer the read model has not reached in this long is no longer waited for."""
 POLL_S = 0.003
+CHUNK = 500
+"""Change ids asked about in one query: SQLite takes a few thousand parameters at most."""
 
 
 class Answered:
@@ -42,15 +45,33 @@ class Answered:
         return {change_id: seq for change_id, (seq, _) in self._due.items()}
 
     async def caught_up(self, patience_s: float | None = None) -> None:
-        """Return once SQL holds every answered command, or after patience_s (by
-        default PATIENCE_S)."""
-        deadline = time.monotonic() + (PATIENCE_S if patience_s is None else patience_s)
-        while self._due:
-            self._forget_the_stale()
-            await self._drop_the_projected()
-            if not self._due or time.monotonic() >= deadline:
-                return
-            await asyncio.sleep(POLL_S)
+        """Return once SQL holds every command answered before this call, or after
+        patience_s (by default PATIENCE_S). Answers noted meanwhile are not waited for,
+        and a database that does not answer is read as it stands, by the read itself."""
+        self._forget_the_stale()
+        waiting = self.pending()
+        try:
+            async with asyncio.timeout(PATIENCE_S if patience_s is None else patience_s):
+                while waiting:
+                    waiting = await self._still_waiting(waiting)
+                    if waiting:
+                        await asyncio.sleep(POLL_S)
+        except (TimeoutError, SQLAlchemyError, OSError):
+            return
+
+    async def _still_waiting(self, waiting: dict[str, int]) -> dict[str, int]:
+        """Which of these answers SQL does not hold yet; those it holds are let go."""
+        ids = list(waiting)
+        projected: dict[str, int] = {}
+        async with self._sessions() as session:
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                projected |= await readmodel.projected_seqs(session, chunk)
+        for change_id, seq in projected.items():
+            noted = self._due.get(change_id)
+            if noted is not None and noted[0] <= seq:
+                del self._due[change_id]
+        return {c: s for c, s in waiting.items() if projected.get(c, -1) < s}
 
     def _forget_the_stale(self) -> None:
         """Drop answers older than FORGET_AFTER_S, oldest first: a process that only
@@ -61,13 +82,3 @@ class Answered:
             if noted >= oldest:
                 return
             del self._due[change_id]
-
-    async def _drop_the_projected(self) -> None:
-        due = dict(self._due)
-        if not due:
-            return
-        async with self._sessions() as session:
-            projected = await readmodel.projected_seqs(session, list(due))
-        for change_id, (seq, _) in due.items():
-            if projected.get(change_id, -1) >= seq and self._due.get(change_id) == due[change_id]:
-                del self._due[change_id]

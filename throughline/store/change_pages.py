@@ -123,7 +123,7 @@ async def page_of(
         after = None
     page = found[: where.limit]
     more = len(found) > where.limit
-    cursor = encode_cursor(where.order, page[-1][0], page[-1][2]) if more and page else None
+    cursor = encode_cursor(where.order.value, page[-1][0], page[-1][2]) if more and page else None
     return ChangePage(rows=[row for _, row, _ in page], next_cursor=cursor)
 
 
@@ -132,20 +132,23 @@ def _start(where: ChangeQuery, parts: list[Part]) -> tuple[int, list[Key] | None
         return 0, None
     if where.offset:
         raise InvalidRequest("give a cursor or an offset, not both")
-    cursor = decode_cursor(where.cursor, where.order)
+    cursor = decode_cursor(where.cursor, where.order.value)
     if not 0 <= cursor.part < len(parts) or len(cursor.after) != len(parts[cursor.part].keys):
         raise InvalidRequest("cursor is not one a list of changes gave out")
     keys = zip(parts[cursor.part].keys, cursor.after, strict=True)
     return cursor.part, [_key_value(key, value) for key, value in keys]
 
 
-def _key_value(key: SortKey, value: str | int) -> Key:
+def _key_value(key: SortKey, value: str) -> Key:
     if not key.is_time:
         return value
     try:
-        return datetime.fromisoformat(str(value))
+        moment = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidRequest("cursor is not one a list of changes gave out") from None
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise InvalidRequest("cursor is not one a list of changes gave out")
+    return moment
 
 
 async def _read(

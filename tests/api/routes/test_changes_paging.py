@@ -197,7 +197,7 @@ async def propose_for(api: Api, team: Team, service: str) -> str:
     [
         ({"cursor": "bm90LWpzb24"}, "cursor"),
         ({"cursor": "has spaces"}, "cursor"),
-        ({"cursor": "x" * 700}, "cursor"),
+        ({"cursor": "x" * 3000}, "cursor"),
         ({"cursor": "bm90LWpzb24", "offset": "3"}, "cursor"),
         ({"count": "perhaps"}, "count"),
     ],

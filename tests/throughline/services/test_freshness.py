@@ -16,6 +16,7 @@ from models.results import result_of
 from models.transitions.opening import open_change
 from models.transitions.submission import apply_submit
 from tests.factories import PROPOSER, T0, authority, evidence, later, new_change
+from throughline import db
 from throughline.services import freshness
 from throughline.services.freshness import Answered
 from throughline.store import readmodel
@@ -91,3 +92,29 @@ async def test_a_process_never_read_from_keeps_only_recent_answers(
     monkeypatch.setattr(freshness, "FORGET_AFTER_S", 60.0)
     answered.note(result_of(second.state, "submit_work"))
     assert answered.pending() == {second.state.change_id: second.state.seq}
+
+
+async def test_a_read_waits_only_for_answers_given_before_it(
+    sqlite_sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change that keeps taking commands does not hold every reader for the patience."""
+    monkeypatch.setattr(freshness, "PATIENCE_S", 60.0)
+    opened, submitted = _opened_then_submitted()
+    await _store(sqlite_sessions, opened)
+    answered = Answered(sqlite_sessions)
+    answered.note(result_of(opened.state, "open"))
+    read = asyncio.create_task(answered.caught_up())
+    await asyncio.sleep(0)  # the read begins: it knows what it waits for
+    answered.note(result_of(submitted.state, "submit_work"))
+    await asyncio.wait_for(read, timeout=10)
+    assert answered.pending() == {opened.state.change_id: submitted.state.seq}
+
+
+async def test_a_database_that_does_not_answer_is_not_waited_for() -> None:
+    engine = db.make_engine("postgresql://postgres@127.0.0.1:1/nowhere")
+    answered = Answered(db.session_factory(engine))
+    opened, _ = _opened_then_submitted()
+    answered.note(result_of(opened.state, "open"))
+    await asyncio.wait_for(answered.caught_up(), timeout=10)
+    assert answered.pending() == {opened.state.change_id: opened.state.seq}
+    await engine.dispose()

@@ -103,6 +103,7 @@ async def test_every_order_pages_by_cursor_and_offset_as_a_full_sort_would(
 ) -> None:
     service, rng = f"pages-{uuid.uuid4().hex[:8]}", random.Random(order.value)
     rows = [_row(service, index, rng) for index in range(37)]
+    rows[0]["title"] = "Ж" * 200  # the longest title, two bytes a letter: a long cursor
     await insert_missing(rollback_session, ChangeRow, rows)
     expected = _reference(rows, order)
     base = ChangeQuery(service=service, order=order, limit=5)
@@ -121,10 +122,12 @@ async def test_every_order_pages_by_cursor_and_offset_as_a_full_sort_would(
     ("cursor", "offset", "problem"),
     [
         ("not-a-cursor", 0, "gave out"),
-        (encode_cursor("newest", 0, ["2026-01-01T00:00:00+00:00", "x"]), 0, "newest"),
+        (encode_cursor("newest", 0, ["2026-01-01T00:00:00+00:00", "x"]), 0, "not .urgent."),
         (encode_cursor("urgent", 5, ["x"]), 0, "gave out"),
         (encode_cursor("urgent", 1, ["x"]), 0, "gave out"),
         (encode_cursor("urgent", 1, ["not a time", "x"]), 0, "gave out"),
+        (encode_cursor("urgent", 1, ["2026-01-01T00:00:00", "x"]), 0, "gave out"),
+        (encode_cursor("urgent", 1, ["2026-01-01", "x"]), 0, "gave out"),
         (encode_cursor("urgent", 1, ["2026-01-01T00:00:00+00:00", "x"]), 5, "not both"),
     ],
 )
