@@ -119,7 +119,10 @@ async def page_of(
         wanted -= len(rows)
         if wanted == 0:
             break
-        offset = 0 if rows else max(0, offset - await _count(session, filters, part))
+        if rows or not offset:
+            offset = 0
+        else:  # the offset passes this whole part: count it to know how far into the next
+            offset = max(0, offset - await _count(session, filters, part))
         after = None
     page = found[: where.limit]
     more = len(found) > where.limit
