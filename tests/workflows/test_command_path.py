@@ -11,27 +11,13 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowContinuedAsNewError, WorkflowHistory
 
 from models.roles import Role
-from tests.factories import Team, new_team, seed_team
-from tests.workflows.helpers import adapt, approve, change_service, to_act_gate, work
+from tests.factories import Team
+from tests.workflows.helpers import adapt, approve, to_act_gate, work
 from throughline.services.changes import ChangeService
-from throughline.services.directory import DirectoryService
-from throughline.settings import Settings
 from throughline.store import readmodel
 from throughline.temporal import workflow_id
 
 pytestmark = pytest.mark.usefixtures("worker")
-
-
-@pytest.fixture
-def commands(
-    temporal_client: Client, task_queue: str, sqlite_sessions: async_sessionmaker[AsyncSession]
-) -> ChangeService:
-    return change_service(temporal_client, Settings(task_queue=task_queue), sqlite_sessions)
-
-
-@pytest.fixture
-async def team(directory_service: DirectoryService) -> Team:
-    return await seed_team(directory_service, new_team())
 
 
 def _last(history: WorkflowHistory, kind: EventType.ValueType) -> int:

@@ -13,36 +13,21 @@ from models import errors
 from models.commands import DecisionRequest, SignOffRequest, WithdrawRequest
 from models.gate import ActOutcome, Decision
 from models.roles import Role
-from tests.factories import Team, new_team, seed_team
+from tests.factories import Team
 from tests.workflows.helpers import (
     SIGNING,
     adapt,
     approve,
-    change_service,
     pass_current_gate,
     to_act_gate,
     work,
 )
 from throughline.services.changes import ChangeService
-from throughline.services.directory import DirectoryService
-from throughline.settings import Settings
 from throughline.store import readmodel
 from throughline.temporal import workflow_id
 from workflows import search_attributes
 
 pytestmark = pytest.mark.usefixtures("worker")
-
-
-@pytest.fixture
-def commands(
-    temporal_client: Client, task_queue: str, sqlite_sessions: async_sessionmaker[AsyncSession]
-) -> ChangeService:
-    return change_service(temporal_client, Settings(task_queue=task_queue), sqlite_sessions)
-
-
-@pytest.fixture
-async def team(directory_service: DirectoryService) -> Team:
-    return await seed_team(directory_service, new_team())
 
 
 async def test_sign_offs_pass_the_gate_and_reach_the_read_model(
