@@ -119,10 +119,7 @@ async def page_of(
         wanted -= len(rows)
         if wanted == 0:
             break
-        if rows or not offset:
-            offset = 0
-        else:  # the offset passes this whole part: count it to know how far into the next
-            offset = max(0, offset - await _count(session, filters, part))
+        offset = await _offset_past(session, filters, part, offset, found=bool(rows))
         after = None
     page = found[: where.limit]
     more = len(found) > where.limit
@@ -180,6 +177,21 @@ def _beyond(keys: list[SortKey], after: list[Key]) -> ColumnElement[bool]:
         ahead = key.expression < after[i] if key.descending else key.expression > after[i]
         alternatives.append(and_(*equal, ahead))
     return or_(*alternatives)
+
+
+async def _offset_past(
+    session: AsyncSession,
+    filters: list[ColumnElement[bool]],
+    part: Part,
+    offset: int,
+    *,
+    found: bool,
+) -> int:
+    """The offset into the next part: none once this part gave rows; else, when the
+    offset passed this whole part, what is left of it once the part is counted."""
+    if found or not offset:
+        return 0
+    return max(0, offset - await _count(session, filters, part))
 
 
 async def _count(session: AsyncSession, filters: list[ColumnElement[bool]], part: Part) -> int:
