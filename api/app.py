@@ -43,6 +43,7 @@ from api.routes import (
     tokens,
 )
 from throughline import db
+from throughline.heap import freeze_start_up_objects
 from throughline.services.auth import Caller, authenticate
 from throughline.services.registry import build_services
 from throughline.settings import Settings
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
             keys=settings.key_file(),
         )
         start_pages(pages, resources)
+        freeze_start_up_objects()
         try:
             yield
         finally:

@@ -28,6 +28,7 @@ from models.notifications import MessageStyle
 from throughline import db, logs
 from throughline.channels.senders import Senders
 from throughline.files import private_by_default
+from throughline.heap import freeze_start_up_objects
 from throughline.patience import until_it_answers
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
@@ -126,6 +127,7 @@ async def run_worker(settings: Settings) -> None:
         sessions = db.session_factory(engine)
         directory = DirectoryService(client, settings, sessions)
         async with build_worker(client, settings.task_queue, sessions, settings):
+            freeze_start_up_objects()
             log.info("worker started", extra={"task_queue": settings.task_queue})
             await until_it_answers("Temporal", directory.ensure_started, (RPCError,))
             await until_it_answers(
