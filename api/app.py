@@ -23,6 +23,7 @@ from api.middleware import (
     SecurityHeaders,
     is_public,
 )
+from api.openapi import install_openapi, operation_id
 from api.routes import (
     analytics,
     archive,
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
     install_error_handlers(app)
     _routes(app)
     pages = mount_pages(app, settings)
-    _docs(app)
+    _docs(app, settings.public_url)
     _add_middleware(app, settings)
     _trace(app, settings.otlp_endpoint)
     return app
@@ -127,11 +128,13 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
 def _routes(app: FastAPI) -> None:
     for router in ROUTERS:
         waits = [] if router in UNWAITING_ROUTERS else [READ_YOUR_WRITES]
-        app.include_router(router, dependencies=waits)
+        app.include_router(router, dependencies=waits, generate_unique_id_function=operation_id)
 
 
-def _docs(app: FastAPI) -> None:
-    """The interactive docs, with Swagger UI's files served by the app, never a CDN."""
+def _docs(app: FastAPI, public_url: str) -> None:
+    """The OpenAPI document, and the interactive docs, with Swagger UI's files served by
+    the app, never a CDN."""
+    install_openapi(app, public_url)
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:

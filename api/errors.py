@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
@@ -37,9 +38,24 @@ _DESCRIPTIONS = {
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
+class TransportError(StrEnum):
+    """Refusals of a request before any domain rule reads it; the domain's own codes are
+    those of models.errors. Together they are the closed set ErrorBody.error lists."""
+
+    INVALID_REQUEST = "invalid_request"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    UNAUTHENTICATED = "unauthenticated"
+    HTTP_ERROR = "http_error"
+    CONFLICT = "conflict"
+    UNAVAILABLE = "unavailable"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+
+
 class ErrorBody(BaseModel):
-    error: str
-    detail: str
+    error: str = Field(description="A stable code to switch on: one of the values listed.")
+    detail: str = Field(description="What was wrong, in plain words, naming the field.")
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -66,7 +82,7 @@ async def _domain_error(_: Request, error: Exception) -> JSONResponse:
 async def _validation_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     problems = [_describe(problem) for problem in error.errors()]
-    return _body(422, "invalid_request", "; ".join(problems))
+    return _body(422, TransportError.INVALID_REQUEST, "; ".join(problems))
 
 
 def _describe(problem: Any) -> str:
@@ -77,8 +93,12 @@ def _describe(problem: Any) -> str:
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
-    codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}
-    code = codes.get(error.status_code, "http_error")
+    codes = {
+        404: TransportError.NOT_FOUND,
+        405: TransportError.METHOD_NOT_ALLOWED,
+        401: TransportError.UNAUTHENTICATED,
+    }
+    code = codes.get(error.status_code, TransportError.HTTP_ERROR)
     headers = dict(error.headers or {})
     if error.status_code == 405:
         headers["Allow"] = ", ".join(_methods_allowed(request))
@@ -101,9 +121,9 @@ def _methods_allowed(request: Request) -> list[str]:
 async def _database_error(_: Request, error: Exception) -> JSONResponse:
     if isinstance(error, IntegrityError):
         detail = "a concurrent request changed the same record; retry with the same key"
-        return _body(409, "conflict", detail)
+        return _body(409, TransportError.CONFLICT, detail)
     log.error("database error", exc_info=error)
-    return _body(503, "unavailable", "the database did not answer; retry shortly")
+    return _body(503, TransportError.UNAVAILABLE, "the database did not answer; retry shortly")
 
 
 def install_error_handlers(app: FastAPI) -> None:

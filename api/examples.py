@@ -224,11 +224,13 @@ PORTFOLIO_ENTRY = {
             "(Call-centre scripts in draft)",
         },
         {
+            # Not {"status": None, ...}: the schema's examples lose their nulls when FastAPI
+            # writes them, and the example would then break the schema's required fields.
             "area": "skills",
-            "status": None,
-            "owner": None,
-            "note": None,
-            "words": "skills: not recorded",
+            "status": "blocked",
+            "owner": "digital-lead",
+            "note": "No content designer until March",
+            "words": "skills: blocked, owned by digital-lead (No content designer until March)",
         },
     ],
 }

@@ -17,6 +17,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import TransportError
 from models.errors import ThroughlineError
 from models.playbook_source import YAML_MEDIA_TYPES
 from throughline.metrics import REQUEST_SECONDS, REQUESTS
@@ -166,7 +167,7 @@ class BodySizeLimit:
         if scope["path"].startswith(PAGE_PREFIXES):
             await HTMLResponse(TOO_LARGE_PAGE.format(detail=detail), 413)(scope, receive, send)
             return
-        await refusal(413, "payload_too_large", detail)(scope, receive, send)
+        await refusal(413, TransportError.PAYLOAD_TOO_LARGE, detail)(scope, receive, send)
 
 
 class JsonBody:
@@ -223,20 +224,24 @@ def _problem_with(body: bytes, content_type: str | None) -> tuple[int, str, str]
     media_type = _media_type(content_type)
     if media_type != "application/json" and not media_type.endswith("+json"):
         detail = "send the body as JSON, with Content-Type: application/json"
-        return 415, "unsupported_media_type", detail
+        return 415, TransportError.UNSUPPORTED_MEDIA_TYPE, detail
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        return 422, "invalid_request", f"the body is not valid UTF-8 (at byte {error.start})"
+        return _unreadable(f"the body is not valid UTF-8 (at byte {error.start})")
     try:
         parsed = json.loads(text)
     except RecursionError:
-        return 422, "invalid_request", f"the body nests deeper than {MAX_JSON_DEPTH} levels"
+        return _unreadable(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
     except ValueError as error:
-        return 422, "invalid_request", f"the body is not valid JSON: {error}"
+        return _unreadable(f"the body is not valid JSON: {error}")
     if _depth(parsed) > MAX_JSON_DEPTH:
-        return 422, "invalid_request", f"the body nests deeper than {MAX_JSON_DEPTH} levels"
+        return _unreadable(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
     return None
+
+
+def _unreadable(detail: str) -> tuple[int, str, str]:
+    return 422, TransportError.INVALID_REQUEST, detail
 
 
 def _media_type(content_type: str | None) -> str:

@@ -62,7 +62,7 @@ Moment = Annotated[
     responses=EXPORT_RESPONSES,
     dependencies=[AUDITORS],
 )
-async def export_events(
+async def export_audit_events(
     *,
     audit: AuditDep,
     as_format: Annotated[

@@ -67,7 +67,7 @@ async def export_change(
     response_model=AuditBundle,
     responses=error_responses(401, 403, 422, 503),
 )
-async def export_many(
+async def export_audit_bundle(
     *,
     caller: Auditor,
     bundles: BundlesDep,

@@ -52,7 +52,7 @@ async def my_delegations(
     response_model=DelegationOut,
     responses=error_responses(401, 403, 404, 422, 503),
 )
-async def revoke(
+async def revoke_delegation(
     *,
     delegation_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     caller: CurrentCaller,

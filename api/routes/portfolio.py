@@ -35,7 +35,7 @@ RANKING_EXAMPLE = {
     response_model=Portfolio,
     responses={**_example(RANKING_EXAMPLE), **error_responses(401, 403, 422)},
 )
-async def ranking(
+async def rank_portfolio(
     *, query: Annotated[PortfolioQuery, Query()], portfolio: PortfolioDep
 ) -> Portfolio:
     """Changes of one service or all, active ones unless another status is asked for,

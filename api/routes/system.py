@@ -19,7 +19,10 @@ router = APIRouter(tags=["system"])
     "/healthz",
     summary="Health of Temporal and the database",
     response_model=Health,
-    responses={503: {"model": Health, "description": "Temporal or the database is unreachable."}},
+    responses={
+        **error_responses(413),
+        503: {"model": Health, "description": "Temporal or the database is unreachable."},
+    },
 )
 async def healthz(*, health_service: HealthDep) -> JSONResponse:
     """Whether Temporal and the database answer; 503 when either does not. Failing
@@ -34,7 +37,7 @@ async def healthz(*, health_service: HealthDep) -> JSONResponse:
     "/.well-known/throughline-audit-key",
     summary="The key audit bundles are signed with",
     response_model=AuditPublicKey,
-    responses=error_responses(503),
+    responses=error_responses(413, 503),
 )
 async def audit_public_key(*, audit: AuditDep) -> AuditPublicKey:
     """The Ed25519 public key audit bundles are signed with, for checking them offline.

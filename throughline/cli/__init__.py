@@ -9,6 +9,7 @@ from throughline.cli import (
     archive,
     audit,
     notifications,
+    openapi,
     parts,
     people,
     playbooks,
@@ -29,6 +30,7 @@ app.add_typer(playbooks.app, name="playbook")
 app.add_typer(audit.app, name="audit")
 app.add_typer(archive.app, name="archive")
 parts.register(app)
+openapi.register(app)
 sign_in.register(app)
 
 
