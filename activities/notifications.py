@@ -17,10 +17,11 @@ from temporalio.service import RPCError
 
 from models.delivery import Claimed, GiveUp, dispatcher_id
 from models.notifications import MessageStyle
+from models.subscriptions import DeliveryStatus as Status
 from throughline.channels.errors import ChannelError
 from throughline.channels.senders import Outgoing, Senders
 from throughline.store import deliveries
-from throughline.store.outbox import SETTLED, Status
+from throughline.store.outbox import SETTLED
 
 log = logging.getLogger(__name__)
 PERMANENT = "PermanentDeliveryFailure"

@@ -13,6 +13,7 @@ from models.base import ShortText, Strict
 from models.calendar import CalendarQuery, working_calendar
 from models.change import ChangeState
 from models.handoff import HandoffKind
+from models.roles import Role
 from models.working_time import WorkingCalendar
 
 HOUR = timedelta(hours=1)
@@ -143,7 +144,7 @@ class WaitStats(Strict):
 
 
 class RoleStats(WaitStats):
-    role: str
+    role: Role
 
 
 class GateStats(WaitStats):

@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import Field
 
 from models.base import Strict
-from models.change import ChangeState
+from models.change import ChangeState, ChangeStatus
 from models.commands import NewChange, RequestKey
 from models.gate import GateState
 from models.read.views import GateView, describe_gate
 
 
+class CommandName(StrEnum):
+    """The commands a change takes, as a CommandResult names them."""
+
+    OPEN = "open"
+    SUBMIT_WORK = "submit_work"
+    SIGN_OFF = "sign_off"
+    RECORD_MEASUREMENT = "record_measurement"
+    DECIDE = "decide"
+    WITHDRAW = "withdraw"
+    CLOSE_CONDITION = "close_condition"
+    CHALLENGE = "challenge"
+    RESOLVE_CHALLENGE = "resolve_challenge"
+    PRIORITISE = "prioritise"
+    OVERRIDE_GROUND = "override_ground"
+    SET_READINESS = "set_readiness"
+    ASSESS = "assess"
+
+
 class CommandResult(Strict):
     change_id: str
-    command: str
+    command: CommandName
     seq: int = Field(description="The audit sequence number after the command took effect.")
-    status: str
+    status: ChangeStatus
     stage: str
     iteration: int
     gate: GateView = Field(description="The gate the change is at now.")
@@ -52,7 +72,7 @@ class ChangeStart(Strict):
 
 class ChangeOutcome(Strict):
     change_id: str
-    status: str
+    status: ChangeStatus
     iteration: int
     last_seq: int
     last_hash: str
@@ -62,7 +82,7 @@ def result_of(state: ChangeState, command: str, closed: GateState | None = None)
     """What a command returns: the change's state now, and the gate it closed, if any."""
     return CommandResult(
         change_id=state.change_id,
-        command=command,
+        command=CommandName(command),
         seq=state.seq,
         status=state.status,
         stage=state.stage,

@@ -4,6 +4,7 @@ webhook subscriptions, and the delivery log."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, AnyHttpUrl, Field, UrlConstraints, field_validator
@@ -101,12 +102,27 @@ class WebhookSecret(Strict):
     secret: str = Field(description="whsec_...: verify each delivery's signature with it.")
 
 
+class DeliveryStatus(StrEnum):
+    """Where a notification is on its way out: held for a digest or quiet hours,
+    queued, being sent, sent, failed for good, or unknown (the send may or may not have
+    happened before a crash), or folded into a digest."""
+
+    PENDING = "pending"
+    HELD = "held"
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    DIGESTED = "digested"
+
+
 class Delivery(Strict):
     id: str = Field(description="The notification id, sent as the webhook-id header.")
     change_id: str | None
     seq: int | None
-    topic: str
-    status: str = Field(description="pending, queued, sending, sent, failed or unknown.")
+    topic: Topic
+    status: DeliveryStatus
     attempts: int
     last_error: str | None
     created_at: datetime

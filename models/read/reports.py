@@ -10,6 +10,11 @@ from pydantic import Field
 
 from models.audit import AuditEvent, ChainVerdict
 from models.base import Strict
+from models.change import ChangeStatus
+from models.directory.events import DirectoryEventKind
+from models.events import EventKind
+from models.gate import GateStatus
+from models.handoff import HandoffKind
 from models.read.views import ChangeHeadline
 from models.read.waiting import WaitKind
 from models.roles import Role
@@ -29,7 +34,7 @@ class ChangeQuery(Strict):
     """Which changes a list asks for: filters, the order, and the page."""
 
     stage: str | None = None
-    status: str | None = None
+    status: ChangeStatus | None = None
     waiting_on: Role | None = None
     waiting_on_person: str | None = None
     waiting_kind: WaitKind | None = None
@@ -54,8 +59,8 @@ class DueTime(Strict):
 
 
 class ChangeSummary(ChangeHeadline):
-    gate_status: str
-    waiting_kind: str
+    gate_status: GateStatus
+    waiting_kind: WaitKind
     waiting_since: datetime | None
     waiting_reason: str
     created_at: datetime
@@ -87,15 +92,15 @@ class ChangeList(Strict):
 class TimelineEntry(Strict):
     seq: int
     at: datetime
-    kind: str
+    kind: EventKind
     actor: str
-    role: str | None
+    role: Role | None
     summary: str = Field(description="What happened, in plain words.")
 
 
 class HandoffEntry(DueTime):
     seq: int
-    kind: str = Field(
+    kind: HandoffKind = Field(
         description="flow (the main line), escalation (a challenge), overdue or stuck (raised "
         "with whoever can move it)"
     )
@@ -105,7 +110,7 @@ class HandoffEntry(DueTime):
     overdue_at: datetime | None
     from_party: str
     to_party: str
-    roles: list[str]
+    roles: list[Role]
     reason: str
     opened_at: datetime
     closed_at: datetime | None
@@ -124,7 +129,7 @@ class InboxItem(DueTime):
     service: str
     stage: str
     gate_id: str
-    kind: str = Field(
+    kind: WaitKind = Field(
         description="submission, sign_off, decision, challenge, condition, or stuck: nobody "
         "left may take the role, and it waits on you (service owner or admin) to fix that"
     )
@@ -177,8 +182,8 @@ class DirectoryEntry(Strict):
     seq: int
     at: datetime
     actor: str
-    role: str | None
-    kind: str
+    role: Role | None
+    kind: DirectoryEventKind
     summary: str = Field(description="What happened, in plain words.")
     payload: dict[str, Any] = Field(description="Before and after, as recorded and hashed.")
 

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from models.authority import Authorities
 from models.base import Strict
-from models.change import ChangeState, CycleSummary
+from models.change import ChangeState, ChangeStatus, CycleSummary
 from models.condition import Condition
 from models.errors import ThroughlineError
 from models.evidence import Measurement, Submission
@@ -75,7 +75,7 @@ class ChangeHeadline(Strict):
     change_id: str
     title: str
     service: str
-    status: str
+    status: ChangeStatus
     stage: str
     iteration: int
 
@@ -109,7 +109,7 @@ class GateReport(Strict):
 
     change_id: str
     title: str
-    status: str
+    status: ChangeStatus
     gate: GateView
     waiting: WaitingOn | None = Field(description="Only for the gate the change is at now.")
     misaligned: list[str] = Field(

@@ -33,12 +33,13 @@ from models.subscriptions import (
     WebhookSecret,
     WebhookUpdate,
 )
+from models.subscriptions import DeliveryStatus as Status
 from models.tables import DeliveryAttemptRow, NotificationPreference, NotificationRow
 from models.tables import WebhookSubscription as SubscriptionRow
 from throughline.channels.webhooks import new_secret
 from throughline.settings import Settings
 from throughline.store import directory, subscriptions
-from throughline.store.outbox import SETTLED, Status
+from throughline.store.outbox import SETTLED
 from workflows.notifications import DeliveryWorkflow
 
 
@@ -212,8 +213,8 @@ def _delivery(row: NotificationRow) -> Delivery:
         id=row.id,
         change_id=row.change_id,
         seq=row.seq,
-        topic=row.topic,
-        status=row.status,
+        topic=Topic(row.topic),
+        status=Status(row.status),
         attempts=row.attempts,
         last_error=row.last_error,
         created_at=row.created_at,

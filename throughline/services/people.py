@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import AuditEvent
 from models.directory.commands import DirectoryResult, NewPerson
-from models.directory.events import describe_directory_event
+from models.directory.events import DirectoryEventKind, describe_directory_event
 from models.read.reports import DirectoryEntry, PersonHistory, PersonOut, TokensRevokedOut
 from models.roles import Role
 from models.tables import Person
@@ -55,8 +55,8 @@ def _entry(event: AuditEvent) -> DirectoryEntry:
         seq=event.seq,
         at=event.at,
         actor=event.actor,
-        role=event.role,
-        kind=event.kind,
+        role=Role(event.role) if event.role else None,
+        kind=DirectoryEventKind(event.kind),
         summary=describe_directory_event(event),
         payload=event.payload,
     )

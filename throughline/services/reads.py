@@ -12,6 +12,9 @@ from models.analytics import AnalyticsQuery, HandoffAnalytics
 from models.authority import Authorities
 from models.change import ChangeState, ChangeStatus
 from models.errors import GateNotFound, ThroughlineError
+from models.events import EventKind
+from models.gate import GateStatus
+from models.handoff import HandoffKind
 from models.read.audit_pages import EventFilter, TimelinePage
 from models.read.events import describe_event
 from models.read.live_data import PAGE_POINTS
@@ -28,6 +31,7 @@ from models.read.reports import (
 )
 from models.read.story import ChangeStory, measure_checks, stage_track
 from models.read.views import ChangeView, GateReport, describe_change, report_gate
+from models.read.waiting import WaitKind
 from models.roles import Role
 from models.tables import ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
 from throughline.services.calendars import working_days_left
@@ -128,9 +132,9 @@ class ReadService:
             TimelineEntry(
                 seq=e.seq,
                 at=e.at,
-                kind=e.kind,
+                kind=EventKind(e.kind),
                 actor=e.actor,
-                role=e.role,
+                role=Role(e.role) if e.role else None,
                 summary=describe_event(e),
             )
             for e in events
@@ -167,11 +171,11 @@ def _summary(row: ChangeRow, now: datetime, people: list[str]) -> ChangeSummary:
         change_id=row.id,
         title=row.title,
         service=row.service,
-        status=row.status,
+        status=ChangeStatus(row.status),
         stage=row.stage,
         iteration=row.iteration,
-        gate_status=row.gate_status,
-        waiting_kind=row.waiting_kind,
+        gate_status=GateStatus(row.gate_status),
+        waiting_kind=WaitKind(row.waiting_kind),
         waiting_since=row.waiting_since,
         waiting_reason=row.waiting_reason,
         created_at=row.created_at,
@@ -186,7 +190,7 @@ def _handoff(row: HandoffRow, now: datetime, calendar: str | None) -> HandoffEnt
     still_open = row.closed_at is None
     return HandoffEntry(
         seq=row.seq,
-        kind=row.kind,
+        kind=HandoffKind(row.kind),
         gate_id=row.gate_id,
         about=row.about,
         due_at=row.due_at,
@@ -197,7 +201,7 @@ def _handoff(row: HandoffRow, now: datetime, calendar: str | None) -> HandoffEnt
         working_days_left=working_days_left(calendar, now, row.due_at) if still_open else None,
         from_party=row.from_party,
         to_party=row.to_party,
-        roles=row.roles,
+        roles=[Role(role) for role in row.roles],
         reason=row.reason,
         opened_at=row.opened_at,
         closed_at=row.closed_at,
@@ -212,7 +216,7 @@ def _waiting_item(waiting: ChangeWaiting, change: ChangeRow, now: datetime) -> I
         service=change.service,
         stage=change.stage,
         gate_id=change.gate_id,
-        kind=waiting.kind,
+        kind=WaitKind(waiting.kind),
         role=Role(waiting.role),
         since=waiting.since,
         waiting_seconds=(now - waiting.since).total_seconds(),
@@ -230,7 +234,7 @@ def _condition_item(condition: ConditionRow, change: ChangeRow, now: datetime) -
         service=change.service,
         stage=change.stage,
         gate_id=condition.gate_id,
-        kind="condition",
+        kind=WaitKind.CONDITION,
         role=None,
         since=condition.raised_at,
         waiting_seconds=(now - condition.raised_at).total_seconds(),

@@ -10,8 +10,9 @@ from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.notifications import Channel, MessageStyle, digest_of
+from models.subscriptions import DeliveryStatus as Status
 from models.tables import DeliveryAttemptRow, NotificationRow, WebhookSubscription
-from throughline.store.outbox import SETTLED, Status, notification_id
+from throughline.store.outbox import SETTLED, notification_id
 from throughline.store.sql import insert_missing
 
 

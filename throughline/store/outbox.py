@@ -11,7 +11,6 @@ same message id, which receivers use to drop repeats.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import StrEnum
 from typing import Any
 
 from sqlmodel import col, select
@@ -34,6 +33,7 @@ from models.notifications import (
     webhook_payload,
 )
 from models.roles import Role
+from models.subscriptions import DeliveryStatus as Status
 from models.tables import (
     ChangeWaiting,
     NotificationPreference,
@@ -45,17 +45,6 @@ from throughline.store import directory
 from throughline.store.sql import insert_missing
 
 ID_LENGTH = 32
-
-
-class Status(StrEnum):
-    PENDING = "pending"
-    HELD = "held"
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    UNKNOWN = "unknown"
-    DIGESTED = "digested"
 
 
 SETTLED = frozenset({Status.SENT, Status.FAILED, Status.UNKNOWN, Status.DIGESTED})

@@ -12,13 +12,13 @@ from models.change import ChangeState
 from models.commands import SubmitWork
 from models.notifications import MessageStyle
 from models.roles import Role
+from models.subscriptions import DeliveryStatus as Status
 from models.tables import NotificationPreference, NotificationRow, Person, WebhookSubscription
 from models.transitions.opening import open_change
 from models.transitions.submission import apply_submit
 from tests.factories import PROPOSER, T0, authority, evidence, later, new_change
 from throughline.channels.webhooks import new_secret
 from throughline.store import deliveries, outbox
-from throughline.store.outbox import Status
 
 STYLE = MessageStyle(public_url="https://throughline.example.gov.uk")
 
