@@ -7,7 +7,6 @@ from typing import Annotated, Self
 
 from pydantic import (
     AnyUrl,
-    ConfigDict,
     Field,
     StringConstraints,
     UrlConstraints,
@@ -58,21 +57,20 @@ class EvidenceItem(Strict):
 
 
 class EvidenceInput(Strict):
-    """Evidence as a client sends it: a sha256, or the content for the server to hash."""
+    """Evidence as a client sends it: give sha256, or content for the server to hash (or
+    both, when they match); with neither, the request is refused with a 422."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "anyOf": [
-                {"required": ["sha256"], "properties": {"sha256": {"type": "string"}}},
-                {"required": ["content"], "properties": {"content": {"type": "string"}}},
-            ]
-        }
-    )
-
+    # The either-or rule lives in the description, not in an anyOf: client generators
+    # turn an anyOf into one class per branch and lose the title and uri.
     title: ShortText
     uri: WebUri
-    sha256: Sha256 | None = None
-    content: Annotated[str, Field(max_length=1_000_000)] | None = None
+    sha256: Sha256 | None = Field(
+        default=None, description="The sha256 of what uri holds; required without content."
+    )
+    content: Annotated[str, Field(max_length=1_000_000)] | None = Field(
+        default=None,
+        description="The text itself, for the server to hash; required without sha256.",
+    )
     roles: list[Role] = Field(
         default_factory=list, description="Roles this evidence concerns; empty means all roles."
     )
