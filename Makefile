@@ -16,6 +16,9 @@ APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 # The temporal and temporal-test-server binaries live in the venv's bin.
 export PATH := $(abspath $(BIN)):$(PATH)
 
+# The API's schema as integrators get it, linted in `make lint`.
+OPENAPI := build/openapi.json
+
 .PHONY: install run test lint format bench bench-reads bench-memory bench-audit clean screenshots
 
 install: $(STAMP) $(NODE_STAMP)
@@ -57,6 +60,9 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	@mkdir -p $(dir $(OPENAPI))
+	$(BIN)/throughline openapi --output $(OPENAPI)
+	node_modules/.bin/spectral lint --quiet --fail-severity=warn --ruleset .spectral.yaml $(OPENAPI)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/project/test_layers.py tests/project/test_structure.py
 
 bench: install
