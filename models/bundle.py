@@ -15,6 +15,7 @@ from models.audit import GENESIS_HASH, AuditEvent, HashScheme, utc_text
 from models.base import Strict
 from models.bundle_authority import authority_part, directory_part
 from models.canonical import canonical_json, sha256_hex
+from models.change import ChangeStatus
 from models.jcs import jcs
 
 FORMAT: Literal["throughline-audit-bundle"] = "throughline-audit-bundle"
@@ -56,7 +57,7 @@ class ChangeFacts(Strict):
     change_id: str
     title: str
     service: str
-    status: str
+    status: ChangeStatus
     closed: bool
     hash_scheme: HashScheme
 

@@ -129,10 +129,19 @@ class Delivery(Strict):
     sent_at: datetime | None
 
 
+class AttemptOutcome(StrEnum):
+    """How one attempt to send ended: retrying means it will be tried again."""
+
+    SENT = "sent"
+    RETRYING = "retrying"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
 class DeliveryAttempt(Strict):
     attempt: int
     at: datetime
-    outcome: str
+    outcome: AttemptOutcome
     status_code: int | None
     error: str | None
 

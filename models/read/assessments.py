@@ -4,6 +4,7 @@ report: the panel, the outcome, each point with its rating and reasons, and the 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import Field
 
@@ -33,13 +34,19 @@ class ActionReport(Strict):
     status: ConditionStatus
 
 
+class AssessmentOutcome(StrEnum):
+    MET = "met"
+    NOT_MET = "not met"
+    AWAITING_REASSESSMENT = "awaiting reassessment"
+
+
 class AssessmentReport(Strict):
     change_id: str
     title: str
     service: str
     gate_id: str
     assessment: str = Field(description="The gate: alpha, beta or live assessment.")
-    outcome: str = Field(description="met, not met, or awaiting reassessment")
+    outcome: AssessmentOutcome
     panel: dict[str, str]
     sittings: list[datetime]
     summary: str | None
@@ -71,13 +78,13 @@ def _report(state: ChangeState, sittings: list[Assessment]) -> AssessmentReport:
     )
 
 
-def _outcome(state: ChangeState, last: Assessment) -> str:
+def _outcome(state: ChangeState, last: Assessment) -> AssessmentOutcome:
     if last.passed:
-        return "met"
+        return AssessmentOutcome.MET
     gate = state.gate
     if gate.id == last.gate_id and gate.status is GateStatus.IN_REVIEW:
-        return "awaiting reassessment"
-    return "not met"
+        return AssessmentOutcome.AWAITING_REASSESSMENT
+    return AssessmentOutcome.NOT_MET
 
 
 def _point(number: int, sittings: list[Assessment]) -> PointReport:

@@ -80,6 +80,9 @@ def _enum_of(schema: dict[str, Any], model: str, field: str) -> str:
         ("AuditEvent", "role", "Role"),
         ("RoleStats", "role", "Role"),
         ("Delivery", "status", "DeliveryStatus"),
+        ("DeliveryAttempt", "outcome", "AttemptOutcome"),
+        ("AssessmentReport", "outcome", "AssessmentOutcome"),
+        ("ChangeEntry", "status", "ChangeStatus"),
     ],
 )
 def test_fields_with_a_closed_set_of_values_name_their_enum(

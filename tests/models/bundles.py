@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from models.audit import AuditEvent, HashScheme, chain_event
 from models.bundle import BundleScope, ChangeRecord, SigningKey, unsigned_bundle
 from models.bundle_history import pack_history
+from models.change import ChangeStatus
 from models.jcs import jcs_bytes
 from models.refusals import Refusal, refusal_event
 
@@ -75,7 +76,7 @@ def record_of(paths: list[Path], scheme: HashScheme, closed: bool) -> ChangeReco
         change_id=change_id,
         title="A recorded change",
         service="Recorded service",
-        status="active",
+        status=ChangeStatus.ACTIVE,
         closed=closed,
         hash_scheme=scheme,
         events=events,

@@ -20,6 +20,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from models.audit import HashScheme
 from models.bundle import BundleScope, ChangeRecord, SigningKey, unsigned_bundle
 from models.bundle_history import pack_history, recorded_hashes
+from models.change import ChangeStatus
 from models.errors import BundleTooLarge, InvalidRequest, Unavailable
 from models.jcs import jcs_bytes
 from throughline.audit_keys import audit_signer
@@ -124,7 +125,7 @@ class BundleService:
             change_id=change_id,
             title=row.title,
             service=row.service,
-            status=row.status,
+            status=ChangeStatus(row.status),
             closed=row.closed_at is not None,
             hash_scheme=HashScheme(row.hash_scheme),
             events=events,

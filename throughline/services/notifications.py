@@ -22,6 +22,7 @@ from models.errors import (
 )
 from models.notifications import Channel, Topic
 from models.subscriptions import (
+    AttemptOutcome,
     Delivery,
     DeliveryAttempt,
     DeliveryDetail,
@@ -225,7 +226,11 @@ def _delivery(row: NotificationRow) -> Delivery:
 def _detail(row: NotificationRow, log: list[DeliveryAttemptRow]) -> DeliveryDetail:
     attempts = [
         DeliveryAttempt(
-            attempt=a.attempt, at=a.at, outcome=a.outcome, status_code=a.status_code, error=a.error
+            attempt=a.attempt,
+            at=a.at,
+            outcome=AttemptOutcome(a.outcome),
+            status_code=a.status_code,
+            error=a.error,
         )
         for a in log
     ]
