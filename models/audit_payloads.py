@@ -157,7 +157,7 @@ _CHANGE: dict[str, PayloadShape] = {
         "the service owner resolved a challenge",
         {
             "rejection_seq": "the seq of the reject",
-            "outcome": "upheld or overturned",
+            "outcome": "uphold or overturn",
             "comment": "why",
         },
     ),
@@ -186,11 +186,13 @@ _CHANGE: dict[str, PayloadShape] = {
         "the change's ground was assessed",
         {
             "alignment": "the five areas' alignment",
-            "capability": "rated low, medium or high",
-            "operational_capacity": "rated low, medium or high",
-            "senior_interest": "rated low, medium or high",
+            "capability": "rated low, medium or high, with a note",
+            "operational_capacity": "rated low, medium or high, with a note",
+            "senior_interest": "rated low, medium or high, with a note",
             "missing": "what must be prepared before the change goes on",
+            "override_cleared": "true when this assessment ends an earlier override",
         },
+        frozenset({"override_cleared"}),
     ),
     Change.GROUND_OVERRIDDEN: PayloadShape(
         "the service owner let the change on before its ground was ready",
@@ -211,7 +213,9 @@ _CHANGE: dict[str, PayloadShape] = {
             "passed": "whether it passed",
             "actions": "what must be done",
             "reassessment": "whether this assessed again after a fail",
+            "summary": "the panel's overall view",
         },
+        frozenset({"summary"}),
     ),
 }
 
@@ -220,7 +224,12 @@ _PERSON = {"person": "the person's id", **_DIFF}
 _DIRECTORY: dict[str, PayloadShape] = {
     Directory.DIRECTORY_IMPORTED: PayloadShape(
         "the directory began from the rows it held before it had a log",
-        {"people": "everyone", "delegations": "every delegation", **_DIFF},
+        {
+            "people": "everyone",
+            "delegations": "every delegation",
+            "before": "null",
+            "after": "how many people and delegations it began with",
+        },
     ),
     Directory.PERSON_ADDED: PayloadShape("a person was added", _PERSON),
     Directory.PERSON_DEACTIVATED: PayloadShape("a person was deactivated", _PERSON),
