@@ -55,8 +55,9 @@ from web.app import mount_pages, start_pages
 DESCRIPTION = """
 Throughline carries a public-service change from policy intent, through design and
 delivery, to a measured outcome. Every stage ends at a gate that the policy, digital
-and operations roles sign off. Send `Authorization: Bearer <token>` with every call;
-send an `Idempotency-Key` header with any POST you might retry.
+and operations roles sign off. Send `Authorization: Bearer <token>` with every call.
+Operations that list the `Idempotency-Key` parameter take effect once for each key:
+send one with any of those you might retry.
 """
 
 

@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from api.errors import TransportError
+from api.middleware import is_public
 from models.audit_payloads import PAYLOADS, payload_guide
-from models.errors import ThroughlineError
+from models.errors import ThroughlineError, all_subclasses
 
 TAGS: list[dict[str, Any]] = [
     {"name": "changes", "description": "Propose changes, read them, and act at their gates."},
@@ -37,15 +38,6 @@ TAGS: list[dict[str, Any]] = [
 LICENSE = {"name": "Proprietary: no licence is granted", "identifier": "LicenseRef-Proprietary"}
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
-IDEMPOTENCY_PARAMETER: dict[str, Any] = {
-    "name": IDEMPOTENCY_KEY,
-    "in": "header",
-    "required": False,
-    "description": "Send the same key again to get the same result with no second effect. "
-    "Leave the header out when a retry should not be recognised.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
-    "example": "3f0c9a52-6c4e-4d0e-9a8c-1d2b7e0f4a11",
-}
 
 
 def operation_id(route: APIRoute) -> str:
@@ -56,15 +48,9 @@ def operation_id(route: APIRoute) -> str:
 
 def error_codes() -> list[str]:
     """Every code ErrorBody.error can carry: the domain's and the transport's."""
-    domain = {error.code for error in _every_subclass(ThroughlineError)}
+    every: list[type[ThroughlineError]] = [ThroughlineError, *all_subclasses(ThroughlineError)]
+    domain = {error.code for error in every}
     return sorted(domain | {code.value for code in TransportError})
-
-
-def _every_subclass(base: type[ThroughlineError]) -> list[type[ThroughlineError]]:
-    found = [base]
-    for sub in base.__subclasses__():
-        found.extend(_every_subclass(sub))
-    return found
 
 
 def install_openapi(app: FastAPI, public_url: str) -> None:
@@ -80,8 +66,7 @@ def install_openapi(app: FastAPI, public_url: str) -> None:
             schema["info"]["license"] = LICENSE
             schema["tags"] = TAGS
             _share_idempotency_key(schema)
-            _list_error_codes(schema)
-            _describe_audit_events(schema["components"]["schemas"])
+            _describe_models(schema.get("components", {}).get("schemas", {}))
             _mark_public_operations(schema)
             app.openapi_schema = schema
         return app.openapi_schema
@@ -94,33 +79,62 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _share_idempotency_key(schema: dict[str, Any]) -> None:
+    """Each route declares the header (api.deps.IdempotencyKey); the document names it
+    once, with its limits, and without the null a handler's default needs."""
     reference = {"$ref": f"#/components/parameters/{IDEMPOTENCY_KEY}"}
+    declared = None
     for operation in _operations(schema):
         parameters = operation.get("parameters", [])
+        declared = declared or next((p for p in parameters if p["name"] == IDEMPOTENCY_KEY), None)
         operation["parameters"] = [
-            reference if parameter.get("name") == IDEMPOTENCY_KEY else parameter
+            reference if parameter["name"] == IDEMPOTENCY_KEY else parameter
             for parameter in parameters
         ]
-    schema["components"].setdefault("parameters", {})[IDEMPOTENCY_KEY] = IDEMPOTENCY_PARAMETER
+    if declared is not None:
+        shared = schema["components"].setdefault("parameters", {})
+        shared[IDEMPOTENCY_KEY] = _not_null(declared)
 
 
-def _list_error_codes(schema: dict[str, Any]) -> None:
-    error = schema["components"]["schemas"]["ErrorBody"]["properties"]["error"]
-    error["enum"] = error_codes()
+def _not_null(parameter: dict[str, Any]) -> dict[str, Any]:
+    text = next(s for s in parameter["schema"]["anyOf"] if s.get("type") == "string")
+    return {
+        "name": IDEMPOTENCY_KEY,
+        "in": "header",
+        "required": False,
+        "description": f"{parameter['description']} Leave it out rather than send it empty.",
+        "schema": text,
+        "example": "3f0c9a52-6c4e-4d0e-9a8c-1d2b7e0f4a11",
+    }
 
 
-def _describe_audit_events(schemas: dict[str, Any]) -> None:
+def _describe_models(schemas: dict[str, Any]) -> None:
+    if "ErrorBody" in schemas:
+        schemas["ErrorBody"]["properties"]["error"]["enum"] = error_codes()
+    if "AuditEvent" in schemas:
+        _describe_audit_events(schemas["AuditEvent"]["properties"])
+
+
+def _describe_audit_events(properties: dict[str, Any]) -> None:
     """An audit event keeps the plain strings it was hashed with, so that a log always
     reads back whole; the schema still lists the values each field can take."""
-    properties = schemas["AuditEvent"]["properties"]
     properties["kind"] = {"type": "string", "title": "Kind", "enum": list(PAYLOADS)}
     properties["role"] = {"anyOf": [{"$ref": "#/components/schemas/Role"}, {"type": "null"}]}
     properties["payload"]["description"] = payload_guide()
 
 
 def _mark_public_operations(schema: dict[str, Any]) -> None:
-    """An operation that names no security scheme is open to anyone: say so, so the
-    document's default (a bearer token) does not apply to it."""
-    for operation in _operations(schema):
-        operation.setdefault("security", [])
+    """The paths the authentication gate leaves open (api.middleware.is_public) say
+    `security: []`, so the document's default, a bearer token, does not apply to them.
+    Any other operation must name its scheme: one that does not is a route the gate
+    guards with nothing the document says, and building the document fails."""
+    for path, item in schema["paths"].items():
+        for operation in item.values():
+            if is_public(path):
+                operation["security"] = []
+            elif not operation.get("security"):
+                raise UndocumentedSecurity(f"{path} is guarded but names no security scheme")
     schema["security"] = [{"HTTPBearer": []}]
+
+
+class UndocumentedSecurity(RuntimeError):
+    """A route the gate guards, documented as if it were open."""

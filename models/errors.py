@@ -280,16 +280,17 @@ class Unavailable(ThroughlineError):
     code = "unavailable"
 
 
-def _all_subclasses(cls: type[ThroughlineError]) -> list[type[ThroughlineError]]:
+def all_subclasses(cls: type[ThroughlineError]) -> list[type[ThroughlineError]]:
+    """Every error class below this one, however deep, among the modules imported."""
     found: list[type[ThroughlineError]] = []
     for sub in cls.__subclasses__():
         found.append(sub)
-        found.extend(_all_subclasses(sub))
+        found.extend(all_subclasses(sub))
     return found
 
 
 def error_class_for(code: str) -> type[ThroughlineError]:
     """The error class for a stable code; unknown codes fall back to the base class."""
-    classes: list[type[ThroughlineError]] = [ThroughlineError, *_all_subclasses(ThroughlineError)]
+    classes: list[type[ThroughlineError]] = [ThroughlineError, *all_subclasses(ThroughlineError)]
     by_code = {cls.code: cls for cls in classes}
     return by_code.get(code, ThroughlineError)

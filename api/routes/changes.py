@@ -3,7 +3,7 @@ for auditors, its audit log and refusals; the last three a keyset page at a time
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import StringConstraints
@@ -13,6 +13,7 @@ from api.errors import error_responses
 from models.base import SEQ_LIMIT, ShortText
 from models.base import Moment as BaseMoment
 from models.change import ChangeStatus
+from models.events import EventKind
 from models.read.audit_pages import (
     LARGEST_PAGE,
     PAGE_SIZE,
@@ -36,8 +37,8 @@ REPEAT = "Repeat the parameter for more than one; an event matching any of them 
 Actor = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@:-]+$")
 ]
-EventRole = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z_]+$")]
-EventKindName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z_]+$")]
+LoggedKind = EventKind | Literal["refused"]
+"""A kind of the change's audit log, or of its refusals log (where every event is one)."""
 
 WaitingOnPerson = Annotated[
     str | None,
@@ -161,8 +162,8 @@ def _event_filter(
         ),
     ] = 0,
     actor: Annotated[list[Actor] | None, Query(max_length=20, description=REPEAT)] = None,
-    role: Annotated[list[EventRole] | None, Query(max_length=20, description=REPEAT)] = None,
-    kind: Annotated[list[EventKindName] | None, Query(max_length=20, description=REPEAT)] = None,
+    role: Annotated[list[Role] | None, Query(max_length=20, description=REPEAT)] = None,
+    kind: Annotated[list[LoggedKind] | None, Query(max_length=20, description=REPEAT)] = None,
     since: Annotated[
         BaseMoment | None,
         Query(description="Events at or after this time (ISO 8601 with a timezone)."),
@@ -177,7 +178,7 @@ def _event_filter(
         after=after,
         actors=actor or [],
         roles=role or [],
-        kinds=kind or [],
+        kinds=[str(logged) for logged in kind or []],
         since=since,
         until=until,
     )

@@ -16,6 +16,7 @@ from models.base import SEQ_LIMIT, Moment, Strict
 from models.canonical import canonical_json
 from models.read.reports import AuditLog, Timeline
 from models.refusals import RefusalLog
+from models.roles import Role
 
 PAGE_SIZE = 500
 """Events on a page unless a client asks for fewer or more: every log a change gathers
@@ -35,7 +36,7 @@ class EventFilter(Strict):
     after: int = Field(default=0, ge=0, le=SEQ_LIMIT)
     limit: int = Field(default=PAGE_SIZE, ge=1, le=LARGEST_PAGE)
     actors: list[str] = Field(default_factory=list)
-    roles: list[str] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list)
     kinds: list[str] = Field(default_factory=list)
     since: Moment | None = None
     until: Moment | None = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import re
 import subprocess
 from pathlib import Path
@@ -10,15 +12,17 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from api.errors import TransportError
-from api.openapi import error_codes
-from models.errors import ThroughlineError
+from api.openapi import UndocumentedSecurity, install_openapi
+from models.errors import ThroughlineError, all_subclasses
 from tests.api.client import Api
 from tests.factories import Team
 
 ROOT = Path(__file__).parents[2]
 SPECTRAL = ROOT / "node_modules" / ".bin" / "spectral"
+PACKAGES = ("models", "workflows", "activities", "workers", "api", "throughline", "web")
 
 
 @pytest.fixture
@@ -98,12 +102,22 @@ def test_audit_kinds_are_listed_and_each_payload_is_described(schema: dict[str, 
     assert all(f"- `{kind}`:" in guide for kind in kinds)
 
 
+def _import_every_module() -> None:
+    """Every first-party module, so that every error class is defined."""
+    for top in PACKAGES:
+        package = importlib.import_module(top)
+        for module in pkgutil.walk_packages(package.__path__, f"{top}."):
+            if not module.name.endswith("__main__") and ".migrations." not in module.name:
+                importlib.import_module(module.name)
+
+
 def test_error_codes_are_a_closed_list_a_client_can_switch_on(schema: dict[str, Any]) -> None:
     listed = set(_property(schema, "ErrorBody", "error")["enum"])
-    assert listed == set(error_codes())
+    _import_every_module()
+    every: list[type[ThroughlineError]] = [ThroughlineError, *all_subclasses(ThroughlineError)]
+    assert {error.code for error in every} <= listed
     assert {code.value for code in TransportError} <= listed
     assert {"change_not_found", "separation_of_duties", "already_signed"} <= listed
-    assert ThroughlineError.code in listed
 
 
 async def test_a_real_refusal_carries_a_listed_code(
@@ -142,7 +156,30 @@ def test_servers_tags_contact_licence_and_public_routes(schema: dict[str, Any]) 
     assert operations["GET", "/healthz"]["security"] == []
     assert operations["GET", "/.well-known/throughline-audit-key"]["security"] == []
     assert operations["GET", "/changes"]["security"] == [{"HTTPBearer": []}]
+    assert operations["POST", "/sources/{source_id}/points"]["security"] == [{"SourceKey": []}]
     assert schema["security"] == [{"HTTPBearer": []}]
+    public = {path for (_, path), operation in operations.items() if operation["security"] == []}
+    assert public == {"/healthz", "/.well-known/throughline-audit-key"}
+
+
+def test_a_guarded_route_that_names_no_scheme_fails_the_document() -> None:
+    app = FastAPI()
+
+    @app.get("/guarded-without-a-scheme", summary="A route the gate guards")
+    async def guarded() -> dict[str, str]:
+        return {}
+
+    install_openapi(app, "http://127.0.0.1:8000")
+    with pytest.raises(UndocumentedSecurity, match="/guarded-without-a-scheme"):
+        app.openapi()
+
+
+def test_filters_of_event_logs_take_only_known_roles_and_kinds(schema: dict[str, Any]) -> None:
+    parameters = _operations(schema)["GET", "/changes/{change_id}/audit"]["parameters"]
+    by_name = {p["name"]: json.dumps(p["schema"]) for p in parameters if "name" in p}
+    assert '"#/components/schemas/Role"' in by_name["role"]
+    assert '"#/components/schemas/EventKind"' in by_name["kind"]
+    assert '"refused"' in by_name["kind"]
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import GENESIS_HASH, AuditEvent, chain_event
 from models.read.audit_pages import EventFilter, ExportFilter
+from models.roles import Role
 from models.tables import AuditEventRow, ChangeRow
 from throughline.store import chain_reads
 
@@ -122,7 +123,7 @@ async def test_filters_narrow_every_page_and_paging_follows_the_matches(
 
     by_actor = await _pages(rollback_session, change_id, EventFilter(actors=["pol-a"], limit=2))
     by_roles = await _pages(
-        rollback_session, change_id, EventFilter(roles=["policy", "operations"])
+        rollback_session, change_id, EventFilter(roles=[Role.POLICY, Role.OPERATIONS])
     )
     by_kind = await _pages(rollback_session, change_id, EventFilter(kinds=["signed_off"]))
     in_range = EventFilter(since=t0 + timedelta(hours=2), until=t0 + timedelta(hours=5))
