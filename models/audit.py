@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -17,6 +17,9 @@ from models.canonical import fingerprint, sha256_hex
 from models.jcs import jcs
 
 GENESIS_HASH = "0" * 64
+
+AnchorSource = Literal["temporal", "archive", "read_model"]
+"""Where the last event a log must end at is known from."""
 
 
 class HashScheme(StrEnum):
@@ -123,7 +126,7 @@ class ChainVerdict(Strict):
     first_bad_seq: int | None = None
     problem: str | None = None
     head_hash: str | None = None
-    anchored_to: str | None = Field(
+    anchored_to: AnchorSource | None = Field(
         default=None,
         description="Where the expected last event came from: temporal (the workflow "
         "itself), archive (its archived history) or read_model; the log must end exactly there.",
@@ -135,7 +138,7 @@ class ChainAnchor(Strict):
 
     seq: int
     hash: str
-    source: str
+    source: AnchorSource
     recorded: dict[int, str] = Field(
         default_factory=dict,
         description="The hash of each event the source recorded, by seq, when it can say.",

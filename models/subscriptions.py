@@ -135,7 +135,6 @@ class AttemptOutcome(StrEnum):
     SENT = "sent"
     RETRYING = "retrying"
     FAILED = "failed"
-    UNKNOWN = "unknown"
 
 
 class DeliveryAttempt(Strict):

@@ -9,6 +9,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -20,7 +21,7 @@ AUDIT_KEY_FILE = "audit-signing-key.pem"
 
 
 class AuditPublicKey(Strict):
-    alg: str = Field(default="Ed25519", description="The signature algorithm.")
+    alg: Literal["Ed25519"] = Field(default="Ed25519", description="The signature algorithm.")
     kid: str = Field(description="The key's id: the first 16 hex digits of its sha256.")
     public_key: str = Field(description="The raw 32-byte public key, base64 (RFC 4648).")
 

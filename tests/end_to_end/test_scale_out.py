@@ -24,6 +24,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from models.change import ChangeStatus
+from models.results import ChangeOutcome
 from tests.factories import Team, add_people, new_team
 from tests.processes import free_port
 from tests.support.failover import Failover, Lifecycle
@@ -174,9 +175,7 @@ async def converged(client: Client, caller: Failover, lifecycle: Lifecycle) -> N
     """The change's workflow completes (an adopted change's run ends once all it wrote
     is projected), and the API's reads, from SQL, come to say what the workflow says,
     within a bounded time; then each sign-off is there once."""
-    handle = client.get_workflow_handle_for(
-        ServiceChangeWorkflow.run, workflow_id(lifecycle.change_id)
-    )
+    handle = client.get_workflow_handle(workflow_id(lifecycle.change_id), result_type=ChangeOutcome)
     async with asyncio.timeout(CONVERGE_SECONDS):
         outcome = await handle.result()
     assert (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED
