@@ -2,7 +2,7 @@
 openapi-python-client and nothing else: an integrator's first script.
 
     mkdir -p build && .venv/bin/throughline openapi --output build/openapi.json
-    PATH=.venv/bin:$PATH openapi-python-client generate --path build/openapi.json \\
+    PATH="$PWD/.venv/bin:$PATH" openapi-python-client generate --path build/openapi.json \\
         --meta none --output-path build/throughline_client \\
         --config clients/python/openapi-python-client.yaml
     PYTHONPATH=build .venv/bin/python clients/python/lifecycle.py http://127.0.0.1:8000 people.json
@@ -183,11 +183,21 @@ def run(base_url: str, people: dict[str, Any]) -> ChangeView:
 
 
 def main() -> None:
+    if len(sys.argv) != 3:
+        sys.exit("usage: lifecycle.py API_URL PEOPLE_JSON (see the docstring)")
     base_url, people_file = sys.argv[1], Path(sys.argv[2])
     try:
-        view = run(base_url, json.loads(people_file.read_text()))
+        people = json.loads(people_file.read_text())
+    except (OSError, ValueError) as error:
+        sys.exit(f"{people_file}: cannot read who plays each part: {error}")
+    try:
+        view = run(base_url, people)
     except Refused as refusal:
         sys.exit(f"refused at {refusal}")
+    except KeyError as missing:
+        sys.exit(f"{people_file} names no {missing}")
+    except httpx.HTTPError as error:
+        sys.exit(f"{base_url} did not answer: {error}")
     gate = f"{view.gate.name} {view.gate.status.value}"
     sys.stdout.write(f"{view.change_id}: {view.status.value}, {gate} at {view.stage}\n")
 
