@@ -45,7 +45,7 @@ class AssessmentReport(Strict):
     title: str
     service: str
     gate_id: str
-    assessment: str = Field(description="The gate: alpha, beta or live assessment.")
+    assessment: str = Field(description="The assessment gate's name, as its playbook names it.")
     outcome: AssessmentOutcome
     panel: dict[str, str]
     sittings: list[datetime]
