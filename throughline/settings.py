@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import URL
 
 from models.archive import DEFAULT_RETENTION_DAYS
 from models.delivery import Retries
@@ -38,7 +39,21 @@ class Settings(BaseSettings):
     namespace: str = "default"
     task_queue: str = "throughline"
     database_url: str | None = Field(
-        default=None, description="Defaults to a SQLite file in the data directory."
+        default=None,
+        description="Defaults to a SQLite file in the data directory, or to the URL the "
+        "database_* parts make; a password in it must be percent-encoded.",
+    )
+    database_host: str | None = Field(
+        default=None, description="PostgreSQL by parts, which need no encoding."
+    )
+    database_port: int = 5432
+    database_name: str = "throughline"
+    database_user: str = "throughline"
+    database_password: SecretStr | None = None
+    worker_health_file: Path | None = Field(
+        default=None,
+        description="A running worker touches this file while it polls; "
+        "`throughline health worker` reads it.",
     )
     token_secret: SecretStr | None = None
     token_ttl_hours: float = Field(
@@ -187,7 +202,25 @@ class Settings(BaseSettings):
 
     @cached_property
     def database(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir.resolve() / 'throughline.db'}"
+        if self.database_url:
+            return self.database_url
+        if self.database_host:
+            return self._database_from_parts()
+        return f"sqlite:///{self.data_dir.resolve() / 'throughline.db'}"
+
+    def _database_from_parts(self) -> str:
+        """URL.create quotes what a URL may not hold raw, so `p@ss` and `x%41y` reach the
+        driver as they are; rendering keeps the password, which make_url unquotes."""
+        password = self.database_password
+        url = URL.create(
+            "postgresql",
+            username=self.database_user,
+            password=password.get_secret_value() if password else None,
+            host=self.database_host,
+            port=self.database_port,
+            database=self.database_name,
+        )
+        return url.render_as_string(hide_password=False)
 
     @property
     def temporal_port(self) -> int:
@@ -201,9 +234,10 @@ class Settings(BaseSettings):
             raise ConfigurationError(
                 "THROUGHLINE_TOKEN_SECRET must be set to at least 32 characters in production"
             )
-        if self.database_url is None or self.database_url.startswith("sqlite"):
+        if self.database.startswith("sqlite"):
             raise ConfigurationError(
-                "THROUGHLINE_DATABASE_URL must point at PostgreSQL in production"
+                "THROUGHLINE_DATABASE_HOST (or THROUGHLINE_DATABASE_URL) must point at "
+                "PostgreSQL in production"
             )
 
     @property
