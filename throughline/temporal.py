@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import cache
 from typing import Any
@@ -30,6 +31,8 @@ from throughline.tracing import temporal_interceptors
 from workflows import search_attributes
 
 WORKFLOW_ID_PREFIX = "change-"
+REGISTER_ATTEMPTS = 8
+"""About half a minute of UNAVAILABLE before the worker gives up and is restarted."""
 log = logging.getLogger(__name__)
 
 
@@ -77,8 +80,30 @@ def _indexed_type(key: SearchAttributeKey[Any]) -> IndexedValueType.ValueType:
     return IndexedValueType.Value(name)
 
 
-async def ensure_search_attributes(client: Client) -> None:
-    """Register whichever of our search attributes the namespace lacks."""
+async def ensure_search_attributes(
+    client: Client, attempts: int = REGISTER_ATTEMPTS, first_pause: float = 0.5
+) -> None:
+    """Register whichever of our search attributes the namespace lacks. On SQL visibility
+    two workers registering at once can be answered UNAVAILABLE, which the SDK does not
+    retry: this does, a bounded number of times with growing pauses, listing again each
+    time since the other worker may have registered them meanwhile."""
+    pause = first_pause
+    for tried in range(1, attempts + 1):
+        try:
+            await _register_missing(client)
+            return
+        except RPCError as error:
+            if error.status is not RPCStatusCode.UNAVAILABLE or tried == attempts:
+                raise
+            log.warning(
+                "registering search attributes: Temporal unavailable",
+                extra={"attempt": tried, "retry_in_seconds": pause, "reason": error.message},
+            )
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 10.0)
+
+
+async def _register_missing(client: Client) -> None:
     listed = await client.operator_service.list_search_attributes(
         ListSearchAttributesRequest(namespace=client.namespace)
     )
