@@ -29,6 +29,7 @@ from throughline import db, logs
 from throughline.channels.senders import Senders
 from throughline.files import private_by_default
 from throughline.heap import freeze_start_up_objects
+from throughline.liveness import beating, worker_health
 from throughline.patience import until_it_answers
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
@@ -123,17 +124,19 @@ async def run_worker(settings: Settings) -> None:
     engine = db.make_engine(settings.database)
     try:
         client = await connect_patiently(settings, metrics_port=settings.worker_metrics_port)
-        await until_it_answers("Temporal", lambda: ensure_search_attributes(client), (RPCError,))
+        # Bounded: a Temporal that stays unavailable stops the worker, to be restarted.
+        await ensure_search_attributes(client)
         sessions = db.session_factory(engine)
         directory = DirectoryService(client, settings, sessions)
-        async with build_worker(client, settings.task_queue, sessions, settings):
+        async with build_worker(client, settings.task_queue, sessions, settings) as running:
             freeze_start_up_objects()
             log.info("worker started", extra={"task_queue": settings.task_queue})
             await until_it_answers("Temporal", directory.ensure_started, (RPCError,))
             await until_it_answers(
                 "Temporal", lambda: start_dispatcher(client, settings), (RPCError,)
             )
-            await asyncio.Event().wait()
+            async with beating(settings.worker_health_file, worker_health(running, client)):
+                await asyncio.Event().wait()
     finally:
         await engine.dispose()
         log.info("worker stopped")

@@ -8,6 +8,7 @@ import typer
 from throughline.cli import (
     archive,
     audit,
+    health,
     notifications,
     openapi,
     parts,
@@ -29,6 +30,7 @@ app.add_typer(notifications.app, name="notifications")
 app.add_typer(playbooks.app, name="playbook")
 app.add_typer(audit.app, name="audit")
 app.add_typer(archive.app, name="archive")
+app.add_typer(health.app, name="health")
 parts.register(app)
 openapi.register(app)
 sign_in.register(app)

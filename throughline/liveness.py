@@ -1,0 +1,88 @@
+"""How the worker and the API say they are healthy, for a container's HEALTHCHECK.
+
+A worker opens no port, so while it runs and Temporal answers it touches a file every few
+seconds, and the check reads how fresh that file is: a worker that stopped, lost Temporal
+or whose event loop is stuck stops touching it. The API is asked its own /healthz."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+BEAT_SECONDS = 10.0
+STALE_SECONDS = 3 * BEAT_SECONDS
+"""Three missed beats: one slow health call does not make a worker unhealthy."""
+log = logging.getLogger(__name__)
+
+
+async def heartbeat(
+    path: Path, healthy: Callable[[], Awaitable[bool]], every: float = BEAT_SECONDS
+) -> None:
+    """Touch the file after each check that passes, until cancelled."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        if await healthy():
+            await asyncio.to_thread(path.touch)
+        else:
+            log.warning("worker unhealthy: not polling, or Temporal does not answer")
+        await asyncio.sleep(every)
+
+
+@asynccontextmanager
+async def beating(
+    path: Path | None, healthy: Callable[[], Awaitable[bool]], every: float = BEAT_SECONDS
+) -> AsyncIterator[None]:
+    """Beat into the file, if one is set, while the block runs."""
+    if path is None:
+        yield
+        return
+    task = asyncio.create_task(heartbeat(path, healthy, every))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+
+
+def worker_health(worker: Worker, client: Client) -> Callable[[], Awaitable[bool]]:
+    """Healthy while the worker polls and Temporal's frontend says it serves."""
+
+    async def healthy() -> bool:
+        if not worker.is_running or worker.is_shutdown:
+            return False
+        try:
+            return await client.service_client.check_health(timeout=timedelta(seconds=5))
+        except Exception:  # any failure to answer is simply "not healthy"
+            return False
+
+    return healthy
+
+
+def beat_age(path: Path) -> float | None:
+    """Seconds since the last beat, or None when there has been none."""
+    try:
+        return time.time() - path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+
+
+def api_problem(port: int, timeout: float = 3.0) -> str | None:
+    """Why the API on this machine is not healthy, or None when its /healthz says 200."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=timeout):
+            return None
+    except urllib.error.HTTPError as error:
+        return f"/healthz answered {error.code}"
+    except OSError as error:
+        return f"/healthz did not answer: {error}"
