@@ -97,6 +97,14 @@ def test_temporal_is_not_published_and_the_ui_has_cors_and_auth_settings() -> No
     assert not [port for port in published if "7233" in port]
     ui = services["temporal-ui"]["environment"]
     assert {"TEMPORAL_CORS_ORIGINS", "TEMPORAL_AUTH_ENABLED", "TEMPORAL_AUTH_CLIENT_ID"} <= set(ui)
+    assert services["temporal-ui"]["ports"] == ["${TEMPORAL_UI_BIND:-127.0.0.1}:8080:8080"]
+
+
+def test_every_replica_shares_one_data_folder_and_so_one_audit_key() -> None:
+    compose = _compose()
+    for name in ["api", "worker"]:
+        assert "throughline-data:/var/lib/throughline" in compose["services"][name]["volumes"]
+    assert "throughline-data" in compose["volumes"]
 
 
 def test_one_shot_services_run_bounded_scripts_and_are_retried() -> None:
