@@ -33,6 +33,8 @@ from workflows import search_attributes
 WORKFLOW_ID_PREFIX = "change-"
 REGISTER_ATTEMPTS = 8
 """About half a minute of UNAVAILABLE before the worker gives up and is restarted."""
+PASSING_TROUBLE = frozenset({RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED})
+"""Answers that say "not now" rather than "no": registering is tried again after them."""
 log = logging.getLogger(__name__)
 
 
@@ -85,18 +87,21 @@ async def ensure_search_attributes(
 ) -> None:
     """Register whichever of our search attributes the namespace lacks. On SQL visibility
     two workers registering at once can be answered UNAVAILABLE, which the SDK does not
-    retry: this does, a bounded number of times with growing pauses, listing again each
-    time since the other worker may have registered them meanwhile."""
+    retry: this does (and a DEADLINE_EXCEEDED), a bounded number of times with growing
+    pauses, listing again each time since the other worker may have registered them
+    meanwhile. Any other refusal stops the worker at once, with its reason."""
+    if attempts < 1:
+        raise ValueError("registering search attributes takes at least one attempt")
     pause = first_pause
     for tried in range(1, attempts + 1):
         try:
             await _register_missing(client)
             return
         except RPCError as error:
-            if error.status is not RPCStatusCode.UNAVAILABLE or tried == attempts:
+            if error.status not in PASSING_TROUBLE or tried == attempts:
                 raise
             log.warning(
-                "registering search attributes: Temporal unavailable",
+                "registering search attributes: Temporal did not answer",
                 extra={"attempt": tried, "retry_in_seconds": pause, "reason": error.message},
             )
         await asyncio.sleep(pause)

@@ -103,3 +103,9 @@ async def test_it_gives_up_after_its_attempts(own_server: OwnServer) -> None:
     with pytest.raises(RPCError) as raised:
         await ensure_search_attributes(client, attempts=3, first_pause=0.01)
     assert raised.value.status is RPCStatusCode.UNAVAILABLE
+
+
+async def test_it_takes_at_least_one_attempt() -> None:
+    client = await Client.connect("127.0.0.1:1", lazy=True)
+    with pytest.raises(ValueError, match="at least one attempt"):
+        await ensure_search_attributes(client, attempts=0)
