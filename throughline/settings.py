@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     database_password: SecretStr | None = None
     worker_health_file: Path | None = Field(
         default=None,
-        description="A running worker touches this file while it polls; "
+        description="A running worker touches this file while Temporal answers it; "
         "`throughline health worker` reads it.",
     )
     token_secret: SecretStr | None = None

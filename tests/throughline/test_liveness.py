@@ -31,8 +31,9 @@ async def test_a_polling_worker_beats_and_a_stopped_one_does_not(
     path = tmp_path / "health" / "worker"
     async with beating(path, healthy, every=0.05):
         await asyncio.sleep(0.2)
-    assert (age := beat_age(path)) is not None
-    assert age < STALE_SECONDS
+        assert (age := beat_age(path)) is not None
+        assert age < STALE_SECONDS
+    assert beat_age(path) is None, "a stopped worker leaves its beat behind"
     stopped = Worker(temporal_client, task_queue="never-run", workflows=[DirectoryWorkflow])
     assert not await worker_health(stopped, temporal_client)()
 
@@ -45,6 +46,16 @@ async def test_no_beat_is_written_while_unhealthy(tmp_path: Path) -> None:
     async with beating(path, unhealthy, every=0.01):
         await asyncio.sleep(0.05)
     assert beat_age(path) is None
+
+
+async def test_a_predecessors_beat_is_gone_when_a_worker_starts(tmp_path: Path) -> None:
+    async def unhealthy() -> bool:
+        return False
+
+    path = tmp_path / "worker"
+    path.touch()
+    async with beating(path, unhealthy, every=0.01):
+        assert beat_age(path) is None
 
 
 def test_an_old_beat_reads_its_age(tmp_path: Path) -> None:
