@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL
 
@@ -28,6 +28,11 @@ TOKEN_KEYS_FILE = "token-keys.json"
 
 class ConfigurationError(Exception):
     """Settings that cannot run; the message says which variable to set."""
+
+
+_DATABASE_PARTS = frozenset(
+    {"database_host", "database_port", "database_name", "database_user", "database_password"}
+)
 
 
 class Settings(BaseSettings):
@@ -199,6 +204,19 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         """A variable set to nothing, as compose files pass through, means not set."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _one_way_to_the_database(self) -> Settings:
+        """The URL or the parts, never both, and no parts without their host: either
+        would otherwise be dropped without a word."""
+        parts = self.model_fields_set & _DATABASE_PARTS
+        if self.database_url and parts:
+            raise ValueError(
+                "give THROUGHLINE_DATABASE_URL or the THROUGHLINE_DATABASE_* parts, not both"
+            )
+        if parts and not self.database_host:
+            raise ValueError("THROUGHLINE_DATABASE_HOST is missing, though other parts are set")
+        return self
 
     @cached_property
     def database(self) -> str:

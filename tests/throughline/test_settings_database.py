@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -40,9 +40,14 @@ def test_a_raw_password_in_a_url_is_misread_and_an_encoded_one_is_not() -> None:
     assert make_url("postgresql://u:x%2541y@h/d").password == "x%41y"
 
 
-def test_a_url_wins_over_the_parts() -> None:
-    settings = Settings(database_url="postgresql://u:p@h/d", database_host="elsewhere")
-    assert settings.database == "postgresql://u:p@h/d"
+def test_a_url_and_parts_together_are_refused_not_one_dropped() -> None:
+    with pytest.raises(ValidationError, match="not both"):
+        Settings(database_url="postgresql://u:p@h/d", database_host="elsewhere")
+
+
+def test_parts_without_their_host_are_refused_not_ignored() -> None:
+    with pytest.raises(ValidationError, match="THROUGHLINE_DATABASE_HOST is missing"):
+        Settings(database_password=SecretStr("secret"), database_name="throughline")
 
 
 def test_production_accepts_the_parts_and_refuses_sqlite() -> None:

@@ -16,7 +16,7 @@ from models.directory.state import OPERATOR
 from models.roles import Role
 from throughline import db, logs
 from throughline.binaries import BinaryNotFound
-from throughline.cli.shared import fail, with_services, with_sessions
+from throughline.cli.shared import fail, settings_or_fail, with_services, with_sessions
 from throughline.services import rebuild as rebuilding
 from throughline.services.registry import Services
 from throughline.settings import ConfigurationError, Settings
@@ -59,7 +59,11 @@ def worker() -> None:
     """Run one worker process (the embedded stack starts one for you)."""
     from workers.main import main
 
-    main()
+    settings_or_fail()
+    try:
+        main()
+    except ConfigurationError as error:
+        raise fail(str(error)) from None
 
 
 def api() -> None:
@@ -68,7 +72,7 @@ def api() -> None:
 
     from api.app import create_app
 
-    settings = Settings()
+    settings = settings_or_fail()
     logs.configure(settings.log_level)
     # Wait for the database and Temporal before the server takes over the signals, so a
     # stop asked for while waiting stops the process at once.
@@ -101,7 +105,7 @@ def rebuild(
 
 def migrate() -> None:
     """Create or upgrade the database schema."""
-    db.migrate_sync(Settings().database)
+    db.migrate_sync(settings_or_fail().database)
     typer.echo("the database schema is up to date")
 
 

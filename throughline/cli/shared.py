@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,6 +26,21 @@ T = TypeVar("T")
 def fail(message: str) -> typer.Exit:
     typer.echo(f"throughline: {message}", err=True)
     return typer.Exit(1)
+
+
+def settings_or_fail() -> Settings:
+    """The settings, or one line per problem naming the variable, and exit 1."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = [_named(problem) for problem in error.errors()]
+        raise fail("; ".join(problems)) from None
+
+
+def _named(problem: Any) -> str:
+    message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
+    where = "_".join(str(part) for part in problem.get("loc", ()))
+    return f"THROUGHLINE_{where.upper()}: {message}" if where else message
 
 
 def run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
