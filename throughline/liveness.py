@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-import urllib.error
-import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
@@ -22,9 +19,8 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-BEAT_SECONDS = 10.0
-STALE_SECONDS = 3 * BEAT_SECONDS
-"""Three missed beats: one slow health call does not make a worker unhealthy."""
+from throughline.probe import BEAT_SECONDS
+
 log = logging.getLogger(__name__)
 
 
@@ -83,22 +79,3 @@ def worker_health(worker: Worker, client: Client) -> Callable[[], Awaitable[bool
             return False
 
     return healthy
-
-
-def beat_age(path: Path) -> float | None:
-    """Seconds since the last beat, or None when there has been none."""
-    try:
-        return time.time() - path.stat().st_mtime
-    except FileNotFoundError:
-        return None
-
-
-def api_problem(port: int, timeout: float = 3.0) -> str | None:
-    """Why the API on this machine is not healthy, or None when its /healthz says 200."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=timeout):
-            return None
-    except urllib.error.HTTPError as error:
-        return f"/healthz answered {error.code}"
-    except OSError as error:
-        return f"/healthz did not answer: {error}"

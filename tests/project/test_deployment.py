@@ -129,11 +129,10 @@ def test_one_shot_services_run_bounded_scripts_and_are_retried() -> None:
 def test_the_server_api_and_workers_have_health_checks() -> None:
     services = _compose()["services"]
     assert services["temporal"]["healthcheck"]["test"][:2] == ["CMD", "nc"]
-    assert services["api"]["healthcheck"]["test"] == ["CMD", "throughline", "health", "api"]
-    assert services["worker"]["healthcheck"]["test"] == [
-        "CMD", "throughline", "health", "worker",
-    ]  # fmt: skip
-    assert 'CMD ["throughline", "health", "api"]' in (ROOT / "Dockerfile").read_text()
+    probe = ["CMD", "python", "-m", "throughline.probe"]
+    assert services["api"]["healthcheck"]["test"] == [*probe, "api"]
+    assert services["worker"]["healthcheck"]["test"] == [*probe, "worker"]
+    assert 'CMD ["python", "-m", "throughline.probe", "api"]' in (ROOT / "Dockerfile").read_text()
 
 
 def test_every_image_tag_comes_from_the_env_file() -> None:

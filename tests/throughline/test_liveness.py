@@ -15,7 +15,8 @@ from temporalio.worker import Worker
 
 from tests.processes import free_port
 from tests.support.live import serve
-from throughline.liveness import STALE_SECONDS, api_problem, beat_age, beating, worker_health
+from throughline.liveness import beating, worker_health
+from throughline.probe import STALE_SECONDS, api_problem, beat_age
 from workflows.directory import DirectoryWorkflow
 
 

@@ -1,15 +1,16 @@
-"""`throughline health api|worker`: exit 0 when this container's part is healthy, else 1
-with the reason; what the image's HEALTHCHECK and compose's healthchecks run."""
+"""`throughline health api|worker`: exit 0 when this machine's part is healthy, else 1
+with the reason. Containers run the same check as `python -m throughline.probe`, which
+skips importing the command line."""
 
 from __future__ import annotations
 
 import typer
 
 from throughline.cli.shared import fail
-from throughline.liveness import STALE_SECONDS, api_problem, beat_age
+from throughline.probe import api_problem, beat_age, worker_problem
 from throughline.settings import Settings
 
-app = typer.Typer(help="Whether a part is healthy, for container health checks.")
+app = typer.Typer(help="Whether a part is healthy, as container health checks ask.")
 
 
 @app.command("api")
@@ -27,9 +28,7 @@ def worker() -> None:
     path = Settings().worker_health_file
     if path is None:
         raise fail("set THROUGHLINE_WORKER_HEALTH_FILE for the worker and for this check")
-    age = beat_age(path)
-    if age is None:
-        raise fail(f"no heartbeat yet in {path}: the worker is starting or has not started")
-    if age > STALE_SECONDS:
-        raise fail(f"the last heartbeat was {age:.0f} s ago (more than {STALE_SECONDS:.0f} s)")
-    typer.echo(f"worker healthy (heartbeat {age:.0f} s ago)")
+    problem = worker_problem(path)
+    if problem is not None:
+        raise fail(problem)
+    typer.echo(f"worker healthy (heartbeat {beat_age(path):.0f} s ago)")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from tests.processes import free_port
 from throughline.cli import app
-from throughline.liveness import STALE_SECONDS
+from throughline.probe import STALE_SECONDS
 
 
 @pytest.fixture
