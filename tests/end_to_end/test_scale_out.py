@@ -36,6 +36,7 @@ from tests.support.production import (
     temporal_namespace,
 )
 from throughline import db
+from throughline.probe import worker_problem
 from throughline.services.directory import DirectoryService
 from throughline.settings import Settings
 from throughline.temporal import workflow_id
@@ -96,6 +97,7 @@ async def test_lifecycles_complete_once_each_when_an_api_and_a_worker_die(
     assert min(caller.served[0], caller.served[1]) > 0, caller.served
     assert caller.sent_again > 0, "no request had to go to the other API"
     assert [apis[1].process.poll(), workers[1].process.poll()] == [None, None]
+    assert worker_problem(topology.health_file(workers[1].name)) is None
 
 
 async def connect(topology: Topology) -> Client:

@@ -18,15 +18,31 @@ from pathlib import Path
 
 import httpx
 import psycopg
+from sqlalchemy.engine import make_url
 
 from tests.api.client import SECRET
+from tests.conftest import POSTGRES_ADMIN_URL
 from tests.processes import free_port, start_dev_server
 from throughline.binaries import find_binary
 
-ADMIN_URL = os.environ.get("THROUGHLINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+ADMIN_URL = POSTGRES_ADMIN_URL
 RETENTION = "3650d"
 STARTUP_SECONDS = 60
 LOG_TAIL = 40
+
+
+def database_parts(url: str) -> dict[str, str]:
+    """The database as compose gives it: by parts, not a URL."""
+    parsed = make_url(url)
+    parts = {
+        "THROUGHLINE_DATABASE_HOST": parsed.host or "127.0.0.1",
+        "THROUGHLINE_DATABASE_PORT": str(parsed.port or 5432),
+        "THROUGHLINE_DATABASE_NAME": parsed.database or "",
+        "THROUGHLINE_DATABASE_USER": parsed.username or "",
+    }
+    if parsed.password:
+        parts["THROUGHLINE_DATABASE_PASSWORD"] = parsed.password
+    return parts
 
 
 @contextmanager
@@ -110,7 +126,7 @@ class Topology:
                 "THROUGHLINE_ENVIRONMENT": "production",
                 "THROUGHLINE_TEMPORAL_ADDRESS": self.temporal_address,
                 "THROUGHLINE_NAMESPACE": self.namespace,
-                "THROUGHLINE_DATABASE_URL": self.database_url,
+                **database_parts(self.database_url),
                 "THROUGHLINE_TOKEN_SECRET": SECRET,
                 "THROUGHLINE_DATA_DIR": str(self.data_dir),
                 "THROUGHLINE_LOG_LEVEL": "INFO",
@@ -131,7 +147,11 @@ class Topology:
 
     def start(self, name: str, *args: str, port: int | None = None) -> Part:
         log = self.data_dir / f"{name}.log"
-        extra = {"THROUGHLINE_API_PORT": str(port)} if port else {}
+        extra = (
+            {"THROUGHLINE_API_PORT": str(port)}
+            if port
+            else {"THROUGHLINE_WORKER_HEALTH_FILE": str(self.health_file(name))}
+        )
         with log.open("wb") as out:
             process = subprocess.Popen(
                 self.command(*args), env=self.env(**extra), stdout=out, stderr=subprocess.STDOUT
@@ -139,6 +159,9 @@ class Topology:
         part = Part(name, process, log, port)
         self.parts.append(part)
         return part
+
+    def health_file(self, name: str) -> Path:
+        return self.data_dir / f"{name}.health"
 
     def wait_until_ready(self, part: Part) -> None:
         """A worker is ready once it says so; an API once /healthz answers 200."""
