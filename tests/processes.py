@@ -203,6 +203,16 @@ def wait_for_port(port: int, seconds: float = 60) -> None:
     raise AssertionError(f"nothing listened on port {port} within {seconds}s")
 
 
+def end_process(process: subprocess.Popen[Any], seconds: float = 15) -> None:
+    """Ask a process to stop, and kill it if it has not within the time."""
+    process.terminate()
+    try:
+        process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def start_dev_server(database: Path, port: int) -> subprocess.Popen[bytes]:
     """A dev server on a SQLite file, for tests that stop and restart it."""
     log = (database.parent / f"temporal-{port}.log").open("ab")

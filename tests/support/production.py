@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from tests.api.client import SECRET
 from tests.conftest import POSTGRES_ADMIN_URL
-from tests.processes import free_port, start_dev_server
+from tests.processes import end_process, free_port, start_dev_server
 from throughline.binaries import find_binary
 
 ADMIN_URL = POSTGRES_ADMIN_URL
@@ -77,12 +77,7 @@ def temporal_namespace(data_dir: Path) -> Iterator[tuple[str, str]]:
         assert created.returncode == 0, created.stdout + created.stderr
         yield address, namespace
     finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        end_process(server, 30)
 
 
 @dataclass

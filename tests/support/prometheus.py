@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.processes import free_port
+from tests.processes import end_process, free_port
 from tests.support.local_http import QuietHandler
 
 PROMETHEUS = Path("/usr/bin/prometheus")
@@ -59,12 +59,7 @@ def running_prometheus(target: str, folder: Path, seconds: float = 60) -> Iterat
         _wait_until_ready(url, process, seconds)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        end_process(process)
         log.close()
 
 
