@@ -14,7 +14,7 @@ from models.calendar import CalendarQuery, WorkingDaysQuery
 from models.delivery import Claimed, GiveUp
 from models.directory.projection import DirectoryBatch
 from models.live_data import MeasurePoll
-from models.projection import ProjectionBatch
+from models.projection import LocalProjection, ProjectionBatch, ProjectionRecord
 from models.read.stuck import DirectoryReading
 from models.working_time import WorkingCalendar
 
@@ -22,6 +22,13 @@ from models.working_time import WorkingCalendar
 @activity.defn(name="project_change")
 async def project_change(batch: ProjectionBatch) -> bool:
     """Write the read model and append the audit events; True if this snapshot is newest."""
+    raise NotImplementedError("an interface: the worker runs ProjectionActivities")
+
+
+@activity.defn(name="project_change_locally")
+async def project_change_locally(projection: LocalProjection) -> ProjectionRecord:
+    """Project as project_change does, as a local activity; returns what the history
+    keeps of the batch."""
     raise NotImplementedError("an interface: the worker runs ProjectionActivities")
 
 

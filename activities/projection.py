@@ -12,7 +12,7 @@ from temporalio import activity
 from activities.news import tell_the_stuck
 from activities.notifications import wake_the_dispatcher
 from models.notifications import MessageStyle
-from models.projection import ProjectionBatch
+from models.projection import LocalProjection, ProjectionBatch, ProjectionRecord
 from models.read.waiting import WaitKind
 from throughline.store import outbox, projection, readmodel
 
@@ -46,3 +46,11 @@ class ProjectionActivities:
             },
         )
         return applied
+
+    @activity.defn(name="project_change_locally")
+    async def project_change_locally(self, projection: LocalProjection) -> ProjectionRecord:
+        """Project the batch, as a local activity; the history keeps what this returns,
+        the state as a patch against the run's previous record."""
+        batch = projection.batch()
+        await self.project_change(batch)
+        return projection.record(batch)

@@ -19,7 +19,9 @@ from models.change import ChangeStatus
 from models.jcs import jcs
 
 FORMAT: Literal["throughline-audit-bundle"] = "throughline-audit-bundle"
-VERSION: Literal[1] = 1
+VERSION: Literal[2] = 2
+"""Version 2 reads the events a history recorded from local projections' markers as well:
+a verifier of version 1 alone would find too few. Version 1 bundles still verify."""
 DIRECTORY_PART = "directory/events"
 PART_KINDS = ("events", "refusals", "evidence", "authority", "histories")
 """The parts each change in a bundle has, named changes/<change id>/<kind>."""
@@ -74,7 +76,7 @@ class ChangeEntry(ChangeFacts):
 
 class Manifest(Strict):
     format: Literal["throughline-audit-bundle"] = FORMAT
-    version: Literal[1] = VERSION
+    version: Literal[1, 2] = VERSION
     exported_at: str
     exported_by: str
     scope: BundleScope

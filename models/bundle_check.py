@@ -102,7 +102,7 @@ def _every_member(manifest: Any) -> None:
         if missing:
             raise Failed(f"{what} lacks {', '.join(sorted(missing))}")
     if isinstance(manifest.get("version"), bool):
-        raise Failed("the manifest's version is not 1")
+        raise Failed("the manifest's version is not 1 or 2")
 
 
 def public_key_bytes(text: str) -> bytes:

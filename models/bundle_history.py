@@ -13,6 +13,8 @@ import math
 from typing import Any
 
 PROJECTION_ACTIVITY = "project_change"
+LOCAL_PROJECTION_ACTIVITY = "project_change_locally"
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
 
 
 class HistoryProblem(ValueError):
@@ -53,6 +55,8 @@ def recorded_pairs(history: dict[str, Any]) -> list[tuple[int, str]]:
     pairs: list[tuple[int, str]] = []
     for event in history["events"]:
         batch = _projection_input(event)
+        if batch is None:
+            batch = _local_projection_record(event)
         if batch is None:
             continue
         recorded = batch.get("events")
@@ -107,6 +111,7 @@ def history_ending(history: dict[str, Any]) -> tuple[str | None, str]:
 
 
 def _projection_input(event: Any) -> dict[str, Any] | None:
+    """What an ordinary project_change activity was handed, from its scheduling."""
     if not isinstance(event, dict):
         raise HistoryProblem("it holds an event that is not an object")
     scheduled = event.get("activityTaskScheduledEventAttributes")
@@ -122,3 +127,31 @@ def _projection_input(event: Any) -> dict[str, Any] | None:
     if not isinstance(batch, dict):
         raise HistoryProblem("a projection's input is not an object")
     return batch
+
+
+def _local_projection_record(event: dict[str, Any]) -> dict[str, Any] | None:
+    """What a project_change_locally local activity returned, from its marker; None for
+    other markers, and for an attempt that failed (its retry has a marker of its own)."""
+    marker = event.get("markerRecordedEventAttributes")
+    if marker is None:
+        return None
+    try:
+        if marker["markerName"] != LOCAL_ACTIVITY_MARKER:
+            return None
+        if not isinstance(marker["details"], dict):
+            raise TypeError("its details are not an object")
+        if "result" not in marker["details"]:
+            return None
+        about: Any = _payload_json(marker["details"]["data"])
+        if about["activity_type"] != LOCAL_PROJECTION_ACTIVITY:
+            return None
+        record: Any = _payload_json(marker["details"]["result"])
+    except (KeyError, IndexError, TypeError, ValueError, binascii.Error, RecursionError) as error:
+        raise HistoryProblem(f"a local activity's marker cannot be read ({error})") from None
+    if not isinstance(record, dict):
+        raise HistoryProblem("a local projection's record is not an object")
+    return record
+
+
+def _payload_json(payloads: Any) -> Any:
+    return json.loads(base64.b64decode(payloads["payloads"][0]["data"], validate=True))

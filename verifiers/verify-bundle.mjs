@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // An independent verifier of Throughline audit bundles, written from the format's
-// specification alone: docs/audit-bundle.md ("The audit bundle format, version 1").
+// specification alone: docs/audit-bundle.md ("The audit bundle format, version 2").
 // It shares no code with Throughline, so an auditor can check a bundle years later
 // with nothing but Node (18 or later) and the public key they kept.
 //
@@ -165,14 +165,14 @@ function checkForm(bundle) {
   const missing = MANIFEST_MEMBERS.filter((m) => !Object.hasOwn(manifest, m));
   need(missing.length === 0, `the manifest lacks ${missing.join(", ")}`);
   need(manifest.format === "throughline-audit-bundle", `the format is ${show(manifest.format)}, not throughline-audit-bundle`);
-  need(manifest.version === 1, `the bundle is version ${show(manifest.version)}; this verifier reads version 1`);
+  need(manifest.version === 1 || manifest.version === 2, `the bundle is version ${show(manifest.version)}; this verifier reads versions 1 and 2`);
   // Later steps read these; a wrong shape is named here rather than crashing there.
   need(isObject(manifest.key) && isObject(manifest.parts), "the manifest's key and parts must be objects");
   need(Array.isArray(manifest.changes) && manifest.changes.every(isObject), "the manifest's changes must be a list of objects");
   exactly(manifest, MANIFEST_MEMBERS, "the manifest");
   exactly(manifest.key, ["alg", "kid", "public_key"], "the manifest's key");
   for (const change of manifest.changes) exactly(change, CHANGE_MEMBERS, "a change entry");
-  return "Form: the document is a version 1 Throughline audit bundle: a manifest, a signature and parts.";
+  return `Form: the document is a version ${manifest.version} Throughline audit bundle: a manifest, a signature and parts.`;
 }
 
 const kidOf = (raw) => sha256(raw).slice(0, 16);
@@ -307,30 +307,55 @@ function unpackHistory(entry, where) {
   return history;
 }
 
-/** The (seq, hash) pairs the workflow handed to its project_change activities: the
- * workflow's own record, which the database could not have rewritten. */
+/** The (seq, hash) pairs the workflow handed to its project_change activities, and
+ * that its project_change_locally local activities returned: the workflow's own
+ * record, which the database could not have rewritten. */
 function recordedIn(history, where) {
   const recorded = [];
   for (const event of history.events) {
     need(isObject(event), `${where} holds an event that is not an object`);
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    if (scheduled === undefined) continue;
-    need(isObject(scheduled) && isObject(scheduled.activityType), `${where} has a scheduled activity that cannot be read`);
-    if (scheduled.activityType.name !== "project_change") continue;
-    let input;
-    try {
-      const data = fromBase64(scheduled.input?.payloads?.[0]?.data, "input");
-      input = JSON.parse(data.toString("utf8"));
-    } catch {
-      throw new Broken(`${where} has a project_change input that is not base64 of JSON`);
-    }
-    need(isObject(input) && Array.isArray(input.events), `${where} has a project_change input with no events`);
-    for (const e of input.events) {
+    const projection = scheduledInput(event, where) ?? localRecord(event, where);
+    if (projection === null) continue;
+    need(isObject(projection) && Array.isArray(projection.events), `${where} has a projection with no events`);
+    for (const e of projection.events) {
       need(isObject(e) && Number.isInteger(e.seq) && typeof e.hash === "string", `${where} records an event without its seq and hash`);
       recorded.push({ seq: e.seq, hash: e.hash });
     }
   }
   return recorded;
+}
+
+/** A project_change activity's input, or null for any other event. */
+function scheduledInput(event, where) {
+  const scheduled = event.activityTaskScheduledEventAttributes;
+  if (scheduled === undefined) return null;
+  need(isObject(scheduled) && isObject(scheduled.activityType), `${where} has a scheduled activity that cannot be read`);
+  if (scheduled.activityType.name !== "project_change") return null;
+  return payloadJson(scheduled.input, `${where} has a project_change input that is not base64 of JSON`);
+}
+
+/** What a project_change_locally local activity returned, from its marker; null for
+ * any other event, and for a failed attempt, whose marker has no result. */
+function localRecord(event, where) {
+  const marker = event.markerRecordedEventAttributes;
+  if (marker === undefined) return null;
+  need(isObject(marker), `${where} has a marker that cannot be read`);
+  if (marker.markerName !== "core_local_activity") return null;
+  const details = marker.details;
+  need(isObject(details), `${where} has a local activity marker that cannot be read`);
+  if (details.result === undefined) return null;
+  const about = payloadJson(details.data, `${where} has a local activity marker whose data is not base64 of JSON`);
+  need(isObject(about), `${where} has a local activity marker whose data is not an object`);
+  if (about.activity_type !== "project_change_locally") return null;
+  return payloadJson(details.result, `${where} has a project_change_locally result that is not base64 of JSON`);
+}
+
+function payloadJson(payloads, problem) {
+  try {
+    return JSON.parse(fromBase64(payloads?.payloads?.[0]?.data, "payload").toString("utf8"));
+  } catch {
+    throw new Broken(problem);
+  }
 }
 
 const ENDINGS = {

@@ -81,6 +81,7 @@ def build_worker(
         workflows=WORKFLOWS,
         activities=[
             projection.project_change,
+            projection.project_change_locally,
             directory.read_authorities,
             directory.read_directory,
             directory.project_directory,

@@ -90,11 +90,15 @@ class CommandPath:
         return result
 
     async def _project(self, state: ChangeState) -> None:
-        """Answer once applied, with SQL catching up in the background. A command after
+        """Answer once SQL holds the command, projected in a local activity. Before that
+        patch: answer once applied, with SQL catching up in the background. A command after
         which the run ends is answered once SQL holds it, as every command was before
         (and still is in older histories): the caller's next command then finds the
         run settled and gone, rather than keeping an ending run busy. So is one while SQL
         is far behind: a held-up projection slows commands instead of piling up."""
+        if self._projection.local():
+            await self._projection.through(state, state.seq)
+            return
         early = workflow.patched(ANSWER_BEFORE_PROJECTING)
         if early and not self._run_ending(state) and not self._projection.far_behind():
             self._projection.soon(state)

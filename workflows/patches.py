@@ -54,3 +54,8 @@ that is ending, then settles again, as a change's runs do."""
 ANSWER_BEFORE_PROJECTING = "answer-commands-before-projecting"
 """A command is answered as soon as the workflow has applied it; its events reach SQL in
 the background, in order, and the run still settles every projection before it ends."""
+
+PROJECT_LOCALLY = "project-in-a-local-activity"
+"""The worker projects in a local activity, and the answer waits for it: no second
+workflow task, no background projection. The history keeps what the activity returns,
+the events and the state as a patch against the run's previous record."""

@@ -11,12 +11,12 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.interfaces import project_change
+    from activities.interfaces import project_change, project_change_locally
     from models.audit import AuditEvent
     from models.change import ChangeState
-    from models.projection import ProjectionBatch
+    from models.projection import LocalProjection, ProjectionBatch
     from models.results import Receipt
-    from workflows.patches import PROJECT_EVERY_RECEIPT
+    from workflows.patches import PROJECT_EVERY_RECEIPT, PROJECT_LOCALLY
 
 # Writes must land eventually, so projection retries without limit; the backoff keeps
 # a database outage from turning into a retry storm.
@@ -41,6 +41,7 @@ class ChangeProjection:
         self.outbox = list(unsent)
         self.receipts: list[Receipt] = []
         self.projected_seq = state.seq - len(unsent)
+        self._recorded: str | None = None
         self._lock = asyncio.Lock()
         self._background: set[asyncio.Task[None]] = set()
 
@@ -69,18 +70,48 @@ class ChangeProjection:
         async with self._lock:
             if self.projected_seq >= seq and not self._receipts_waiting():
                 return
-            batch = ProjectionBatch(
-                workflow_id=workflow.info().workflow_id,
-                state=state.model_copy(deep=True),
-                events=list(self.outbox),
-                receipts=list(self.receipts),
-            )
-            await workflow.execute_activity(
-                project_change,
-                batch,
-                start_to_close_timeout=PROJECTION_TIMEOUT,
-                retry_policy=PERSISTENT,
-            )
-            self.outbox = [e for e in self.outbox if e.seq > batch.state.seq]
-            self.receipts = self.receipts[len(batch.receipts) :]
-            self.projected_seq = batch.state.seq
+            events, receipts, projected = list(self.outbox), list(self.receipts), state.seq
+            if self.local():
+                await self._project_locally(state, events, receipts)
+            else:
+                await self._project(ProjectionBatch(
+                    workflow_id=workflow.info().workflow_id,
+                    state=state.model_copy(deep=True),
+                    events=events,
+                    receipts=receipts,
+                ))  # fmt: skip
+            self.outbox = [e for e in self.outbox if e.seq > projected]
+            self.receipts = self.receipts[len(receipts) :]
+            self.projected_seq = projected
+
+    def local(self) -> bool:
+        """Whether this run projects in a local activity, answering once SQL has it."""
+        return workflow.patched(PROJECT_LOCALLY)
+
+    async def _project(self, batch: ProjectionBatch) -> None:
+        await workflow.execute_activity(
+            project_change,
+            batch,
+            start_to_close_timeout=PROJECTION_TIMEOUT,
+            retry_policy=PERSISTENT,
+        )
+
+    async def _project_locally(
+        self, state: ChangeState, events: list[AuditEvent], receipts: list[Receipt]
+    ) -> None:
+        """The state goes as its JSON: a snapshot the activity's retries resend as it was,
+        and the base the next record's patch is taken against."""
+        projection = LocalProjection(
+            workflow_id=workflow.info().workflow_id,
+            state=state.model_dump_json(),
+            events=events,
+            receipts=receipts,
+            recorded=self._recorded,
+        )
+        await workflow.execute_local_activity(
+            project_change_locally,
+            projection,
+            start_to_close_timeout=PROJECTION_TIMEOUT,
+            retry_policy=PERSISTENT,
+        )
+        self._recorded = projection.state

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.api.enums.v1 import PendingWorkflowTaskState
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
@@ -128,7 +129,7 @@ async def _finish_lifecycle(commands: ChangeService, change_id: str, team: Team)
     assert (await commands.decide(change_id, team.owner, adopt, key=None)).status == "completed"
 
 
-async def test_worker_killed_while_an_activity_runs(
+async def test_worker_killed_while_the_projection_runs(
     temporal_client: Client,
     task_queue: str,
     workers: Workers,
@@ -141,14 +142,14 @@ async def test_worker_killed_while_an_activity_runs(
     change_id = (await commands.propose(team.intake(), team.proposer, key=None)).change_id
     await commands.submit(change_id, team.proposer, work("intent"), key=None)
 
-    # Hold the database's write lock so the projection activity blocks mid-flight.
+    # Hold the database's write lock so the local projection blocks mid-flight.
     blocker = sqlite3.connect(database_file, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
     body = approve(1, Role.POLICY)
     signing = asyncio.create_task(
         commands.sign_off(change_id, team.signer(Role.POLICY), body, key="sign-once")
     )
-    await _wait_for_running_activity(temporal_client, change_id, "project_change")
+    await _wait_for_a_held_workflow_task(temporal_client, change_id)
     kill_hard(first)
     blocker.execute("ROLLBACK")
     blocker.close()
@@ -163,17 +164,18 @@ async def test_worker_killed_while_an_activity_runs(
     assert await _assert_each_sign_off_counted_once(commands, sessions_for, change_id) == 12
 
 
-async def _wait_for_running_activity(client: Client, change_id: str, activity: str) -> None:
+async def _wait_for_a_held_workflow_task(client: Client, change_id: str) -> None:
+    """Until a worker has held the change's workflow task for a second: the local
+    projection inside it cannot write while the test holds the database's lock."""
     handle = client.get_workflow_handle(workflow_id(change_id))
+    started = PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED
     for _ in range(300):
-        pending = (await handle.describe()).raw_description.pending_activities
-        if any(
-            a.activity_type.name == activity and a.attempt >= 1 and a.last_started_time.seconds
-            for a in pending
-        ):
+        task = (await handle.describe()).raw_description.pending_workflow_task
+        if task.state == started:
+            await asyncio.sleep(1)
             return
         await asyncio.sleep(0.1)
-    raise AssertionError(f"{activity} never started")
+    raise AssertionError("no worker took the workflow task")
 
 
 async def test_dev_server_restarted_on_the_same_file_resumes_the_change(

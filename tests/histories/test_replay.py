@@ -7,17 +7,20 @@ here. Re-record with `python -m tests.histories.record` only for compatible chan
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from temporalio import workflow
+from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import (
     Interceptor,
     Replayer,
     StartActivityInput,
+    StartLocalActivityInput,
     UnsandboxedWorkflowRunner,
     WorkflowInboundInterceptor,
     WorkflowInterceptorClassInput,
@@ -26,11 +29,12 @@ from temporalio.worker import (
 
 from models.authority import Authorities, Authority
 from models.directory.projection import DirectoryBatch
-from models.projection import ProjectionBatch
+from models.projection import LocalProjection, ProjectionBatch, ProjectionRecord, Replayed
 from models.roles import Role
 from workflows.directory import DirectoryWorkflow
 from workflows.service_change import ServiceChangeWorkflow
 
+LOCAL_PROJECTION = "project_change_locally"
 HISTORIES = sorted(Path(__file__).parent.glob("*.json"))
 
 
@@ -96,6 +100,14 @@ class _CaptureProjections(Interceptor):
                     batches.append(input.args[0])
                 return self.next.start_activity(input)
 
+            def start_local_activity(
+                self, input: StartLocalActivityInput
+            ) -> workflow.ActivityHandle[Any]:
+                if input.activity == LOCAL_PROJECTION:
+                    projection: LocalProjection = input.args[0]
+                    batches.append(projection.batch())
+                return self.next.start_local_activity(input)
+
         class Inbound(WorkflowInboundInterceptor):
             def init(self, outbound: WorkflowOutboundInterceptor) -> None:
                 super().init(Outbound(outbound))
@@ -103,10 +115,17 @@ class _CaptureProjections(Interceptor):
         return Inbound
 
 
-async def _recorded_batches(history: WorkflowHistory, activity: str) -> list[Batch]:
+async def _recorded_batches(
+    history: WorkflowHistory, activity: str
+) -> list[Batch | ProjectionRecord]:
+    """What the history holds of each projection: an activity's input, or a local
+    projection's record, in order."""
     model = DirectoryBatch if activity == "project_directory" else ProjectionBatch
-    batches = []
+    batches: list[Batch | ProjectionRecord] = []
     for event in history.events:
+        record = await _local_record(event)
+        if record is not None:
+            batches.append(record)
         if not event.HasField("activity_task_scheduled_event_attributes"):
             continue
         scheduled = event.activity_task_scheduled_event_attributes
@@ -114,6 +133,19 @@ async def _recorded_batches(history: WorkflowHistory, activity: str) -> list[Bat
             [batch] = await pydantic_data_converter.decode(scheduled.input.payloads, [model])
             batches.append(batch)
     return batches
+
+
+async def _local_record(event: HistoryEvent) -> ProjectionRecord | None:
+    marker = event.marker_recorded_event_attributes
+    if not event.HasField("marker_recorded_event_attributes") or "result" not in marker.details:
+        return None
+    if json.loads(marker.details["data"].payloads[0].data)["activity_type"] != LOCAL_PROJECTION:
+        return None
+    [record] = await pydantic_data_converter.decode(
+        marker.details["result"].payloads, [ProjectionRecord]
+    )
+    found: ProjectionRecord = record
+    return found
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
@@ -132,3 +164,16 @@ async def test_replay_reproduces_the_recorded_audit_chain(path: Path) -> None:
     recorded = await _recorded_batches(history, _projection_of(path))
     assert len(recorded) >= 3
     assert [b.events for b in capture.batches] == [b.events for b in recorded]
+    _assert_records_patch_up_to_the_states_replayed(capture.batches, recorded)
+
+
+def _assert_records_patch_up_to_the_states_replayed(
+    replayed: list[Batch], recorded: list[Batch | ProjectionRecord]
+) -> None:
+    """Each local projection's record, patched onto the run's record before, is the state
+    the workflow handed it: rebuild restores every state from the records alone."""
+    run = Replayed()
+    for batch, record in zip(replayed, recorded, strict=True):
+        if isinstance(record, ProjectionRecord):
+            assert isinstance(batch, ProjectionBatch)
+            assert run.batch(record).state == batch.state

@@ -24,23 +24,49 @@ from models.refusals import Refusal, refusal_event
 HISTORIES = Path(__file__).parent.parent / "histories"
 CHANGE_HISTORY = HISTORIES / "pdca_v5_governance_run1.json"
 CHANGE_RUNS = [CHANGE_HISTORY, HISTORIES / "pdca_v5_governance_run2.json"]
+LOCAL_RUNS = [
+    HISTORIES / "pdca_v5_local_projection_governance_run1.json",
+    HISTORIES / "pdca_v5_local_projection_governance_run2.json",
+]
+"""Projected in a local activity: the events are in its markers' results."""
 OLDER_RUNS = [
     HISTORIES / "pdca_v3_governance_run1.json",
     HISTORIES / "pdca_v3_governance_run2.json",
 ]
 
 
-def recorded_events(path: Path, activity: str) -> list[AuditEvent]:
-    """Every audit event a recorded history's projections carried, in order."""
+def recorded_events(path: Path) -> list[AuditEvent]:
+    """Every audit event a recorded history's projections carried, in order: the inputs
+    of project_change activities and the results of project_change_locally ones."""
     found: dict[int, AuditEvent] = {}
     for event in json.loads(path.read_text())["events"]:
-        scheduled = event.get("activityTaskScheduledEventAttributes")
-        if not scheduled or scheduled["activityType"]["name"] != activity:
-            continue
-        batch = json.loads(base64.b64decode(scheduled["input"]["payloads"][0]["data"]))
-        for recorded in batch["events"]:
+        for recorded in _projection_of(event).get("events", []):
             found[recorded["seq"]] = AuditEvent.model_validate(recorded)
     return [found[seq] for seq in sorted(found)]
+
+
+def _projection_of(event: dict[str, Any]) -> dict[str, Any]:
+    scheduled = event.get("activityTaskScheduledEventAttributes")
+    if scheduled and scheduled["activityType"]["name"] == "project_change":
+        return _decoded(scheduled["input"])
+    marker = local_projection_marker(event)
+    return _decoded(marker["details"]["result"]) if marker else {}
+
+
+def local_projection_marker(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The marker of a project_change_locally local activity that returned, if it is one."""
+    marker = event.get("markerRecordedEventAttributes")
+    if not marker or marker["markerName"] != "core_local_activity":
+        return None
+    if "result" not in marker["details"]:
+        return None
+    about = _decoded(marker["details"]["data"])
+    return marker if about["activity_type"] == "project_change_locally" else None
+
+
+def _decoded(payloads: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = json.loads(base64.b64decode(payloads["payloads"][0]["data"]))
+    return found
 
 
 def key_of(private: Ed25519PrivateKey) -> SigningKey:
@@ -65,7 +91,7 @@ def run_id_of(path: Path) -> str:
 
 def record_of(paths: list[Path], scheme: HashScheme, closed: bool) -> ChangeRecord:
     """A change as two recorded runs (an adapt continued it as new; an adopt ended it)."""
-    found = {e.seq: e for path in paths for e in recorded_events(path, "project_change")}
+    found = {e.seq: e for path in paths for e in recorded_events(path)}
     events = [found[seq] for seq in sorted(found)]
     change_id = events[0].change_id
     refusal = Refusal(
@@ -128,6 +154,7 @@ def _bundle_text() -> str:
     records = [
         record_of(CHANGE_RUNS, HashScheme.JCS, closed=True),
         record_of(OLDER_RUNS, HashScheme.SORTED_JSON, closed=True),
+        record_of(LOCAL_RUNS, HashScheme.JCS, closed=True),
     ]
     directory = directory_about(records)
     scope = BundleScope(kind="range", since="2026-01-01T00:00:00+00:00")
@@ -136,7 +163,8 @@ def _bundle_text() -> str:
 
 
 def a_bundle() -> dict[str, Any]:
-    """A fresh copy of a signed bundle of two recorded changes, one per hash scheme."""
+    """A fresh copy of a signed bundle of three recorded changes: one per hash scheme
+    projected by ordinary activities, and one projected by local ones."""
     loaded: dict[str, Any] = json.loads(_bundle_text())
     return loaded
 

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from models.audit import HashScheme, chain_event
 from models.bundle import digest, wire_event
 from models.bundle_history import pack_history
-from tests.models.bundles import key_of, sign
+from tests.models.bundles import key_of, local_projection_marker, sign
 
 
 def redigest(bundle: dict[str, Any], private: Ed25519PrivateKey | None = None) -> None:
@@ -81,7 +81,9 @@ def insert_event(bundle: dict[str, Any], rng: random.Random) -> None:
 
 
 def swap_history(bundle: dict[str, Any], _: random.Random) -> None:
-    first, second = (f"changes/{c['change_id']}/histories" for c in bundle["manifest"]["changes"])
+    first, second = (
+        f"changes/{c['change_id']}/histories" for c in bundle["manifest"]["changes"][:2]
+    )
     parts = bundle["parts"]
     parts[first][0]["gzip_base64"], parts[second][0]["gzip_base64"] = (
         parts[second][0]["gzip_base64"], parts[first][0]["gzip_base64"],
@@ -117,8 +119,11 @@ def forged_last_event(bundle: dict[str, Any]) -> None:
     )  # fmt: skip
 
 
-def rewrite_history(bundle: dict[str, Any], change: ChangeLike) -> tuple[str, dict[str, Any]]:
-    name = f"changes/{bundle['manifest']['changes'][0]['change_id']}/histories"
+def rewrite_history(
+    bundle: dict[str, Any], change: ChangeLike, index: int = 0
+) -> tuple[str, dict[str, Any]]:
+    """Edit the first history of the bundle's change at index, and pack it again."""
+    name = f"changes/{bundle['manifest']['changes'][index]['change_id']}/histories"
     entry = bundle["parts"][name][0]
     history = json.loads(gzip.decompress(base64.b64decode(entry["gzip_base64"])))
     change(history)
@@ -135,28 +140,68 @@ def scheduled(history: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def local_marker(history: dict[str, Any]) -> dict[str, Any]:
+    return next(m for e in history["events"] if (m := local_projection_marker(e)))
+
+
 def projection_data(history: dict[str, Any], change: ChangeLike) -> None:
-    payload = next(
-        e["activityTaskScheduledEventAttributes"]["input"]["payloads"][0]
-        for e in history["events"]
-        if e.get("activityTaskScheduledEventAttributes", {}).get("activityType", {}).get("name")
-        == "project_change"
-    )
+    """Edit the first projection's JSON: an activity's input, or a local one's result."""
+    payload = _projection_payload(history)
     batch = json.loads(base64.b64decode(payload["data"]))
     change(batch)
-    payload["data"] = base64.b64encode(json.dumps(batch).encode()).decode()
+    payload["data"] = _base64_json(batch)
 
 
-MALFORMED_HISTORIES = {
-    "activity type as text": lambda h: scheduled(h).update(activityType="project_change"),
-    "attributes as a list": lambda h: h["events"][4].update(
-        activityTaskScheduledEventAttributes=[1]
-    ),
+def _projection_payload(history: dict[str, Any]) -> dict[str, Any]:
+    for event in history["events"]:
+        scheduled = event.get("activityTaskScheduledEventAttributes")
+        if scheduled and scheduled["activityType"]["name"] == "project_change":
+            payload: dict[str, Any] = scheduled["input"]["payloads"][0]
+            return payload
+        marker = local_projection_marker(event)
+        if marker:
+            payload = marker["details"]["result"]["payloads"][0]
+            return payload
+    raise AssertionError("the history has no projection")
+
+
+def _base64_json(value: Any) -> str:
+    return base64.b64encode(json.dumps(value).encode()).decode()
+
+
+ACTIVITIES, LOCAL = 0, 2
+"""The bundle's changes (tests/models/bundles.py) projected by ordinary activities, and
+by local ones."""
+BROKEN_PROJECTIONS: dict[str, ChangeLike] = {
     "events as a number": lambda h: projection_data(h, lambda b: b.update(events=5)),
     "seq as text": lambda h: projection_data(h, lambda b: b["events"][0].update(seq="abc")),
     "seq with a fraction": lambda h: projection_data(h, lambda b: b["events"][0].update(seq=1.5)),
     "seq as true": lambda h: projection_data(h, lambda b: b["events"][0].update(seq=True)),
 }
+MALFORMED_HISTORIES: dict[str, tuple[int, ChangeLike]] = {
+    "activity type as text": (
+        ACTIVITIES,
+        lambda h: scheduled(h).update(activityType="project_change"),
+    ),
+    "attributes as a list": (
+        ACTIVITIES,
+        lambda h: h["events"][4].update(activityTaskScheduledEventAttributes=[1]),
+    ),
+    "marker as a list": (LOCAL, lambda h: h["events"][4].update(markerRecordedEventAttributes=[1])),
+    "marker details as text": (LOCAL, lambda h: local_marker(h).update(details="x")),
+    "marker data not JSON": (
+        LOCAL,
+        lambda h: local_marker(h)["details"]["data"]["payloads"][0].update(data="bm9wZQ=="),
+    ),
+    "marker result a list": (
+        LOCAL,
+        lambda h: _projection_payload(h).update(data=_base64_json([1])),
+    ),
+    **{f"{name}, by activities": (ACTIVITIES, c) for name, c in BROKEN_PROJECTIONS.items()},
+    **{f"{name}, locally": (LOCAL, c) for name, c in BROKEN_PROJECTIONS.items()},
+}
+"""Histories no verifier can read, each with the index of the change whose first history
+it edits."""
 
 
 def events_part(bundle: dict[str, Any], index: int = 0) -> str:

@@ -73,6 +73,6 @@ async def test_a_command_and_the_activities_it_caused_share_one_trace(
         trace = await _trace_of(receiver, "POST /changes")
 
     names = {s.name for s in trace}
-    assert "RunActivity:project_change" in names
+    assert "RunActivity:project_change_locally" in names
     assert any(n.startswith("RunWorkflow:ServiceChangeWorkflow") for n in names)
     assert {s.service for s in trace} == {"throughline"}

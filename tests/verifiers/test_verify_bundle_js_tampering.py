@@ -70,8 +70,8 @@ REWRITES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "an event no history recorded": forged_last_event,
     "the last run missing": _last_run_dropped,
     **{
-        f"a history with {name}": partial(rewrite_history, change=change)
-        for name, change in MALFORMED_HISTORIES.items()
+        f"a history with {name}": partial(rewrite_history, change=change, index=index)
+        for name, (index, change) in MALFORMED_HISTORIES.items()
     },
 }
 

@@ -55,7 +55,7 @@ from throughline.services.calls import (
     update_id,
 )
 from throughline.services.freshness import Answered
-from throughline.services.history import archived_head, projection_batches
+from throughline.services.history import archived_head, recorded_events
 from throughline.services.refusals import RefusalService
 from throughline.settings import Settings
 from throughline.store import receipts
@@ -184,8 +184,8 @@ class ChangeWorkflows:
         """The hash of every audit event the change's histories recorded: the runs Temporal
         retains, and the archived runs it no longer has."""
         hashes: dict[int, str] = {}
-        async for batch in projection_batches(self._client, change_id, self._sessions):
-            hashes.update({event.seq: event.hash for event in batch.events})
+        async for event in recorded_events(self._client, change_id, self._sessions):
+            hashes[event.seq] = event.hash
         return hashes
 
     async def creation_answer(

@@ -10,6 +10,7 @@ directory comes back whole even when its earliest runs are gone.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -21,10 +22,10 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowExecution
 
 from models.archive import ArchivedRun
-from models.audit import ChainAnchor
+from models.audit import AuditEvent, ChainAnchor
 from models.directory.commands import DirectoryStart
 from models.directory.projection import DirectoryBatch
-from models.projection import ProjectionBatch
+from models.projection import ProjectionBatch, ProjectionRecord, Replayed
 from throughline.services.archive import archived_history, archived_runs
 from throughline.store.archive import change_ids
 from throughline.store.directory_projection import project_directory, write_snapshot
@@ -32,11 +33,14 @@ from throughline.store.projection import restore
 from throughline.temporal import WORKFLOW_ID_PREFIX, workflow_id
 
 PROJECT_ACTIVITY = "project_change"
+LOCAL_PROJECT_ACTIVITY = "project_change_locally"
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
 DIRECTORY_ACTIVITY = "project_directory"
 M = TypeVar("M")
 Sessions = async_sessionmaker[AsyncSession]
 NOT_CLOSED = datetime.max.replace(tzinfo=UTC)
 CONTINUED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+STARTED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED
 
 
 async def _runs_events(
@@ -84,19 +88,69 @@ async def _input_of(client: Client, event: HistoryEvent, activity: str, model: t
     return decoded
 
 
+async def _record_of(client: Client, event: HistoryEvent) -> ProjectionRecord | None:
+    """What a local projection returned, from its marker; None for any other event, and
+    for an attempt that failed (its retry is another marker)."""
+    if not event.HasField("marker_recorded_event_attributes"):
+        return None
+    marker = event.marker_recorded_event_attributes
+    if marker.marker_name != LOCAL_ACTIVITY_MARKER or "result" not in marker.details:
+        return None
+    about = json.loads(marker.details["data"].payloads[0].data)
+    if about.get("activity_type") != LOCAL_PROJECT_ACTIVITY:
+        return None
+    [found] = await client.data_converter.decode(
+        marker.details["result"].payloads, [ProjectionRecord]
+    )
+    record: ProjectionRecord = found
+    return record
+
+
+class _Batches:
+    """A workflow's history events, run after run, read as its projection batches: an
+    ordinary activity's input as it is, a local one's record patched onto the state of
+    the run's record before."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self._run = Replayed()
+
+    async def of(self, event: HistoryEvent) -> ProjectionBatch | None:
+        if event.event_type == STARTED:
+            self._run = Replayed()
+        batch = await _input_of(self._client, event, PROJECT_ACTIVITY, ProjectionBatch)
+        if batch is not None:
+            return batch
+        record = await _record_of(self._client, event)
+        return None if record is None else self._run.batch(record)
+
+
 async def projection_batches(
     client: Client, change_id: str, sessions: Sessions | None = None
 ) -> AsyncIterator[ProjectionBatch]:
     """Every projection batch of every retained run of a change, oldest first; given the
     database, of every archived run as well."""
+    batches = _Batches(client)
     async for event in _runs_events(client, workflow_id(change_id), sessions):
-        batch = await _input_of(client, event, PROJECT_ACTIVITY, ProjectionBatch)
+        batch = await batches.of(event)
         if batch is not None:
             yield batch
 
 
+async def recorded_events(
+    client: Client, change_id: str, sessions: Sessions | None = None
+) -> AsyncIterator[AuditEvent]:
+    """Every audit event a change's histories recorded, without patching up its states."""
+    async for event in _runs_events(client, workflow_id(change_id), sessions):
+        batch = await _input_of(client, event, PROJECT_ACTIVITY, ProjectionBatch)
+        found = batch or await _record_of(client, event)
+        for audit_event in found.events if found is not None else []:
+            yield audit_event
+
+
 async def _batches_in(client: Client, events: Iterable[HistoryEvent]) -> list[ProjectionBatch]:
-    found = [await _input_of(client, event, PROJECT_ACTIVITY, ProjectionBatch) for event in events]
+    batches = _Batches(client)
+    found = [await batches.of(event) for event in events]
     return [batch for batch in found if batch is not None]
 
 
