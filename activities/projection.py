@@ -28,7 +28,21 @@ class ProjectionActivities:
     async def project_change(self, batch: ProjectionBatch) -> bool:
         """Write the read model, append the audit events and put the notifications they
         call for in the outbox, in one transaction; True if this snapshot is newest."""
+        return await self._project(batch, after_seq=None)
+
+    @activity.defn(name="project_change_locally")
+    async def project_change_locally(self, projection: LocalProjection) -> ProjectionRecord:
+        """Project the batch, as a local activity, first undoing what a lost attempt of
+        the workflow task wrote past the run's own account of SQL; the history keeps what
+        this returns, the state as a patch against the run's previous record."""
+        batch = projection.batch()
+        await self._project(batch, after_seq=projection.projected_seq)
+        return projection.record(batch)
+
+    async def _project(self, batch: ProjectionBatch, after_seq: int | None) -> bool:
         async with self._sessions() as session, session.begin():
+            if after_seq is not None:
+                await projection.forget_unrecorded(session, batch, after_seq)
             applied = await projection.project(session, batch, datetime.now(UTC))
             due = await outbox.enqueue(session, batch.state, batch.events, self._style)
             row = await readmodel.find_change(session, batch.state.change_id)
@@ -46,11 +60,3 @@ class ProjectionActivities:
             },
         )
         return applied
-
-    @activity.defn(name="project_change_locally")
-    async def project_change_locally(self, projection: LocalProjection) -> ProjectionRecord:
-        """Project the batch, as a local activity; the history keeps what this returns,
-        the state as a patch against the run's previous record."""
-        batch = projection.batch()
-        await self.project_change(batch)
-        return projection.record(batch)

@@ -114,14 +114,13 @@ def _projection_input(event: Any) -> dict[str, Any] | None:
     """What an ordinary project_change activity was handed, from its scheduling."""
     if not isinstance(event, dict):
         raise HistoryProblem("it holds an event that is not an object")
-    scheduled = event.get("activityTaskScheduledEventAttributes")
-    if scheduled is None:
+    if "activityTaskScheduledEventAttributes" not in event:
         return None
+    scheduled = event["activityTaskScheduledEventAttributes"]
     try:
         if scheduled["activityType"]["name"] != PROJECTION_ACTIVITY:
             return None
-        data = scheduled["input"]["payloads"][0]["data"]
-        batch: Any = json.loads(base64.b64decode(data, validate=True))
+        batch: Any = _payload_json(scheduled["input"])
     except (KeyError, IndexError, TypeError, ValueError, binascii.Error, RecursionError) as error:
         raise HistoryProblem(f"a scheduled activity cannot be read ({error})") from None
     if not isinstance(batch, dict):
@@ -131,19 +130,23 @@ def _projection_input(event: Any) -> dict[str, Any] | None:
 
 def _local_projection_record(event: dict[str, Any]) -> dict[str, Any] | None:
     """What a project_change_locally local activity returned, from its marker; None for
-    other markers, and for an attempt that failed (its retry has a marker of its own)."""
-    marker = event.get("markerRecordedEventAttributes")
-    if marker is None:
+    other markers, and for one that failed for good (no result), which holds no events."""
+    if "markerRecordedEventAttributes" not in event:
         return None
+    marker = event["markerRecordedEventAttributes"]
+    if not isinstance(marker, dict):
+        raise HistoryProblem("a marker cannot be read")
     try:
-        if marker["markerName"] != LOCAL_ACTIVITY_MARKER:
+        if marker.get("markerName") != LOCAL_ACTIVITY_MARKER:
             return None
         if not isinstance(marker["details"], dict):
             raise TypeError("its details are not an object")
         if "result" not in marker["details"]:
             return None
         about: Any = _payload_json(marker["details"]["data"])
-        if about["activity_type"] != LOCAL_PROJECTION_ACTIVITY:
+        if not isinstance(about, dict):
+            raise TypeError("its data is not an object")
+        if about.get("activity_type") != LOCAL_PROJECTION_ACTIVITY:
             return None
         record: Any = _payload_json(marker["details"]["result"])
     except (KeyError, IndexError, TypeError, ValueError, binascii.Error, RecursionError) as error:
@@ -154,4 +157,11 @@ def _local_projection_record(event: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _payload_json(payloads: Any) -> Any:
-    return json.loads(base64.b64decode(payloads["payloads"][0]["data"], validate=True))
+    """A payload's JSON: strict base64 of UTF-8 text, and no NaN or infinity, which JSON
+    does not have."""
+    raw = base64.b64decode(payloads["payloads"][0]["data"], validate=True)
+    return json.loads(raw.decode("utf-8"), parse_constant=_not_json)
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")

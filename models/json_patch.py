@@ -63,7 +63,15 @@ def _list_diff(old: list[JSON], new: list[JSON]) -> Patch:
 
 
 def apply(value: JSON, patch: Patch) -> JSON:
-    """The value the patch describes; the one given is not changed."""
+    """The value the patch describes; the one given is not changed. A patch that does not
+    fit, however it is malformed, raises PatchProblem and nothing else."""
+    try:
+        return _apply(value, patch)
+    except RecursionError:
+        raise PatchProblem("a patch is nested too deeply") from None
+
+
+def _apply(value: JSON, patch: Patch) -> JSON:
     if not isinstance(patch, dict):
         raise PatchProblem("a patch is not an object")
     if "=" in patch:
@@ -87,7 +95,7 @@ def _apply_to_object(value: JSON, patch: Patch) -> dict[str, JSON]:
     for key, inner in changed.items():
         if key not in result and not (isinstance(inner, dict) and "=" in inner):
             raise PatchProblem(f"an object patch changes a member it does not have: {key}")
-        result[key] = apply(result.get(key), inner)
+        result[key] = _apply(result.get(key), inner)
     return result
 
 
@@ -101,7 +109,14 @@ def _apply_to_list(value: JSON, patch: Patch) -> list[JSON]:
         raise PatchProblem("a list patch's '[' is not an object or its '+' not a list")
     result = value[:count]
     for index, inner in changed.items():
-        if not (index.isascii() and index.isdigit()) or int(index) >= len(result):
-            raise PatchProblem(f"a list patch changes an item it does not have: {index}")
-        result[int(index)] = apply(result[int(index)], inner)
+        if not _index_within(index, len(result)):
+            raise PatchProblem(f"a list patch changes an item it does not have: {index!r:.40}")
+        result[int(index)] = _apply(result[int(index)], inner)
     return result + added
+
+
+def _index_within(index: Any, length: int) -> bool:
+    """A list index as a patch writes it: decimal digits, naming an item there is."""
+    if not isinstance(index, str) or not index.isascii() or not index.isdigit():
+        return False
+    return len(index) <= len(str(length)) and int(index) < length

@@ -36,14 +36,19 @@ class ProjectionBatch(Strict):
 
 
 class LocalProjection(Strict):
-    """A local projection's input: a batch whose state is its JSON, and the state as the
-    run last recorded it (None in a run's first record)."""
+    """A local projection's input: a batch whose state is its JSON, the state as the run
+    last recorded it (None in a run's first record), and how far SQL is projected."""
 
     workflow_id: str
     state: str
     events: list[AuditEvent]
     receipts: list[Receipt] = Field(default_factory=list)
     recorded: str | None = None
+    projected_seq: int = Field(
+        default=0,
+        description="The seq SQL held before this batch, by the run's own account: what SQL"
+        " holds past it was written by an attempt whose workflow task was lost.",
+    )
 
     def batch(self) -> ProjectionBatch:
         return ProjectionBatch(

@@ -335,7 +335,7 @@ function scheduledInput(event, where) {
 }
 
 /** What a project_change_locally local activity returned, from its marker; null for
- * any other event, and for a failed attempt, whose marker has no result. */
+ * any other event, and for one that failed for good, whose marker has no result. */
 function localRecord(event, where) {
   const marker = event.markerRecordedEventAttributes;
   if (marker === undefined) return null;
@@ -350,9 +350,12 @@ function localRecord(event, where) {
   return payloadJson(details.result, `${where} has a project_change_locally result that is not base64 of JSON`);
 }
 
+/** Payload bytes are UTF-8 or nothing: a byte that is not fails, as in Python. */
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 function payloadJson(payloads, problem) {
   try {
-    return JSON.parse(fromBase64(payloads?.payloads?.[0]?.data, "payload").toString("utf8"));
+    return JSON.parse(STRICT_UTF8.decode(fromBase64(payloads?.payloads?.[0]?.data, "payload")));
   } catch {
     throw new Broken(problem);
   }

@@ -107,6 +107,7 @@ class ChangeProjection:
             events=events,
             receipts=receipts,
             recorded=self._recorded,
+            projected_seq=self.projected_seq,
         )
         await workflow.execute_local_activity(
             project_change_locally,

@@ -169,6 +169,10 @@ def _base64_json(value: Any) -> str:
     return base64.b64encode(json.dumps(value).encode()).decode()
 
 
+def _base64_text(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
 ACTIVITIES, LOCAL = 0, 2
 """The bundle's changes (tests/models/bundles.py) projected by ordinary activities, and
 by local ones."""
@@ -196,6 +200,21 @@ MALFORMED_HISTORIES: dict[str, tuple[int, ChangeLike]] = {
     "marker result a list": (
         LOCAL,
         lambda h: _projection_payload(h).update(data=_base64_json([1])),
+    ),
+    "scheduled attributes as null": (
+        ACTIVITIES,
+        lambda h: h["events"][4].update(activityTaskScheduledEventAttributes=None),
+    ),
+    "marker as null": (LOCAL, lambda h: h["events"][4].update(markerRecordedEventAttributes=None)),
+    "marker result with NaN": (
+        LOCAL,
+        lambda h: _projection_payload(h).update(data=_base64_text('{"events": [], "x": NaN}')),
+    ),
+    "marker result in UTF-16": (
+        LOCAL,
+        lambda h: _projection_payload(h).update(
+            data=base64.b64encode('{"events": []}'.encode("utf-16")).decode()
+        ),
     ),
     **{f"{name}, by activities": (ACTIVITIES, c) for name, c in BROKEN_PROJECTIONS.items()},
     **{f"{name}, locally": (LOCAL, c) for name, c in BROKEN_PROJECTIONS.items()},

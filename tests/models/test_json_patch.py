@@ -68,9 +68,12 @@ def test_removed_members_and_shortened_lists() -> None:
         ([1], {"{": {}}, "not an object"),
         ({"a": 1}, {"[": {}}, "not a list"),
         ({"a": 1}, {"{": {"b": {"[": {}}}}, "does not have: b"),
-        ([1, 2], {"[": {"2": {"=": 3}}}, "does not have: 2"),
+        ([1, 2], {"[": {"2": {"=": 3}}}, "does not have: '2'"),
         ([1, 2], {"[": {"²": {"=": 3}}}, "does not have"),
         ([1, 2], {"[": {}, "n": 3}, "'n'"),
+        ([1, 2], {"[": {"9" * 5000: {"=": 3}}}, "does not have"),
+        ([1, 2], {"[": {1: {"=": 3}}}, "does not have"),
+        ([[1]], {"[": {"0": {"[": {"0": {"{": {}}}}}}, "not an object"),
         ([1, 2], {"[": {}, "n": True}, "'n'"),
         ({"a": 1}, {"{": [], "-": []}, "'{'"),
         ([1], {"[": {}, "+": {}}, "'+'"),
@@ -78,4 +81,13 @@ def test_removed_members_and_shortened_lists() -> None:
 )
 def test_a_patch_that_does_not_fit_is_refused(value: Any, patch: Any, problem: str) -> None:
     with pytest.raises(PatchProblem, match=re.escape(problem)):
+        apply(value, patch)
+
+
+def test_a_patch_nested_past_the_stack_is_refused() -> None:
+    value: Any = 1
+    patch: Any = {"=": 2}
+    for _ in range(5000):
+        value, patch = [value], {"[": {"0": patch}}
+    with pytest.raises(PatchProblem, match="nested too deeply"):
         apply(value, patch)

@@ -15,8 +15,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from models.bundle_check import check_bundle
-from tests.models.bundles import a_bundle, public_key, signing_key
+from tests.models.bundles import a_bundle, local_projection_marker, public_key, signing_key
 from tests.models.tamperings import (
+    LOCAL,
     MALFORMED_HISTORIES,
     TAMPERINGS,
     forge_signature,
@@ -89,3 +90,33 @@ async def test_both_verifiers_refuse_what_the_histories_do_not_vouch_for(
     path.write_text(json.dumps(bundle))
     code, words = await _node(str(path), "--public-key", public_key())
     assert code == 1, words
+
+
+def _unnamed_marker(history: dict[str, Any]) -> None:
+    history["events"][4]["markerRecordedEventAttributes"] = {"details": {}}
+
+
+def _local_activity_of_no_kind(history: dict[str, Any]) -> None:
+    marker = next(
+        e["markerRecordedEventAttributes"]
+        for e in history["events"]
+        if e.get("markerRecordedEventAttributes", {}).get("markerName") == "core_local_activity"
+        and not local_projection_marker(e)
+    )
+    marker["details"]["data"]["payloads"][0]["data"] = "e30="  # {}
+
+
+@pytest.mark.parametrize("change", [_unnamed_marker, _local_activity_of_no_kind])
+async def test_markers_that_are_not_projections_are_passed_over_by_both(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None]
+) -> None:
+    """A marker with no name, and a local activity whose data names no activity type,
+    vouch for nothing: both verifiers pass them over and find the bundle intact."""
+    bundle = a_bundle()
+    rewrite_history(bundle, change, LOCAL)
+    redigest(bundle, signing_key())
+    assert check_bundle(bundle, public_key()).intact
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle))
+    code, words = await _node(str(path), "--public-key", public_key())
+    assert code == 0, words

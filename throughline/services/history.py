@@ -90,7 +90,7 @@ async def _input_of(client: Client, event: HistoryEvent, activity: str, model: t
 
 async def _record_of(client: Client, event: HistoryEvent) -> ProjectionRecord | None:
     """What a local projection returned, from its marker; None for any other event, and
-    for an attempt that failed (its retry is another marker)."""
+    for one that failed for good (no result), which holds no events."""
     if not event.HasField("marker_recorded_event_attributes"):
         return None
     marker = event.marker_recorded_event_attributes
@@ -142,39 +142,41 @@ async def recorded_events(
 ) -> AsyncIterator[AuditEvent]:
     """Every audit event a change's histories recorded, without patching up its states."""
     async for event in _runs_events(client, workflow_id(change_id), sessions):
-        batch = await _input_of(client, event, PROJECT_ACTIVITY, ProjectionBatch)
-        found = batch or await _record_of(client, event)
-        for audit_event in found.events if found is not None else []:
+        for audit_event in await _events_in(client, [event]):
             yield audit_event
 
 
-async def _batches_in(client: Client, events: Iterable[HistoryEvent]) -> list[ProjectionBatch]:
-    batches = _Batches(client)
-    found = [await batches.of(event) for event in events]
-    return [batch for batch in found if batch is not None]
+async def _events_in(client: Client, events: Iterable[HistoryEvent]) -> list[AuditEvent]:
+    """The audit events one run's projections recorded, in order."""
+    found: list[AuditEvent] = []
+    for event in events:
+        batch = await _input_of(client, event, PROJECT_ACTIVITY, ProjectionBatch)
+        projection = batch or await _record_of(client, event)
+        found += projection.events if projection is not None else []
+    return found
 
 
 async def archived_head(client: Client, sessions: Sessions, change_id: str) -> ChainAnchor | None:
     """Where a change's audit log must end, by its archived histories: the last event its
     newest archived run recorded, with the hash of every event any archived run recorded.
-    None unless that run ended the change: a run that continued as new is not the end."""
+    None unless that run ended the change: a run that continued as new is not the end.
+    Only the recorded events are read, so no state is patched up on the way."""
     runs = await archived_runs(sessions, workflow_id(change_id))
     histories = [await archived_history(sessions, run) for run in runs]
     if not histories or not histories[-1].events:
         return None
     if histories[-1].events[-1].event_type == CONTINUED:
         return None
-    newest = await _batches_in(client, histories[-1].events)
+    newest = await _events_in(client, histories[-1].events)
     if not newest:
         return None
-    head = max(newest, key=lambda batch: batch.state.seq).state
+    head = max(newest, key=lambda event: event.seq)
     recorded = {
         event.seq: event.hash
         for history in histories
-        for batch in await _batches_in(client, history.events)
-        for event in batch.events
+        for event in await _events_in(client, history.events)
     }
-    return ChainAnchor(seq=head.seq, hash=head.last_hash, source="archive", recorded=recorded)
+    return ChainAnchor(seq=head.seq, hash=head.hash, source="archive", recorded=recorded)
 
 
 async def rebuild_change(client: Client, sessions: Sessions, change_id: str) -> int:

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
+from models.projection import RecordProblem
 from throughline.services.directory import directory_workflow_id
 from throughline.services.history import changes_known, rebuild_change, rebuild_directory
 from throughline.settings import Settings
@@ -24,6 +25,10 @@ async def rebuild(
     batches = await rebuild_directory(client, sessions, directory_id)
     lines = [f"directory: replayed {batches} projection batches"]
     for change_id in changes if changes is not None else await changes_known(client, sessions):
-        batches = await rebuild_change(client, sessions, change_id)
+        try:
+            batches = await rebuild_change(client, sessions, change_id)
+        except RecordProblem as problem:
+            lines.append(f"{change_id}: not rebuilt, its history does not add up: {problem}")
+            continue
         lines.append(f"{change_id}: replayed {batches} projection batches")
     return lines

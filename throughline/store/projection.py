@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import AuditEvent
@@ -21,6 +21,7 @@ from models.tables import (
     AuditEventRow,
     ChangePerson,
     ChangeRow,
+    CommandReceiptRow,
     SubmissionRow,
 )
 from throughline.store import analytics, receipts, waiting
@@ -47,6 +48,50 @@ async def project(session: AsyncSession, batch: ProjectionBatch, now: datetime) 
     await analytics.write_facts(session, batch.state)
     await _check_events_match(session, batch.events)
     return True
+
+
+async def forget_unrecorded(
+    session: AsyncSession, batch: ProjectionBatch, recorded_seq: int
+) -> int:
+    """Undo what an attempt of this projection left that the history never recorded, before
+    this batch is written; returns how many audit events were removed.
+
+    A local projection writes SQL before its workflow task completes. If the task failed
+    after that (a worker killed), the command is applied again at a new time, with other
+    hashes, or not at all: the rows past recorded_seq, the last seq the history holds, are
+    that lost attempt's. Rows up to it are never touched, so an edited one stays edited.
+    """
+    change_id = batch.state.change_id
+    ours = {(event.seq, event.hash) for event in batch.events}
+    stored = await session.exec(
+        select(AuditEventRow.seq, AuditEventRow.hash).where(
+            AuditEventRow.change_id == change_id, AuditEventRow.seq > recorded_seq
+        )
+    )
+    lost = [seq for seq, hash_ in stored.all() if (seq, hash_) not in ours]
+    if not lost:
+        return 0
+    await session.exec(
+        delete(AuditEventRow).where(
+            col(AuditEventRow.change_id) == change_id, col(AuditEventRow.seq).in_(lost)
+        )
+    )
+    await session.exec(
+        delete(CommandReceiptRow).where(
+            col(CommandReceiptRow.log_id) == change_id, col(CommandReceiptRow.seq) > recorded_seq
+        )
+    )
+    # The change row is written only when newer: let this batch's state replace the lost one.
+    await session.exec(
+        update(ChangeRow)
+        .where(col(ChangeRow.id) == change_id, col(ChangeRow.last_seq) > recorded_seq)
+        .values(last_seq=-1)
+    )
+    log.warning(
+        "removed audit events a lost attempt wrote and the history never recorded",
+        extra={"change_id": change_id, "seqs": lost},
+    )
+    return len(lost)
 
 
 async def restore(session: AsyncSession, batches: list[ProjectionBatch], now: datetime) -> None:

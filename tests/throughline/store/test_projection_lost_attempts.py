@@ -1,0 +1,103 @@
+"""A local projection writes SQL before its workflow task completes; when that task is
+lost and the command applied again, what the lost attempt wrote past the run's own
+account of SQL gives way to the attempt the history keeps, and nothing at or before it
+is touched: throughline/store/projection.py (forget_unrecorded)."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.change import ChangeState
+from models.commands import SubmitWork
+from models.projection import ProjectionBatch
+from models.roles import Role
+from models.tables import AuditEventRow, ChangeRow
+from models.transitions.opening import open_change
+from models.transitions.sign_off import apply_sign_off
+from models.transitions.submission import apply_submit
+from tests.factories import PROPOSER, SIGNERS, authority, evidence, later, new_change, sign_command
+from tests.throughline.store.test_projection import NOW
+from throughline.store.projection import forget_unrecorded, project
+
+
+async def _opened(session: AsyncSession) -> ChangeState:
+    state, opening = open_change(new_change(), later(0))
+    batch = ProjectionBatch(workflow_id="wf", state=state.model_copy(deep=True), events=opening)
+    assert await project(session, batch, NOW)
+    return state
+
+
+def _attempt(opened: ChangeState, minutes: int, signed: bool = False) -> ProjectionBatch:
+    """The submission applied to the opened change, as one attempt of a workflow task
+    applies it, at its own time; followed by a sign-off when signed."""
+    state, at = opened.model_copy(deep=True), later(minutes)
+    cmd = SubmitWork(actor=PROPOSER, summary="intent", evidence=[evidence()])
+    events = apply_submit(state, cmd, authority(PROPOSER), at)
+    if signed:
+        person = SIGNERS[Role.POLICY]
+        sign = sign_command(state, person, Role.POLICY)
+        events += apply_sign_off(state, sign, authority(person), at)
+    return ProjectionBatch(workflow_id="wf", state=state, events=events)
+
+
+async def _written(session: AsyncSession, batch: ProjectionBatch, after_seq: int) -> int:
+    forgotten = await forget_unrecorded(session, batch, after_seq)
+    assert await project(session, batch, NOW)
+    return forgotten
+
+
+async def _stored(session: AsyncSession, change_id: str) -> dict[int, str]:
+    rows = await session.exec(
+        select(AuditEventRow.seq, AuditEventRow.hash).where(
+            col(AuditEventRow.change_id) == change_id
+        )
+    )
+    return dict(rows.all())
+
+
+async def _change_row(session: AsyncSession, change_id: str) -> ChangeRow:
+    row = await session.get(ChangeRow, change_id, populate_existing=True)
+    assert row is not None
+    return row
+
+
+async def test_a_lost_attempt_gives_way_to_the_one_the_history_keeps(
+    rollback_session: AsyncSession,
+) -> None:
+    opened = await _opened(rollback_session)
+    lost, kept = _attempt(opened, 5, signed=True), _attempt(opened, 6)
+    assert await _written(rollback_session, lost, opened.seq) == 0
+    assert await _written(rollback_session, kept, opened.seq) == len(lost.events)
+    stored = await _stored(rollback_session, opened.change_id)
+    assert max(stored) == kept.state.seq
+    assert [stored[e.seq] for e in kept.events] == [e.hash for e in kept.events]
+    row = await _change_row(rollback_session, opened.change_id)
+    assert (row.last_seq, row.last_hash, row.updated_at) == (
+        kept.state.seq,
+        kept.state.last_hash,
+        kept.state.updated_at,
+    )
+
+
+async def test_what_the_history_already_holds_is_never_touched(
+    rollback_session: AsyncSession,
+) -> None:
+    opened = await _opened(rollback_session)
+    await rollback_session.exec(
+        update(AuditEventRow)
+        .where(col(AuditEventRow.change_id) == opened.change_id)
+        .values(hash="0" * 64)
+    )
+    assert await _written(rollback_session, _attempt(opened, 5), opened.seq) == 0
+    assert (await _stored(rollback_session, opened.change_id))[1] == "0" * 64
+
+
+async def test_the_same_attempt_tried_again_forgets_nothing(
+    rollback_session: AsyncSession,
+) -> None:
+    opened = await _opened(rollback_session)
+    batch = _attempt(opened, 5, signed=True)
+    assert await _written(rollback_session, batch, opened.seq) == 0
+    assert await _written(rollback_session, batch, opened.seq) == 0
+    assert len(await _stored(rollback_session, opened.change_id)) == batch.state.seq
