@@ -62,13 +62,7 @@ async def forget_unrecorded(
     that lost attempt's. Rows up to it are never touched, so an edited one stays edited.
     """
     change_id = batch.state.change_id
-    ours = {(event.seq, event.hash) for event in batch.events}
-    stored = await session.exec(
-        select(AuditEventRow.seq, AuditEventRow.hash).where(
-            AuditEventRow.change_id == change_id, AuditEventRow.seq > recorded_seq
-        )
-    )
-    lost = [seq for seq, hash_ in stored.all() if (seq, hash_) not in ours]
+    lost = await _lost_seqs(session, batch, recorded_seq)
     if not lost:
         return 0
     await session.exec(
@@ -92,6 +86,17 @@ async def forget_unrecorded(
         extra={"change_id": change_id, "seqs": lost},
     )
     return len(lost)
+
+
+async def _lost_seqs(session: AsyncSession, batch: ProjectionBatch, recorded_seq: int) -> list[int]:
+    """The seqs past recorded_seq that SQL holds with a hash this batch does not give."""
+    ours = {(event.seq, event.hash) for event in batch.events}
+    stored = await session.exec(
+        select(AuditEventRow.seq, AuditEventRow.hash).where(
+            AuditEventRow.change_id == batch.state.change_id, AuditEventRow.seq > recorded_seq
+        )
+    )
+    return [seq for seq, hash_ in stored.all() if (seq, hash_) not in ours]
 
 
 async def restore(session: AsyncSession, batches: list[ProjectionBatch], now: datetime) -> None:
