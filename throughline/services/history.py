@@ -89,19 +89,23 @@ async def _input_of(client: Client, event: HistoryEvent, activity: str, model: t
 
 
 async def _record_of(client: Client, event: HistoryEvent) -> ProjectionRecord | None:
-    """What a local projection returned, from its marker; None for any other event, and
-    for one that failed for good (no result), which holds no events."""
+    """What a local projection returned, from its marker; None for any other event, for
+    one that failed for good (no result), and for a marker that cannot be read (an
+    archived history edited in the database, say): it vouches for nothing."""
     if not event.HasField("marker_recorded_event_attributes"):
         return None
     marker = event.marker_recorded_event_attributes
     if marker.marker_name != LOCAL_ACTIVITY_MARKER or "result" not in marker.details:
         return None
-    about = json.loads(marker.details["data"].payloads[0].data)
-    if about.get("activity_type") != LOCAL_PROJECT_ACTIVITY:
+    try:
+        about = json.loads(marker.details["data"].payloads[0].data)
+        if about.get("activity_type") != LOCAL_PROJECT_ACTIVITY:
+            return None
+        [found] = await client.data_converter.decode(
+            marker.details["result"].payloads, [ProjectionRecord]
+        )
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError):
         return None
-    [found] = await client.data_converter.decode(
-        marker.details["result"].payloads, [ProjectionRecord]
-    )
     record: ProjectionRecord = found
     return record
 
