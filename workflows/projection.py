@@ -26,6 +26,10 @@ PERSISTENT = RetryPolicy(
 # A healthy write takes milliseconds; a short timeout means a dead worker's attempt is
 # retried elsewhere quickly. A late attempt that still commits is harmless: idempotent.
 PROJECTION_TIMEOUT = timedelta(seconds=15)
+LOCAL_PROJECTION_TIMEOUT = timedelta(seconds=5)
+"""A local projection writes SQL inside its workflow task, so an attempt must give up
+well within the task's timeout (10 seconds): a worker cut off from Temporal, whose task
+another worker takes over once it times out, has stopped writing by then."""
 MAX_UNPROJECTED_EVENTS = 200
 """How far SQL may trail a change before commands are answered only once it catches up:
 a projection held up (a database outage) slows commands rather than letting one ever
@@ -112,7 +116,7 @@ class ChangeProjection:
         await workflow.execute_local_activity(
             project_change_locally,
             projection,
-            start_to_close_timeout=PROJECTION_TIMEOUT,
+            start_to_close_timeout=LOCAL_PROJECTION_TIMEOUT,
             retry_policy=PERSISTENT,
         )
         self._recorded = projection.state
