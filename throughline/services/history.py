@@ -23,6 +23,11 @@ from temporalio.client import Client, WorkflowExecution
 
 from models.archive import ArchivedRun
 from models.audit import AuditEvent, ChainAnchor
+from models.bundle_history import (
+    LOCAL_ACTIVITY_MARKER,
+    LOCAL_PROJECTION_ACTIVITY,
+    PROJECTION_ACTIVITY,
+)
 from models.directory.commands import DirectoryStart
 from models.directory.projection import DirectoryBatch
 from models.projection import ProjectionBatch, ProjectionRecord, Replayed
@@ -32,9 +37,6 @@ from throughline.store.directory_projection import project_directory, write_snap
 from throughline.store.projection import restore
 from throughline.temporal import WORKFLOW_ID_PREFIX, workflow_id
 
-PROJECT_ACTIVITY = "project_change"
-LOCAL_PROJECT_ACTIVITY = "project_change_locally"
-LOCAL_ACTIVITY_MARKER = "core_local_activity"
 DIRECTORY_ACTIVITY = "project_directory"
 M = TypeVar("M")
 Sessions = async_sessionmaker[AsyncSession]
@@ -99,7 +101,7 @@ async def _record_of(client: Client, event: HistoryEvent) -> ProjectionRecord | 
         return None
     try:
         about = json.loads(marker.details["data"].payloads[0].data)
-        if about.get("activity_type") != LOCAL_PROJECT_ACTIVITY:
+        if about.get("activity_type") != LOCAL_PROJECTION_ACTIVITY:
             return None
         [found] = await client.data_converter.decode(
             marker.details["result"].payloads, [ProjectionRecord]
@@ -122,7 +124,7 @@ class _Batches:
     async def of(self, event: HistoryEvent) -> ProjectionBatch | None:
         if event.event_type == STARTED:
             self._run = Replayed()
-        batch = await _input_of(self._client, event, PROJECT_ACTIVITY, ProjectionBatch)
+        batch = await _input_of(self._client, event, PROJECTION_ACTIVITY, ProjectionBatch)
         if batch is not None:
             return batch
         record = await _record_of(self._client, event)
@@ -154,7 +156,7 @@ async def _events_in(client: Client, events: Iterable[HistoryEvent]) -> list[Aud
     """The audit events one run's projections recorded, in order."""
     found: list[AuditEvent] = []
     for event in events:
-        batch = await _input_of(client, event, PROJECT_ACTIVITY, ProjectionBatch)
+        batch = await _input_of(client, event, PROJECTION_ACTIVITY, ProjectionBatch)
         projection = batch or await _record_of(client, event)
         found += projection.events if projection is not None else []
     return found
