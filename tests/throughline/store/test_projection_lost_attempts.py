@@ -1,7 +1,8 @@
 """A local projection writes SQL before its workflow task completes; when that task is
 lost and the command applied again, what the lost attempt wrote past the run's own
-account of SQL gives way to the attempt the history keeps, and nothing at or before it
-is touched: throughline/store/projection.py (forget_unrecorded)."""
+account of SQL (its audit events, the keyed answer, the change row) gives way to the
+attempt the history keeps, and nothing at or before it is touched:
+throughline/store/projection.py (forget_unrecorded)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.change import ChangeState
-from models.commands import SubmitWork
+from models.commands import RequestKey, SubmitWork
 from models.projection import ProjectionBatch
+from models.results import Receipt, result_of
 from models.roles import Role
 from models.tables import AuditEventRow, ChangeRow
 from models.transitions.opening import open_change
@@ -18,6 +20,7 @@ from models.transitions.sign_off import apply_sign_off
 from models.transitions.submission import apply_submit
 from tests.factories import PROPOSER, SIGNERS, authority, evidence, later, new_change, sign_command
 from tests.throughline.store.test_projection import NOW
+from throughline.store import receipts
 from throughline.store.projection import forget_unrecorded, project
 
 
@@ -38,7 +41,9 @@ def _attempt(opened: ChangeState, minutes: int, signed: bool = False) -> Project
         person = SIGNERS[Role.POLICY]
         sign = sign_command(state, person, Role.POLICY)
         events += apply_sign_off(state, sign, authority(person), at)
-    return ProjectionBatch(workflow_id="wf", state=state, events=events)
+    request = RequestKey(key="submit-once", fingerprint="f")
+    receipt = Receipt.of(request, result_of(state, "submit_work"))
+    return ProjectionBatch(workflow_id="wf", state=state, events=events, receipts=[receipt])
 
 
 async def _written(session: AsyncSession, batch: ProjectionBatch, after_seq: int) -> int:
@@ -72,6 +77,9 @@ async def test_a_lost_attempt_gives_way_to_the_one_the_history_keeps(
     stored = await _stored(rollback_session, opened.change_id)
     assert max(stored) == kept.state.seq
     assert [stored[e.seq] for e in kept.events] == [e.hash for e in kept.events]
+    receipt = await receipts.find(rollback_session, opened.change_id, "submit-once")
+    assert receipt is not None
+    assert receipt.result == kept.receipts[0].result.model_dump(mode="json")
     row = await _change_row(rollback_session, opened.change_id)
     assert (row.last_seq, row.last_hash, row.updated_at) == (
         kept.state.seq,
