@@ -87,18 +87,23 @@ def change_state(team: Team, index: int, at: datetime) -> tuple[ChangeState, lis
 
 
 async def seed(url: str, teams: list[Team], count: int) -> float:
-    """Project `count` changes in big transactions; returns the seconds it took."""
+    """Project `count` changes in big transactions; returns the seconds it took.
+
+    Each change happened in the last 30 days, but the directory is read as of now, when
+    its signers hold their roles: read as of a change's own time, before anyone was
+    granted a role, every change would be stuck on every admin."""
     engine = db.make_engine(url)
     sessions = db.session_factory(engine)
     start = time.perf_counter()
-    base = datetime.now(UTC) - timedelta(days=30)
+    now = datetime.now(UTC)
+    base = now - timedelta(days=30)
     for first in range(0, count, PER_TRANSACTION):
         async with sessions() as session:
             for index in range(first, min(first + PER_TRANSACTION, count)):
                 at = base + timedelta(seconds=index)
                 state, events = change_state(teams[index % len(teams)], index, at)
                 batch = ProjectionBatch(workflow_id=state.change_id, state=state, events=events)
-                await projection.project(session, batch, at)
+                await projection.project(session, batch, now)
             await session.commit()
     await engine.dispose()
     return time.perf_counter() - start
