@@ -97,8 +97,7 @@ class ReadService:
         now = datetime.now(UTC)
         async with self._sessions() as session:
             page, total = await change_pages.list_changes(session, where, now)
-            people = await readmodel.waiting_people(session, [row.id for row in page.rows])
-        items = [_summary(row, now, people.get(row.id, [])) for row in page.rows]
+        items = [_summary(row, now, page.people[row.id]) for row in page.rows]
         return ChangeList(
             items=items,
             total=total,

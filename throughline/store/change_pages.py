@@ -42,7 +42,26 @@ class Part:
 @dataclass
 class ChangePage:
     rows: list[ChangeRow]
+    people: dict[str, list[str]]
+    """Whom each change on the page waits on now, by directory id, in id order."""
     next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Found:
+    part: int
+    row: ChangeRow
+    keys: list[Key]
+    people: list[str]
+
+
+WAITING_PEOPLE = (
+    select(func.aggregate_strings(col(ChangeWaiting.person_id), " "))
+    .where(col(ChangeWaiting.change_id) == col(ChangeRow.id))
+    .scalar_subquery()
+    .label("waiting_people")
+)
+"""Read with each row, not in a second query: directory ids hold no spaces."""
 
 
 async def list_changes(
@@ -111,11 +130,11 @@ async def page_of(
     when more follow."""
     first, after = _start(where, parts)
     wanted, offset = where.limit + 1, where.offset
-    found: list[tuple[int, ChangeRow, list[Key]]] = []
+    found: list[Found] = []
     for index in range(first, len(parts)):
         part = parts[index]
-        rows = await _read(session, part, [*filters, part.where], after, offset, wanted)
-        found += [(index, row, keys) for row, keys in rows]
+        rows = await _read(session, index, part, [*filters, part.where], after, offset, wanted)
+        found += rows
         wanted -= len(rows)
         if wanted == 0:
             break
@@ -123,8 +142,14 @@ async def page_of(
         after = None
     page = found[: where.limit]
     more = len(found) > where.limit
-    cursor = encode_cursor(where.order.value, page[-1][0], page[-1][2]) if more and page else None
-    return ChangePage(rows=[row for _, row, _ in page], next_cursor=cursor)
+    cursor = (
+        encode_cursor(where.order.value, page[-1].part, page[-1].keys) if more and page else None
+    )
+    return ChangePage(
+        rows=[each.row for each in page],
+        people={each.row.id: each.people for each in page},
+        next_cursor=cursor,
+    )
 
 
 def _start(where: ChangeQuery, parts: list[Part]) -> tuple[int, list[Key] | None]:
@@ -153,20 +178,24 @@ def _key_value(key: SortKey, value: str) -> Key:
 
 async def _read(
     session: AsyncSession,
+    index: int,
     part: Part,
     filters: list[ColumnElement[bool]],
     after: list[Key] | None,
     offset: int,
     limit: int,
-) -> list[tuple[ChangeRow, list[Key]]]:
+) -> list[Found]:
     keys = [key.expression.label(f"key_{i}") for i, key in enumerate(part.keys)]
-    statement: Any = select(ChangeRow, *keys).options(WITHOUT_SNAPSHOT).where(*filters)
+    columns = select(ChangeRow, WAITING_PEOPLE, *keys).options(WITHOUT_SNAPSHOT)
+    statement: Any = columns.where(*filters)
     if after is not None:
         statement = statement.where(_beyond(part.keys, after))
     ordering = [k.expression.desc() if k.descending else k.expression for k in part.keys]
     statement = statement.order_by(*ordering).offset(offset).limit(limit)
     found: Any = (await session.exec(statement)).all()
-    return [(row[0], list(row[1:])) for row in found]
+    return [
+        Found(index, row[0], list(row[2:]), sorted(set((row[1] or "").split()))) for row in found
+    ]
 
 
 def _beyond(keys: list[SortKey], after: list[Key]) -> ColumnElement[bool]:

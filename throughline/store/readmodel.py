@@ -29,23 +29,6 @@ async def change_state(session: AsyncSession, change_id: str) -> ChangeState:
     return ChangeState.model_validate(row.snapshot)
 
 
-async def waiting_people(session: AsyncSession, change_ids: list[str]) -> dict[str, list[str]]:
-    """Who each of these changes waits on now, by directory id."""
-    if not change_ids:
-        return {}
-    statement = (
-        select(ChangeWaiting.change_id, ChangeWaiting.person_id)
-        .where(col(ChangeWaiting.change_id).in_(change_ids))
-        .order_by(col(ChangeWaiting.change_id), col(ChangeWaiting.person_id))
-    )
-    found: dict[str, list[str]] = {}
-    for change_id, person_id in (await session.exec(statement)).all():
-        people = found.setdefault(change_id, [])
-        if person_id not in people:
-            people.append(person_id)
-    return found
-
-
 async def find_change(session: AsyncSession, change_id: str) -> ChangeRow | None:
     return await session.get(ChangeRow, change_id)
 

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.errors import InvalidRequest
 from models.read.cursors import encode_cursor
 from models.read.reports import ChangeOrder, ChangeQuery
-from models.tables import ChangeRow
+from models.tables import ChangeRow, ChangeWaiting
 from throughline.store.change_pages import list_changes
 from throughline.store.sql import insert_missing
 
@@ -137,3 +137,27 @@ async def test_a_cursor_not_given_out_is_refused(
     query = ChangeQuery(cursor=cursor, offset=offset)
     with pytest.raises(InvalidRequest, match=problem):
         await list_changes(rollback_session, query, NOW)
+
+
+async def test_a_page_says_whom_each_change_waits_on_once_each_in_id_order(
+    rollback_session: AsyncSession,
+) -> None:
+    service, rng = f"people-{uuid.uuid4().hex[:8]}", random.Random(7)
+    rows = [_row(service, index, rng) for index in range(3)]
+    await insert_missing(rollback_session, ChangeRow, rows)
+    waits = [("pol-b", "policy"), ("ops-a", "operations"), ("pol-b", "digital")]
+    waiting = [
+        {"change_id": rows[0]["id"], "person_id": person, "role": role}
+        | {"kind": "sign_off", "since": NOW}
+        for person, role in waits
+    ]
+    waiting.append({**waiting[0], "change_id": rows[1]["id"]})
+    await insert_missing(rollback_session, ChangeWaiting, waiting)
+
+    page, _ = await list_changes(rollback_session, ChangeQuery(service=service), NOW)
+
+    assert {row["id"]: page.people[row["id"]] for row in rows} == {
+        rows[0]["id"]: ["ops-a", "pol-b"],
+        rows[1]["id"]: ["pol-b"],
+        rows[2]["id"]: [],
+    }
