@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from models.audit import GENESIS_HASH, ChainAnchor, ChainVerdict, HashScheme
-from models.chain_hash import ChainLink, link_hash
+from models.chain_hash import ChainLink, fields_hash
 
 
 class ChainChecker:
@@ -43,16 +43,18 @@ class ChainChecker:
         recorded = self._anchor.recorded if self._anchor is not None else {}
         scheme, count, head = self._scheme, self._count, self._head
         for link in links:
+            change_id, seq, at, actor, role, kind, payload, prev_hash, stored = link
             # The common case in one test; _problem names what broke when it fails.
             if (
-                link.seq != count + 1
-                or link.prev_hash != head
-                or link_hash(link, scheme) != link.hash
+                seq != count + 1
+                or prev_hash != head
+                or fields_hash(change_id, seq, at, actor, role, kind, payload, prev_hash, scheme)
+                != stored
             ):
                 self._count, self._head = count, head
                 self._break_at(link)
                 return
-            count, head = count + 1, link.hash
+            count, head = count + 1, stored
             if recorded and self._first_unrecorded is None and recorded.get(count, head) != head:
                 self._first_unrecorded = count
         self._count, self._head = count, head
