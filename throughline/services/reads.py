@@ -33,7 +33,7 @@ from models.read.story import ChangeStory, measure_checks, stage_track
 from models.read.views import ChangeView, GateReport, describe_change, report_gate
 from models.read.waiting import WaitKind
 from models.roles import Role
-from models.tables import ChangeRow, ChangeWaiting, ConditionRow, HandoffRow
+from models.tables import ChangeRow, ConditionRow, HandoffRow
 from throughline.services.calendars import working_days_left
 from throughline.services.live_data import measures_of
 from throughline.services.playbooks import PlaybookCatalogue
@@ -155,7 +155,7 @@ class ReadService:
             waiting = await readmodel.inbox(session, person_id, roles)
             owned = await readmodel.open_conditions_owned_by(session, person_id)
         now = datetime.now(UTC)
-        items = [_waiting_item(w, change, now) for w, change in waiting]
+        items = [_waiting_item(w, now) for w in waiting]
         items += [_condition_item(c, change, now) for c, change in owned]
         return Inbox(person=person_id, items=sorted(items, key=_most_urgent_first))
 
@@ -208,21 +208,21 @@ def _handoff(row: HandoffRow, now: datetime, calendar: str | None) -> HandoffEnt
     )
 
 
-def _waiting_item(waiting: ChangeWaiting, change: ChangeRow, now: datetime) -> InboxItem:
+def _waiting_item(waiting: readmodel.Waiting, now: datetime) -> InboxItem:
     return InboxItem(
-        change_id=change.id,
-        title=change.title,
-        service=change.service,
-        stage=change.stage,
-        gate_id=change.gate_id,
+        change_id=waiting.change_id,
+        title=waiting.title,
+        service=waiting.service,
+        stage=waiting.stage,
+        gate_id=waiting.gate_id,
         kind=WaitKind(waiting.kind),
         role=Role(waiting.role),
         since=waiting.since,
         waiting_seconds=(now - waiting.since).total_seconds(),
-        reason=change.waiting_reason,
+        reason=waiting.reason,
         due_at=waiting.due_at,
         overdue=waiting.overdue_at is not None or _past(waiting.due_at, now),
-        working_days_left=working_days_left(change.calendar, now, waiting.due_at),
+        working_days_left=working_days_left(waiting.calendar, now, waiting.due_at),
     )
 
 
