@@ -185,27 +185,43 @@ async def _read(
     offset: int,
     limit: int,
 ) -> list[Found]:
+    """The page's ids are found first, by the part's keys alone; only then are its rows
+    and whom each waits on read, so an offset's skipped rows cost no more than their keys."""
     keys = [key.expression.label(f"key_{i}") for i, key in enumerate(part.keys)]
-    columns = select(ChangeRow, WAITING_PEOPLE, *keys).options(WITHOUT_SNAPSHOT)
-    statement: Any = columns.where(*filters)
+    ids: Any = select(col(ChangeRow.id).label("page_id"), *keys).where(*filters)
     if after is not None:
-        statement = statement.where(_beyond(part.keys, after))
-    ordering = [k.expression.desc() if k.descending else k.expression for k in part.keys]
-    statement = statement.order_by(*ordering).offset(offset).limit(limit)
+        ids = ids.where(_beyond(part.keys, after))
+    page = ids.order_by(*_ordering(part.keys, [k.expression for k in part.keys]))
+    page = page.offset(offset).limit(limit).subquery("page")
+    paged = [page.c[f"key_{i}"] for i in range(len(part.keys))]
+    statement: Any = (
+        select(ChangeRow, WAITING_PEOPLE, *paged)
+        .options(WITHOUT_SNAPSHOT)
+        .join(page, page.c.page_id == col(ChangeRow.id))
+        .order_by(*_ordering(part.keys, paged))
+    )
     found: Any = (await session.exec(statement)).all()
     return [
         Found(index, row[0], list(row[2:]), sorted(set((row[1] or "").split()))) for row in found
     ]
 
 
+def _ordering(keys: list[SortKey], columns: list[Any]) -> list[Any]:
+    return [c.desc() if k.descending else c for k, c in zip(keys, columns, strict=True)]
+
+
 def _beyond(keys: list[SortKey], after: list[Key]) -> ColumnElement[bool]:
-    """Rows that sort after the given keys: ahead on the first key that differs."""
+    """Rows that sort after the given keys: ahead on the first key that differs. The bound
+    on the first key alone says nothing new, but an index can start from it, where the
+    alternatives alone would have it read every row before the cursor and drop them."""
     alternatives = []
     for i, key in enumerate(keys):
         equal = [keys[j].expression == after[j] for j in range(i)]
         ahead = key.expression < after[i] if key.descending else key.expression > after[i]
         alternatives.append(and_(*equal, ahead))
-    return or_(*alternatives)
+    first = keys[0].expression
+    bound = first <= after[0] if keys[0].descending else first >= after[0]
+    return and_(bound, or_(*alternatives))
 
 
 async def _offset_past(
