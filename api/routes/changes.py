@@ -61,7 +61,9 @@ Cursor = Annotated[
         min_length=1,
         max_length=MAX_CURSOR_LENGTH,
         pattern=r"^[A-Za-z0-9_-]+$",
-        description="next_cursor of the page before; not with offset",
+        description=(
+            "next_cursor of the page before, asked with the same filters and order; not with offset"
+        ),
     ),
 ]
 Count = Annotated[bool, Query(description="true: also say how many changes match (total)")]

@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.errors import InvalidRequest
-from models.read.cursors import Key, decode_cursor, encode_cursor
+from models.read.cursors import Key, decode_cursor, encode_cursor, filters_digest
 from models.read.reports import ChangeOrder, ChangeQuery
 from models.tables import ChangeRow, ChangeWaiting
 from throughline.store.readmodel import WITHOUT_SNAPSHOT
@@ -142,8 +142,9 @@ async def page_of(
         after = None
     page = found[: where.limit]
     more = len(found) > where.limit
+    last = page[-1] if more and page else None
     cursor = (
-        encode_cursor(where.order.value, page[-1].part, page[-1].keys) if more and page else None
+        encode_cursor(where.order.value, last.part, last.keys, _digest(where)) if last else None
     )
     return ChangePage(
         rows=[each.row for each in page],
@@ -157,11 +158,28 @@ def _start(where: ChangeQuery, parts: list[Part]) -> tuple[int, list[Key] | None
         return 0, None
     if where.offset:
         raise InvalidRequest("give a cursor or an offset, not both")
-    cursor = decode_cursor(where.cursor, where.order.value)
+    cursor = decode_cursor(where.cursor, where.order.value, _digest(where))
     if not 0 <= cursor.part < len(parts) or len(cursor.after) != len(parts[cursor.part].keys):
         raise InvalidRequest("cursor is not one a list of changes gave out")
     keys = zip(parts[cursor.part].keys, cursor.after, strict=True)
     return cursor.part, [_key_value(key, value) for key, value in keys]
+
+
+FILTERS = {
+    "stage",
+    "status",
+    "waiting_on",
+    "waiting_on_person",
+    "waiting_kind",
+    "service",
+    "overdue",
+}
+"""The fields of ChangeQuery that choose which changes a list holds."""
+
+
+def _digest(where: ChangeQuery) -> str:
+    """Which filters a cursor's list had: a cursor only goes on in the list that gave it."""
+    return filters_digest(where.model_dump(mode="json", include=FILTERS))
 
 
 def _key_value(key: SortKey, value: str) -> Key:

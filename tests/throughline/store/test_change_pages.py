@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.change import ChangeStatus
 from models.errors import InvalidRequest
 from models.read.cursors import encode_cursor
 from models.read.reports import ChangeOrder, ChangeQuery
@@ -161,3 +162,18 @@ async def test_a_page_says_whom_each_change_waits_on_once_each_in_id_order(
         rows[1]["id"]: ["pol-b"],
         rows[2]["id"]: [],
     }
+
+
+async def test_a_cursor_goes_on_only_in_the_list_filtered_as_the_one_that_gave_it(
+    rollback_session: AsyncSession,
+) -> None:
+    service, rng = f"filters-{uuid.uuid4().hex[:8]}", random.Random(3)
+    await insert_missing(rollback_session, ChangeRow, [_row(service, i, rng) for i in range(4)])
+    first, _ = await list_changes(rollback_session, ChangeQuery(service=service, limit=2), NOW)
+    assert first.next_cursor is not None
+    elsewhere = ChangeQuery(service=f"{service}-other", cursor=first.next_cursor)
+    with pytest.raises(InvalidRequest, match="other filters"):
+        await list_changes(rollback_session, elsewhere, NOW)
+    narrower = ChangeQuery(service=service, status=ChangeStatus.ACTIVE, cursor=first.next_cursor)
+    with pytest.raises(InvalidRequest, match="other filters"):
+        await list_changes(rollback_session, narrower, NOW)
