@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import AuditEvent
@@ -36,6 +36,7 @@ from models.roles import Role
 from models.subscriptions import DeliveryStatus as Status
 from models.tables import (
     ChangeWaiting,
+    DeliveryAttemptRow,
     NotificationPreference,
     NotificationRow,
     Person,
@@ -48,6 +49,29 @@ ID_LENGTH = 32
 
 
 SETTLED = frozenset({Status.SENT, Status.FAILED, Status.UNKNOWN, Status.DIGESTED})
+
+
+UNSENT = (Status.PENDING, Status.HELD)
+"""Notifications no sender has picked up yet."""
+
+
+async def withdraw_unsent(session: AsyncSession, change_id: str, seqs: Sequence[int]) -> int:
+    """Remove the notifications about these events of the change that nobody has sent
+    yet, with any failed tries at them; returns how many. For events the history never
+    recorded: what was sent already cannot be taken back."""
+    unsent = select(NotificationRow.id).where(
+        col(NotificationRow.change_id) == change_id,
+        col(NotificationRow.seq).in_(seqs),
+        col(NotificationRow.status).in_(UNSENT),
+    )
+    ids = list((await session.exec(unsent)).all())
+    if not ids:
+        return 0
+    await session.exec(
+        delete(DeliveryAttemptRow).where(col(DeliveryAttemptRow.notification_id).in_(ids))
+    )
+    await session.exec(delete(NotificationRow).where(col(NotificationRow.id).in_(ids)))
+    return len(ids)
 
 
 def notification_id(*parts: object) -> str:

@@ -24,7 +24,7 @@ from models.tables import (
     CommandReceiptRow,
     SubmissionRow,
 )
-from throughline.store import analytics, receipts, waiting
+from throughline.store import analytics, outbox, receipts, waiting
 from throughline.store.rows import child_rows
 from throughline.store.sql import insert_missing, table_of, upsert
 
@@ -75,6 +75,7 @@ async def forget_unrecorded(
             col(CommandReceiptRow.log_id) == change_id, col(CommandReceiptRow.seq) > recorded_seq
         )
     )
+    withdrawn = await outbox.withdraw_unsent(session, change_id, lost)
     # The change row is written only when newer: let this batch's state replace the lost one.
     await session.exec(
         update(ChangeRow)
@@ -83,7 +84,7 @@ async def forget_unrecorded(
     )
     log.warning(
         "removed audit events a lost attempt wrote and the history never recorded",
-        extra={"change_id": change_id, "seqs": lost},
+        extra={"change_id": change_id, "seqs": lost, "notifications_withdrawn": withdrawn},
     )
     return len(lost)
 

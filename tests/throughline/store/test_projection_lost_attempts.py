@@ -1,10 +1,13 @@
 """A local projection writes SQL before its workflow task completes; when that task is
 lost and the command applied again, what the lost attempt wrote past the run's own
-account of SQL (its audit events, the keyed answer, the change row) gives way to the
-attempt the history keeps, and nothing at or before it is touched:
+account of SQL (its audit events, the keyed answer, the change row, the notifications
+nobody has sent yet) gives way to the attempt the history keeps, and nothing at or
+before it is touched:
 throughline/store/projection.py (forget_unrecorded)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,7 +17,8 @@ from models.commands import RequestKey, SubmitWork
 from models.projection import ProjectionBatch
 from models.results import Receipt, result_of
 from models.roles import Role
-from models.tables import AuditEventRow, ChangeRow
+from models.subscriptions import DeliveryStatus
+from models.tables import AuditEventRow, ChangeRow, DeliveryAttemptRow, NotificationRow
 from models.transitions.opening import open_change
 from models.transitions.sign_off import apply_sign_off
 from models.transitions.submission import apply_submit
@@ -22,6 +26,7 @@ from tests.factories import PROPOSER, SIGNERS, authority, evidence, later, new_c
 from tests.throughline.store.test_projection import NOW
 from throughline.store import receipts
 from throughline.store.projection import forget_unrecorded, project
+from throughline.store.sql import insert_missing
 
 
 async def _opened(session: AsyncSession) -> ChangeState:
@@ -109,3 +114,46 @@ async def test_the_same_attempt_tried_again_forgets_nothing(
     assert await _written(rollback_session, batch, opened.seq) == 0
     assert await _written(rollback_session, batch, opened.seq) == 0
     assert len(await _stored(rollback_session, opened.change_id)) == batch.state.seq
+
+
+def _notice(change_id: str, seq: int, status: DeliveryStatus) -> dict[str, Any]:
+    return {
+        "id": f"n-{change_id[:8]}-{seq}-{status.value}",
+        "change_id": change_id,
+        "seq": seq,
+        "topic": "handoff",
+        "channel": "email",
+        "recipient": "pol-a",
+        "subject": "s",
+        "body": "b",
+        "payload": {},
+        "status": status.value,
+        "created_at": NOW,
+    }
+
+
+async def test_a_lost_attempts_unsent_notifications_are_withdrawn_and_sent_ones_kept(
+    rollback_session: AsyncSession,
+) -> None:
+    opened = await _opened(rollback_session)
+    lost, kept = _attempt(opened, 5, signed=True), _attempt(opened, 6)
+    await _written(rollback_session, lost, opened.seq)
+    change_id, past = opened.change_id, lost.state.seq
+    notices = [_notice(change_id, past, status) for status in DeliveryStatus]
+    notices.append(_notice(change_id, opened.seq, DeliveryStatus.PENDING))
+    await insert_missing(rollback_session, NotificationRow, notices)
+    tried = {"notification_id": notices[0]["id"], "attempt": 1, "at": NOW, "outcome": "error"}
+    await insert_missing(rollback_session, DeliveryAttemptRow, [tried])
+
+    await _written(rollback_session, kept, opened.seq)
+
+    left = await rollback_session.exec(
+        select(NotificationRow.seq, NotificationRow.status).where(
+            col(NotificationRow.change_id) == change_id
+        )
+    )
+    unsent = {DeliveryStatus.PENDING.value, DeliveryStatus.HELD.value}
+    assert sorted(left.all()) == sorted(
+        [(past, s.value) for s in DeliveryStatus if s.value not in unsent]
+        + [(opened.seq, DeliveryStatus.PENDING.value)]
+    )
