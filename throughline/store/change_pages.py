@@ -22,6 +22,7 @@ from models.read.cursors import Key, decode_cursor, encode_cursor, filters_diges
 from models.read.reports import ChangeOrder, ChangeQuery
 from models.tables import ChangeRow, ChangeWaiting
 from throughline.store.readmodel import WITHOUT_SNAPSHOT
+from throughline.store.waiting import waits_on_role
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,7 @@ def _filters(where: ChangeQuery, overdue: ColumnElement[bool]) -> list[ColumnEle
     if where.waiting_kind:
         found.append(col(ChangeRow.waiting_kind) == where.waiting_kind.value)
     if where.waiting_on:
-        waiting = select(ChangeWaiting.change_id).where(
-            ChangeWaiting.role == where.waiting_on.value
-        )
-        found.append(col(ChangeRow.id).in_(waiting))
+        found.append(waits_on_role(where.waiting_on))
     if where.waiting_on_person:
         theirs = select(ChangeWaiting.change_id).where(
             ChangeWaiting.person_id == where.waiting_on_person

@@ -5,6 +5,7 @@ as stuck at once, and stops showing so once someone can."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,9 +29,10 @@ async def write_waiting(session: AsyncSession, state: ChangeState, now: datetime
     reading = await directory.reading_for(session, state, now)
     wait = waiting_today(state, state.updated_at, reading)
     await session.exec(delete(ChangeWaiting).where(col(ChangeWaiting.change_id) == state.change_id))
-    rows = waiting_rows(state, wait)
-    await insert_missing(session, ChangeWaiting, [*rows, *escalation_rows(state, reading.admins)])
+    rows = [*waiting_rows(state, wait), *escalation_rows(state, reading.admins)]
+    await insert_missing(session, ChangeWaiting, rows)
     values = {
+        "waiting_roles": roles_text(row["role"] for row in rows),
         "waiting_kind": wait.kind.value,
         "waiting_since": wait.since,
         "waiting_reason": wait.reason,
@@ -40,6 +42,19 @@ async def write_waiting(session: AsyncSession, state: ChangeState, now: datetime
     )
     await session.exec(statement.values(**values))
     return wait
+
+
+def roles_text(roles: Iterable[str]) -> str:
+    """The roles a change's waiting rows hold, as its row keeps them: each once, in order,
+    between spaces, so `waits_on_role` finds a role by a match of its whole name."""
+    found = sorted(set(roles))
+    return f" {' '.join(found)} " if found else ""
+
+
+def waits_on_role(role: Role) -> ColumnElement[bool]:
+    """Changes with a waiting row in this role, read on the change's own row: a deep page
+    tests it in the index that orders the page, not with a lookup for each row it skips."""
+    return col(ChangeRow.waiting_roles).contains(f" {role.value} ", autoescape=True)
 
 
 def waiting_rows(state: ChangeState, wait: WaitingOn) -> list[dict[str, Any]]:
