@@ -144,9 +144,21 @@ class InboxItem(DueTime):
     due: date | None = Field(default=None, description="For a condition: when it is due.")
 
 
+INBOX_PAGE = 50
+"""How many inbox items a page holds unless the request asks for another number."""
+
+
 class Inbox(Strict):
     person: str
-    items: list[InboxItem]
+    items: list[InboxItem] = Field(description="This page's items, most urgent first.")
+    total: int = Field(description="How many things wait on the person, on every page.")
+    overdue: int = Field(description="How many of those are overdue, on every page.")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(
+        default=None,
+        description="Pass as `offset` for the page after this one; null on the last page.",
+    )
 
 
 class AuditLog(Strict):

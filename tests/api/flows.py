@@ -151,3 +151,16 @@ async def run_whole_lifecycle(api: Api, team: Team) -> None:
     assert audit["verdict"]["events_checked"] == final["last_seq"]
     signed = [e for e in audit["events"] if e["kind"] == "signed_off"]
     assert len({(e["actor"], e["payload"]["revision"]) for e in signed}) == len(signed)
+
+
+async def whole_inbox(api: Api, person: str) -> list[dict[str, Any]]:
+    """Every item of the person's inbox, page after page: an admin's holds every stuck
+    change the test database has."""
+    items: list[dict[str, Any]] = []
+    offset: int | None = 0
+    while offset is not None:
+        response = await api.get(person, "/me/inbox", limit=200, offset=offset)
+        assert response.status_code == 200, response.text
+        items += response.json()["items"]
+        offset = response.json()["next_offset"]
+    return items

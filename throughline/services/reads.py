@@ -3,7 +3,10 @@ the read model, with what a change waits on checked against today's directory.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
+from operator import itemgetter
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,6 +24,7 @@ from models.read.live_data import PAGE_POINTS
 from models.read.options import SignOffOptions, sign_off_options
 from models.read.owner_options import OwnerOptions, owner_options
 from models.read.reports import (
+    INBOX_PAGE,
     ChangeList,
     ChangeQuery,
     ChangeSummary,
@@ -147,22 +151,51 @@ class ReadService:
         """How long handoffs wait, per role and per gate, and cycles from intent to outcome."""
         return await analytics.report(self._sessions, query)
 
-    async def inbox(self, person_id: str, roles: list[Role]) -> Inbox:
+    async def inbox(
+        self, person_id: str, roles: list[Role], limit: int = INBOX_PAGE, offset: int = 0
+    ) -> Inbox:
         """What waits on the person in a role they hold now, the conditions they own, and
         changes stuck or escalated until they act on them: overdue items first, most
-        overdue first, then the oldest."""
+        overdue first, then the oldest. Every item is ordered, and only the page's are
+        built, with how many there are in all and how many are overdue."""
         async with self._sessions() as session:
             waiting = await readmodel.inbox(session, person_id, roles)
             owned = await readmodel.open_conditions_owned_by(session, person_id)
         now = datetime.now(UTC)
-        items = [_waiting_item(w, now) for w in waiting]
-        items += [_condition_item(c, change, now) for c, change in owned]
-        return Inbox(person=person_id, items=sorted(items, key=_most_urgent_first))
+        found: list[tuple[Urgency, Callable[[], InboxItem]]] = [
+            (_urgency(w.overdue_at, w.due_at, w.since, now), partial(_waiting_item, w, now))
+            for w in waiting
+        ]
+        found += [
+            (
+                _urgency(c.overdue_at, c.due_at, c.raised_at, now),
+                partial(_condition_item, c, ch, now),
+            )
+            for c, ch in owned
+        ]
+        found.sort(key=itemgetter(0))
+        more = offset + limit < len(found)
+        return Inbox(
+            person=person_id,
+            items=[build() for _, build in found[offset : offset + limit]],
+            total=len(found),
+            overdue=sum(1 for (later, _, _), _ in found if not later),
+            limit=limit,
+            offset=offset,
+            next_offset=offset + limit if more else None,
+        )
 
 
-def _most_urgent_first(item: InboxItem) -> tuple[bool, datetime, datetime]:
-    overdue_by = item.due_at if item.overdue and item.due_at else item.since
-    return (not item.overdue, overdue_by, item.since)
+Urgency = tuple[bool, datetime, datetime]
+
+
+def _urgency(
+    overdue_at: datetime | None, due_at: datetime | None, since: datetime, now: datetime
+) -> Urgency:
+    """An inbox item's place: overdue ones first, the longest overdue first, then the
+    oldest; the first field is whether it is not overdue."""
+    overdue = overdue_at is not None or _past(due_at, now)
+    return (not overdue, due_at if overdue and due_at else since, since)
 
 
 def _summary(row: ChangeRow, now: datetime, people: list[str]) -> ChangeSummary:
