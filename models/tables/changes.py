@@ -67,11 +67,19 @@ class ChangeWaiting(SQLModel, table=True):
     """Who a change waits on right now: one row per person and role. Feeds the inbox."""
 
     __tablename__ = "change_waiting"
-    # `waiting_on=ROLE` filters read the change ids from the index alone.
-    __table_args__ = (Index("ix_change_waiting_role_change_id", "role", "change_id"),)
+    # A person's inbox is ordered from their index alone on PostgreSQL; only its page's
+    # changes are read.
+    __table_args__ = (
+        Index("ix_change_waiting_role_change_id", "role", "change_id"),
+        Index(
+            "ix_change_waiting_person_id",
+            "person_id",
+            postgresql_include=["change_id", "role", "kind", "since", "due_at", "overdue_at"],
+        ),
+    )
 
     change_id: str = Field(primary_key=True, foreign_key="change.id", max_length=64)
-    person_id: str = Field(primary_key=True, max_length=64, index=True)
+    person_id: str = Field(primary_key=True, max_length=64)
     role: str = Field(primary_key=True, max_length=32, index=True)
     kind: str = Field(max_length=32)
     since: datetime = utc_column()

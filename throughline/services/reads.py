@@ -3,9 +3,7 @@ the read model, with what a change waits on checked against today's directory.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import partial
 from operator import itemgetter
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -161,32 +159,45 @@ class ReadService:
         async with self._sessions() as session:
             waiting = await readmodel.inbox(session, person_id, roles)
             owned = await readmodel.open_conditions_owned_by(session, person_id)
-        now = datetime.now(UTC)
-        found: list[tuple[Urgency, Callable[[], InboxItem]]] = [
-            (_urgency(w.overdue_at, w.due_at, w.since, now), partial(_waiting_item, w, now))
-            for w in waiting
-        ]
-        found += [
-            (
-                _urgency(c.overdue_at, c.due_at, c.raised_at, now),
-                partial(_condition_item, c, ch, now),
-            )
-            for c, ch in owned
-        ]
-        found.sort(key=itemgetter(0))
-        more = offset + limit < len(found)
+            now = datetime.now(UTC)
+            found = _most_urgent_first(waiting, owned, now)
+            page = [thing for _, thing in found[offset : offset + limit]]
+            waits = [w.change_id for w in page if isinstance(w, readmodel.Waiting)]
+            changes = await readmodel.inbox_changes(session, waits)
         return Inbox(
             person=person_id,
-            items=[build() for _, build in found[offset : offset + limit]],
+            items=[item for thing in page if (item := _inbox_item(thing, changes, now))],
             total=len(found),
             overdue=sum(1 for (later, _, _), _ in found if not later),
             limit=limit,
             offset=offset,
-            next_offset=offset + limit if more else None,
+            next_offset=offset + limit if offset + limit < len(found) else None,
         )
 
 
+Owned = tuple[ConditionRow, ChangeRow]
 Urgency = tuple[bool, datetime, datetime]
+
+
+def _most_urgent_first(
+    waiting: list[readmodel.Waiting], owned: list[Owned], now: datetime
+) -> list[tuple[Urgency, readmodel.Waiting | Owned]]:
+    found: list[tuple[Urgency, readmodel.Waiting | Owned]] = [
+        (_urgency(w.overdue_at, w.due_at, w.since, now), w) for w in waiting
+    ]
+    found += [(_urgency(c.overdue_at, c.due_at, c.raised_at, now), (c, ch)) for c, ch in owned]
+    found.sort(key=itemgetter(0))
+    return found
+
+
+def _inbox_item(
+    thing: readmodel.Waiting | Owned, changes: dict[str, readmodel.InboxChange], now: datetime
+) -> InboxItem | None:
+    """None for a wait whose change is gone from the read model since (a rebuild)."""
+    if not isinstance(thing, readmodel.Waiting):
+        return _condition_item(*thing, now)
+    change = changes.get(thing.change_id)
+    return _waiting_item(thing, change, now) if change else None
 
 
 def _urgency(
@@ -241,21 +252,23 @@ def _handoff(row: HandoffRow, now: datetime, calendar: str | None) -> HandoffEnt
     )
 
 
-def _waiting_item(waiting: readmodel.Waiting, now: datetime) -> InboxItem:
+def _waiting_item(
+    waiting: readmodel.Waiting, change: readmodel.InboxChange, now: datetime
+) -> InboxItem:
     return InboxItem(
         change_id=waiting.change_id,
-        title=waiting.title,
-        service=waiting.service,
-        stage=waiting.stage,
-        gate_id=waiting.gate_id,
+        title=change.title,
+        service=change.service,
+        stage=change.stage,
+        gate_id=change.gate_id,
         kind=WaitKind(waiting.kind),
         role=Role(waiting.role),
         since=waiting.since,
         waiting_seconds=(now - waiting.since).total_seconds(),
-        reason=waiting.reason,
+        reason=change.reason,
         due_at=waiting.due_at,
         overdue=waiting.overdue_at is not None or _past(waiting.due_at, now),
-        working_days_left=working_days_left(waiting.calendar, now, waiting.due_at),
+        working_days_left=working_days_left(change.calendar, now, waiting.due_at),
     )
 
 

@@ -86,16 +86,9 @@ async def open_conditions_owned_by(
 
 @dataclass(slots=True)
 class Waiting:
-    """One thing in a person's inbox: what the change waits on them for, and the few
-    columns of the change an inbox shows."""
+    """One thing in a person's inbox: what the change waits on them for."""
 
     change_id: str
-    title: str
-    service: str
-    stage: str
-    gate_id: str
-    reason: str
-    calendar: str | None
     kind: str
     role: str
     since: datetime
@@ -103,7 +96,30 @@ class Waiting:
     overdue_at: datetime | None
 
 
-INBOX_COLUMNS = (
+@dataclass(slots=True)
+class InboxChange:
+    """The few columns of a change an inbox item shows."""
+
+    title: str
+    service: str
+    stage: str
+    gate_id: str
+    reason: str
+    calendar: str | None
+
+
+WAITING_COLUMNS = (
+    col(ChangeWaiting.change_id),
+    col(ChangeWaiting.kind),
+    col(ChangeWaiting.role),
+    col(ChangeWaiting.since),
+    col(ChangeWaiting.due_at),
+    col(ChangeWaiting.overdue_at),
+)
+"""In Waiting's order, all in the person's index on PostgreSQL: an inbox of hundreds is
+ordered from it alone, and only its page's changes are read."""
+
+INBOX_CHANGE_COLUMNS = (
     col(ChangeRow.id),
     col(ChangeRow.title),
     col(ChangeRow.service),
@@ -111,22 +127,14 @@ INBOX_COLUMNS = (
     col(ChangeRow.gate_id),
     col(ChangeRow.waiting_reason),
     col(ChangeRow.calendar),
-    col(ChangeWaiting.kind),
-    col(ChangeWaiting.role),
-    col(ChangeWaiting.since),
-    col(ChangeWaiting.due_at),
-    col(ChangeWaiting.overdue_at),
 )
-"""In Waiting's order. Plain columns, not two mapped rows: an inbox of a thousand items
-spent most of its time building and reading ORM objects."""
 
 
 async def inbox(session: AsyncSession, person_id: str, roles: list[Role]) -> list[Waiting]:
     """What waits on this person in a role they hold now, and changes stuck until they
     act on them (as service owner or admin), oldest first."""
     statement = (
-        sql_select(*INBOX_COLUMNS)
-        .join(ChangeRow, col(ChangeRow.id) == col(ChangeWaiting.change_id))
+        sql_select(*WAITING_COLUMNS)
         .where(
             col(ChangeWaiting.person_id) == person_id,
             or_(
@@ -139,6 +147,16 @@ async def inbox(session: AsyncSession, person_id: str, roles: list[Role]) -> lis
     connection = await session.connection()
     rows: Any = (await connection.execute(statement)).all()
     return [Waiting(*row) for row in rows]
+
+
+async def inbox_changes(session: AsyncSession, change_ids: list[str]) -> dict[str, InboxChange]:
+    """What an inbox page shows of each of its changes."""
+    if not change_ids:
+        return {}
+    statement = sql_select(*INBOX_CHANGE_COLUMNS).where(col(ChangeRow.id).in_(set(change_ids)))
+    connection = await session.connection()
+    rows: Any = (await connection.execute(statement)).all()
+    return {row[0]: InboxChange(*row[1:]) for row in rows}
 
 
 async def projected_seqs(session: AsyncSession, change_ids: list[str]) -> dict[str, int]:
