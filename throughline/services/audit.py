@@ -5,6 +5,7 @@ refusals a page at a time, and exports of many changes' events, streamed."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -44,11 +45,18 @@ class AuditService:
         log's verdict, read in chunks so no check holds the whole log. Checked against the
         workflow's own head when Temporal answers, else against the read model's record of
         the last event. When the log was rewritten, the hashes Temporal recorded show from
-        which event on."""
-        anchor = await self._workflows.chain_anchor(change_id)
-        async with self._sessions() as session:
-            row = await readmodel.require_change(session, change_id)
-            events, next_after = await readmodel.audit_page(session, change_id, where)
+        which event on. Temporal is asked while the page is read."""
+        anchoring = asyncio.ensure_future(self._workflows.chain_anchor(change_id))
+        try:
+            async with self._sessions() as session:
+                row = await readmodel.require_change(session, change_id)
+                events, next_after = await readmodel.audit_page(session, change_id, where)
+        except BaseException:
+            anchoring.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await anchoring
+            raise
+        anchor = await anchoring
         anchor = anchor or ChainAnchor(seq=row.last_seq, hash=row.last_hash, source="read_model")
         verdict = await self._verdict(change_id, anchor, HashScheme(row.hash_scheme))
         return AuditPage(change_id=change_id, events=events, verdict=verdict, next_after=next_after)

@@ -208,3 +208,11 @@ async def test_a_bad_cursor_or_count_is_a_422_that_names_it(
     response = await api.get(team.auditor, "/changes", **params)
     assert response.status_code == 422, response.text
     assert named in response.text
+
+
+async def test_the_audit_log_of_no_change_is_a_404(api: Api, team: Team) -> None:
+    """Temporal is asked for the change's head while the read model is read; the read
+    model's answer, that there is no such change, is the one given."""
+    response = await api.get(team.auditor, "/changes/no-such-change/audit")
+    assert response.status_code == 404, response.text
+    assert response.json()["error"] == "change_not_found"
