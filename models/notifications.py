@@ -296,5 +296,5 @@ def digest_of(items: Sequence[tuple[str, str]], day: str, style: MessageStyle) -
     count = len(items)
     subject = f"Throughline daily digest for {day}: {count} notice{'s' if count != 1 else ''}"
     parts = [f"{i}. {subject_line}\n{body}" for i, (subject_line, body) in enumerate(items, 1)]
-    footer = f"See everything waiting on you: {style.public_url.rstrip('/')}/me/inbox"
+    footer = f"See what waits on you, most urgent first: {style.public_url.rstrip('/')}/me/inbox"
     return subject, "\n\n".join([*parts, footer])

@@ -59,8 +59,9 @@ Index(
     postgresql_include=["waiting_roles", "overdue_since", "due_at"],
 )
 """Newest-first lists, the default order's second part, and their keyset pages walk this
-forwards, oldest-first ones backwards. On PostgreSQL it also holds what their filters
-most often read, so a page deep by offset skips its rows in the index alone."""
+in its order. Oldest-first ones walk it backwards, sorting only the rare ties of a
+creation time by id. On PostgreSQL it also holds what the filters most often read, so a
+page deep by offset skips its rows in the index alone."""
 
 
 class ChangeWaiting(SQLModel, table=True):

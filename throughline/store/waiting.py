@@ -24,13 +24,18 @@ from throughline.store import directory
 from throughline.store.sql import insert_missing
 
 
-async def write_waiting(session: AsyncSession, state: ChangeState, now: datetime) -> WaitingOn:
-    """Store what the change waits on now, on whom and why, for its row and its inbox rows."""
+async def write_waiting(
+    session: AsyncSession, state: ChangeState, now: datetime
+) -> WaitingOn | None:
+    """Store what the change waits on now, on whom and why, for its row and its inbox rows;
+    None, with nothing written, when the stored row holds a newer snapshot than this one.
+
+    The row is updated first: its lock makes a concurrent writer of the same change wait,
+    and only the writer whose snapshot is stored goes on to rewrite the inbox rows, so
+    they and the row's waiting_roles always describe the same snapshot."""
     reading = await directory.reading_for(session, state, now)
     wait = waiting_today(state, state.updated_at, reading)
-    await session.exec(delete(ChangeWaiting).where(col(ChangeWaiting.change_id) == state.change_id))
     rows = [*waiting_rows(state, wait), *escalation_rows(state, reading.admins)]
-    await insert_missing(session, ChangeWaiting, rows)
     values = {
         "waiting_roles": roles_text(row["role"] for row in rows),
         "waiting_kind": wait.kind.value,
@@ -40,7 +45,10 @@ async def write_waiting(session: AsyncSession, state: ChangeState, now: datetime
     statement = update(ChangeRow).where(
         col(ChangeRow.id) == state.change_id, col(ChangeRow.last_seq) == state.seq
     )
-    await session.exec(statement.values(**values))
+    if (await session.exec(statement.values(**values))).rowcount == 0:
+        return None
+    await session.exec(delete(ChangeWaiting).where(col(ChangeWaiting.change_id) == state.change_id))
+    await insert_missing(session, ChangeWaiting, rows)
     return wait
 
 
@@ -147,5 +155,6 @@ async def refresh_for(
     for row in (await session.exec(statement)).all():
         state = ChangeState.model_validate(row.snapshot)
         wait = await write_waiting(session, state, now)
-        rewritten.append(Rewritten(row.workflow_id, state, wait.kind))
+        if wait is not None:  # else a projection stored a newer snapshot meanwhile
+            rewritten.append(Rewritten(row.workflow_id, state, wait.kind))
     return rewritten

@@ -14,7 +14,7 @@ from models.roles import Role
 from models.tables import ChangeRow, ChangeWaiting
 from tests.throughline.store.test_change_pages import _row
 from tests.throughline.store.test_projection import NOW, _people_in_the_directory, _two_batches
-from throughline.store.projection import project
+from throughline.store.projection import project, restore
 from throughline.store.sql import insert_missing
 from throughline.store.waiting import roles_text, waits_on_role
 
@@ -35,6 +35,19 @@ async def test_the_row_names_the_roles_its_waiting_rows_hold(
     on_row, in_rows = await _roles_on_row_and_in_rows(rollback_session, opened.state.change_id)
     assert on_row == in_rows == " digital "
     await project(rollback_session, submitted, NOW)
+    on_row, in_rows = await _roles_on_row_and_in_rows(rollback_session, opened.state.change_id)
+    assert on_row == in_rows == " digital operations policy "
+
+
+async def test_an_older_snapshot_leaves_the_newer_ones_waits_alone(
+    rollback_session: AsyncSession,
+) -> None:
+    """A rebuild that found only the change's opening while SQL holds its submission (the
+    change moved on meanwhile) rewrites neither its row nor its waiting rows."""
+    opened, submitted = _two_batches()
+    await _people_in_the_directory(rollback_session, opened.state)
+    await project(rollback_session, submitted, NOW)
+    await restore(rollback_session, [opened], NOW)
     on_row, in_rows = await _roles_on_row_and_in_rows(rollback_session, opened.state.change_id)
     assert on_row == in_rows == " digital operations policy "
 
