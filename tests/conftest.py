@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -72,19 +73,27 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A private schema in the shared PostgreSQL test database, dropped afterwards."""
-    schema = f"throughline_test_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def private_schema(prefix: str = "throughline_test") -> Iterator[str]:
+    """A migrated private schema in the shared PostgreSQL test database, dropped afterwards;
+    yields its URL."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
         connection.execute(f'CREATE SCHEMA "{schema}"')
     url = f"{POSTGRES_ADMIN_URL}?options=-csearch_path%3D{schema}"
-    db.migrate_sync(url)
     try:
+        db.migrate_sync(url)
         yield url
     finally:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A private schema in the shared PostgreSQL test database, dropped afterwards."""
+    with private_schema() as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -121,6 +130,19 @@ async def rollback_session(database_url: str) -> AsyncIterator[AsyncSession]:
         finally:
             await session.close()
             await transaction.rollback()
+    await engine.dispose()
+
+
+@pytest.fixture
+async def rollback_sessions(
+    database_url: str,
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on one connection whose transaction is rolled back when the test ends."""
+    engine = db.make_engine(database_url)
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        yield async_sessionmaker(connection, class_=AsyncSession, expire_on_commit=False)
+        await transaction.rollback()
     await engine.dispose()
 
 

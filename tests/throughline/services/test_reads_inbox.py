@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +16,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.roles import Role
 from models.tables import ChangeRow, ChangeWaiting
 from tests.throughline.store.test_change_pages import _row
-from throughline import db
 from throughline.services.reads import ReadService
 from throughline.store.sql import insert_missing
 
@@ -26,14 +24,11 @@ HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions on one connection whose transaction is rolled back when the test ends."""
-    engine = db.make_engine(database_url)
-    async with engine.connect() as connection:
-        transaction = await connection.begin()
-        yield async_sessionmaker(connection, class_=AsyncSession, expire_on_commit=False)
-        await transaction.rollback()
-    await engine.dispose()
+def sessions(
+    rollback_sessions: async_sessionmaker[AsyncSession],
+) -> async_sessionmaker[AsyncSession]:
+    """Every write is rolled back when the test ends."""
+    return rollback_sessions
 
 
 def _waiting(change_id: str, person: str, rng: random.Random) -> dict[str, Any]:

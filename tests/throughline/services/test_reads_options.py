@@ -4,7 +4,6 @@ today's directory, on SQLite and on PostgreSQL: throughline/services/reads.py.""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -25,7 +24,6 @@ from models.roles import Role
 from models.transitions.opening import open_change
 from models.transitions.submission import apply_submit
 from tests.factories import Team, authority, evidence, new_team
-from throughline import db
 from throughline.services.reads import ReadService
 from throughline.store.directory_projection import project_directory
 from throughline.store.projection import project
@@ -35,14 +33,11 @@ NOW = datetime.now(UTC) - timedelta(minutes=1)
 
 
 @pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions on one connection whose transaction is rolled back when the test ends."""
-    engine = db.make_engine(database_url)
-    async with engine.connect() as connection:
-        transaction = await connection.begin()
-        yield async_sessionmaker(connection, class_=AsyncSession, expire_on_commit=False)
-        await transaction.rollback()
-    await engine.dispose()
+def sessions(
+    rollback_sessions: async_sessionmaker[AsyncSession],
+) -> async_sessionmaker[AsyncSession]:
+    """Every write is rolled back when the test ends."""
+    return rollback_sessions
 
 
 async def _in_review(sessions: async_sessionmaker[AsyncSession], team: Team) -> ChangeState:

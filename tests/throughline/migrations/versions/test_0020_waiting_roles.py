@@ -4,18 +4,16 @@ throughline/migrations/versions/0020_waiting_roles.py."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic import command
 from alembic.config import Config
 from sqlmodel import select
 
 from models.tables import ChangeRow
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.conftest import private_schema
 from tests.throughline.store.test_projection import NOW, _people_in_the_directory, _two_batches
 from throughline import db
 from throughline.store.projection import project
@@ -29,16 +27,8 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         db.migrate_sync(url)
         yield url
         return
-    schema = f"throughline_upgrade_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    url = f"{POSTGRES_ADMIN_URL}?options=-csearch_path%3D{schema}"
-    db.migrate_sync(url)
-    try:
+    with private_schema("throughline_upgrade") as url:
         yield url
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def _downgrade(url: str, revision: str) -> None:
