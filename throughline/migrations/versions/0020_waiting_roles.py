@@ -1,5 +1,5 @@
-"""each change's row says which roles it waits on; the list index runs newest first and
-covers the filters, and the creation time's own index, which it repeats, goes
+"""each change's row says which roles it waits on; the list index runs newest first,
+covers the filters, and replaces the creation time's own index
 
 Revision ID: 0020
 Revises: 0019
